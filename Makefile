@@ -1,0 +1,34 @@
+# Two commands: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+# Build: WebKitGTK and its headers (pulls GTK, libsoup, D-Bus headers).
+RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
+# Tests: a virtual display, the WebDriver for WebKitGTK, a real Secret
+# Service in a private D-Bus session, screenshots, Node for the API mock.
+TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick
+
+APP := target/debug/aeropay-onboarding
+
+.PHONY: run test deps test-deps build lint
+
+run: deps build
+	$(APP)
+
+deps:
+	scripts/install-rust-tools.sh
+	scripts/install-deps.sh $(RUN_PACKAGES)
+
+test-deps: deps
+	scripts/install-deps.sh $(TEST_PACKAGES)
+	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+
+build:
+	cargo build -p aeropay-onboarding
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+test: test-deps lint build
+	scripts/with-keyring.sh cargo test --workspace

@@ -1,0 +1,225 @@
+//! The command line of the `aeropay-onboarding` binary. With no subcommand it
+//! opens the window; subcommands provision and check a machine.
+
+use crate::config::{ApiVersion, Environment, Settings};
+use crate::secret::SecretString;
+use crate::vault::{Secret, SecretKey, Vault, VaultError};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::BufRead;
+use url::Url;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aeropay-onboarding",
+    version,
+    about = "Enroll customers with Aeropay and link their bank account through the Aerosync widget",
+    long_about = "Enroll customers with Aeropay and link their bank account through the Aerosync widget.\n\nWith no subcommand, opens the app window."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set the environment and merchant id, and store the API key and secret
+    /// in the OS keychain. The key and secret are read from standard input,
+    /// one per line, so they never appear in the shell history or `ps`.
+    Configure(ConfigureArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EnvironmentArg {
+    Simulator,
+    Sandbox,
+    Production,
+    Custom,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    #[arg(long, value_enum)]
+    pub environment: EnvironmentArg,
+    /// Base URL for `--environment custom` (e.g. https://staging-api.aeropay.com).
+    #[arg(long, required_if_eq("environment", "custom"))]
+    pub base_url: Option<Url>,
+    /// Aeropay merchant id (a number).
+    #[arg(long)]
+    pub merchant_id: u64,
+    #[arg(long, value_enum, default_value = "v2")]
+    pub api_version: ApiVersionArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ApiVersionArg {
+    V1,
+    V2,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Vault(#[from] VaultError),
+    #[error("expected the API key and the API secret on standard input, one per line: {0}")]
+    MissingInput(&'static str),
+    #[error("cannot read standard input: {0}")]
+    Stdin(#[from] std::io::Error),
+}
+
+impl CliError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CliError::Config(err) => err.code(),
+            CliError::Vault(err) => err.code(),
+            CliError::MissingInput(_) => "CLI_MISSING_INPUT",
+            CliError::Stdin(_) => "CLI_STDIN",
+        }
+    }
+}
+
+impl ConfigureArgs {
+    fn environment(&self) -> Environment {
+        match self.environment {
+            EnvironmentArg::Simulator => Environment::Simulator,
+            EnvironmentArg::Sandbox => Environment::Sandbox,
+            EnvironmentArg::Production => Environment::Production,
+            EnvironmentArg::Custom => Environment::Custom {
+                base_url: self
+                    .base_url
+                    .clone()
+                    .expect("clap requires --base-url with custom"),
+            },
+        }
+    }
+}
+
+/// Reads the key and secret, writes them to the vault, then the settings file.
+/// The keychain goes first: if it fails, the settings are left as they were.
+pub fn configure(
+    args: &ConfigureArgs,
+    input: &mut dyn BufRead,
+    vault: &dyn Vault,
+    settings_path: &std::path::Path,
+) -> Result<Settings, CliError> {
+    let api_key = read_line(input, "the API key is missing")?;
+    let api_secret = read_line(input, "the API secret is missing")?;
+    let environment = args.environment();
+    vault.put(
+        &SecretKey::MerchantCredentials {
+            environment: environment.id(),
+        },
+        &Secret::MerchantCredentials {
+            api_key,
+            api_secret,
+            merchant_id: args.merchant_id,
+        },
+    )?;
+    let mut settings = Settings::load_from(settings_path)?;
+    settings.environment = environment;
+    settings.merchant_id = Some(args.merchant_id);
+    settings.api_version = match args.api_version {
+        ApiVersionArg::V1 => ApiVersion::V1,
+        ApiVersionArg::V2 => ApiVersion::V2,
+    };
+    settings.save_to(settings_path)?;
+    Ok(settings)
+}
+
+fn read_line(input: &mut dyn BufRead, missing: &'static str) -> Result<SecretString, CliError> {
+    let mut line = String::new();
+    input.read_line(&mut line)?;
+    let value = line.trim();
+    if value.is_empty() {
+        return Err(CliError::MissingInput(missing));
+    }
+    Ok(SecretString::new(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::MemoryVault;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn configure_stores_credentials_and_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let cli = Cli::try_parse_from([
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "sandbox",
+            "--merchant-id",
+            "1234",
+        ])
+        .unwrap();
+        let Some(Command::Configure(args)) = cli.command else {
+            panic!("configure expected")
+        };
+        let vault = MemoryVault::new();
+        let mut input: &[u8] = b"key-1\nsecret-1\n";
+        let settings = configure(&args, &mut input, &vault, &path).unwrap();
+        assert_eq!(settings.environment, Environment::Sandbox);
+        let stored = vault
+            .get(&SecretKey::MerchantCredentials {
+                environment: "sandbox".into(),
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            stored,
+            Secret::MerchantCredentials {
+                api_key: "key-1".into(),
+                api_secret: "secret-1".into(),
+                merchant_id: 1234
+            }
+        );
+        let on_disk = std::fs::read_to_string(&path).unwrap();
+        assert!(!on_disk.contains("secret-1") && !on_disk.contains("key-1"));
+    }
+
+    #[test]
+    fn configure_without_a_secret_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let cli = Cli::try_parse_from([
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "production",
+            "--merchant-id",
+            "9",
+        ])
+        .unwrap();
+        let Some(Command::Configure(args)) = cli.command else {
+            panic!("configure expected")
+        };
+        let vault = MemoryVault::new();
+        let mut input: &[u8] = b"only-a-key\n";
+        let err = configure(&args, &mut input, &vault, &path).unwrap_err();
+        assert_eq!(err.code(), "CLI_MISSING_INPUT");
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn custom_requires_a_base_url() {
+        let err = Cli::try_parse_from([
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "custom",
+            "--merchant-id",
+            "9",
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("--base-url"), "{err}");
+    }
+}

@@ -1,0 +1,42 @@
+//! The command layer: thin adapters between the page and the plain-Rust core.
+//! Each command parses its input, calls the core, and maps errors once to
+//! `{code, message, retry}` (see `error.rs`).
+
+mod error;
+
+pub use error::CommandError;
+
+use crate::AppState;
+use serde::Serialize;
+use tauri::State;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentInfo {
+    pub id: String,
+    pub label: String,
+    pub simulated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub product: String,
+    pub version: String,
+    pub environment: EnvironmentInfo,
+}
+
+/// What the first screen shows: the product, its version, where it talks to.
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
+    let environment = &state.settings.environment;
+    Ok(AppInfo {
+        product: "Aeropay Onboarding".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        environment: EnvironmentInfo {
+            id: environment.id(),
+            label: environment.label(),
+            simulated: environment.is_simulated(),
+        },
+    })
+}

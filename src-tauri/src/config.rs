@@ -1,0 +1,225 @@
+//! Where the app talks to (environment, API version) and how it is stored.
+//!
+//! Settings are non-secret and live in `settings.json` under the app's config
+//! directory; credentials live in the keychain (see `vault`). With no settings
+//! file the app runs against the built-in simulator, so a fresh install works
+//! with zero setup.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// Reverse-DNS identifier, shared with `tauri.conf.json`; names the config and
+/// data directories and the keychain service.
+pub const APP_IDENTIFIER: &str = "app.aeropay-onboarding.desktop";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Environment {
+    /// The built-in loopback stand-in for Aeropay's sandbox and the Aerosync widget.
+    Simulator,
+    Sandbox,
+    Production,
+    /// Any other base URL (staging, a simulator run separately, …). The URL is
+    /// the v1 base; v2 paths are `<base>/v2/...`.
+    Custom {
+        base_url: Url,
+    },
+}
+
+impl Environment {
+    /// Stable short name, used in keychain account names and on screen.
+    pub fn id(&self) -> String {
+        match self {
+            Environment::Simulator => "simulator".into(),
+            Environment::Sandbox => "sandbox".into(),
+            Environment::Production => "production".into(),
+            Environment::Custom { base_url } => {
+                let host = base_url.host_str().unwrap_or("unknown");
+                match base_url.port() {
+                    Some(port) => format!("custom:{host}:{port}"),
+                    None => format!("custom:{host}"),
+                }
+            }
+        }
+    }
+
+    /// What a shop assistant reads in the header.
+    pub fn label(&self) -> String {
+        match self {
+            Environment::Simulator => "Simulator — no real bank data".into(),
+            Environment::Sandbox => "Aeropay sandbox".into(),
+            Environment::Production => "Production".into(),
+            Environment::Custom { base_url } => format!("Custom ({base_url})"),
+        }
+    }
+
+    pub fn is_simulated(&self) -> bool {
+        matches!(self, Environment::Simulator)
+    }
+
+    /// The v1 base URL of the real API; `None` for the simulator, whose port
+    /// is only known once it runs.
+    pub fn api_base(&self) -> Option<Url> {
+        let parse = |s: &str| Url::parse(s).expect("constant URL parses");
+        match self {
+            Environment::Simulator => None,
+            Environment::Sandbox => Some(parse("https://api.sandbox-pay.aero.inc")),
+            Environment::Production => Some(parse("https://api.aeropay.com")),
+            Environment::Custom { base_url } => Some(base_url.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiVersion {
+    V1,
+    #[default]
+    V2,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Settings {
+    pub environment: Environment,
+    pub api_version: ApiVersion,
+    pub merchant_id: Option<u64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Simulator,
+            api_version: ApiVersion::V2,
+            merchant_id: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no configuration directory: set HOME (or XDG_CONFIG_HOME)")]
+    NoConfigDir,
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid settings ({source}); fix or delete the file to start over")]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl ConfigError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::NoConfigDir => "CONFIG_NO_DIR",
+            ConfigError::Read { .. } => "CONFIG_READ",
+            ConfigError::Parse { .. } => "CONFIG_INVALID",
+            ConfigError::Write { .. } => "CONFIG_WRITE",
+        }
+    }
+}
+
+/// `<config dir>/app.aeropay-onboarding.desktop`, e.g. `~/.config/...` on Linux.
+pub fn config_dir() -> Result<PathBuf, ConfigError> {
+    dirs::config_dir()
+        .map(|dir| dir.join(APP_IDENTIFIER))
+        .ok_or(ConfigError::NoConfigDir)
+}
+
+pub fn settings_path() -> Result<PathBuf, ConfigError> {
+    Ok(config_dir()?.join("settings.json"))
+}
+
+impl Settings {
+    /// Reads the settings file; a missing file means defaults (simulator).
+    pub fn load_from(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| ConfigError::Parse {
+                path: path.to_owned(),
+                source,
+            }),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// Writes atomically (temp file + rename) so a crash never leaves half a file.
+    pub fn save_to(&self, path: &Path) -> Result<(), ConfigError> {
+        let write_err = |source| ConfigError::Write {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(write_err)?;
+        }
+        let json = serde_json::to_vec_pretty(self).expect("settings serialize");
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, json).map_err(write_err)?;
+        std::fs::rename(&tmp, path).map_err(write_err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_means_simulator() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings::load_from(&dir.path().join("settings.json")).unwrap();
+        assert_eq!(settings.environment, Environment::Simulator);
+        assert_eq!(settings.api_version, ApiVersion::V2);
+    }
+
+    #[test]
+    fn round_trips_through_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/settings.json");
+        let settings = Settings {
+            environment: Environment::Custom {
+                base_url: Url::parse("http://127.0.0.1:8080").unwrap(),
+            },
+            api_version: ApiVersion::V1,
+            merchant_id: Some(1234),
+        };
+        settings.save_to(&path).unwrap();
+        assert_eq!(Settings::load_from(&path).unwrap(), settings);
+    }
+
+    #[test]
+    fn a_broken_file_is_a_clear_error_not_a_silent_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, "{ not json").unwrap();
+        let err = Settings::load_from(&path).unwrap_err();
+        assert_eq!(err.code(), "CONFIG_INVALID");
+        assert!(err.to_string().contains("fix or delete the file"), "{err}");
+    }
+
+    #[test]
+    fn environment_ids_name_the_custom_host() {
+        let custom = Environment::Custom {
+            base_url: Url::parse("https://staging-api.aeropay.com").unwrap(),
+        };
+        assert_eq!(custom.id(), "custom:staging-api.aeropay.com");
+        assert_eq!(Environment::Sandbox.id(), "sandbox");
+        assert!(Environment::Simulator.is_simulated());
+        assert_eq!(
+            Environment::Sandbox.api_base().unwrap().as_str(),
+            "https://api.sandbox-pay.aero.inc/"
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! Aeropay Onboarding: enrolls a customer with Aeropay and links their bank
+//! account through the Aerosync widget hosted in the app's webview.
+//!
+//! Everything except `commands`, `app` and `cli` is plain Rust with no tauri
+//! dependency, testable without a window.
+
+pub mod aeropay;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod secret;
+pub mod simulator;
+pub mod vault;
+
+mod app;
+
+pub use app::{app_builder, run, AppState};

@@ -1,0 +1,31 @@
+use thiserror::Error;
+
+/// What can go wrong with the keychain. Messages name the cause and the fix and
+/// never include a secret value.
+#[derive(Debug, Error)]
+pub enum VaultError {
+    #[error(
+        "no Secret Service on the session bus ({detail}): start gnome-keyring or KWallet in this desktop session"
+    )]
+    NoSecretService { detail: String },
+    #[error("the keychain is locked ({detail}): unlock it (log in to the desktop session, or run `gnome-keyring-daemon --unlock`) and try again")]
+    Locked { detail: String },
+    #[error("the keychain refused the request ({detail})")]
+    Unavailable { detail: String },
+    #[error("the keychain entry {account} is damaged: delete it and enter the value again")]
+    Corrupt { account: String },
+    #[error("refusing to store a value of the wrong kind under {account}")]
+    WrongKind { account: String },
+}
+
+impl VaultError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            VaultError::NoSecretService { .. } => "VAULT_NO_SECRET_SERVICE",
+            VaultError::Locked { .. } => "VAULT_LOCKED",
+            VaultError::Unavailable { .. } => "VAULT_UNAVAILABLE",
+            VaultError::Corrupt { .. } => "VAULT_CORRUPT",
+            VaultError::WrongKind { .. } => "VAULT_WRONG_KIND",
+        }
+    }
+}

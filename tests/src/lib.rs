@@ -1,0 +1,389 @@
+//! End-to-end harness: the real app window under Xvfb, driven through
+//! WebKitWebDriver (WebDriver classic), with a throwaway HOME so no test
+//! touches a developer's settings or keychain.
+//!
+//! Every process binds to loopback on a free port and lives in its own process
+//! group, killed when the [`App`] is dropped — also when a test panics, in
+//! which case a screenshot is saved under `target/e2e/<test>/failure.png`.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use fantoccini;
+
+/// How long a `wait_*` call waits before failing the test.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(20);
+
+/// The workspace's `target/` directory.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+    }
+}
+
+/// The app binary built from this workspace (`cargo build -p aeropay-onboarding`).
+pub fn app_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("AEROPAY_ONBOARDING_BIN") {
+        return PathBuf::from(path);
+    }
+    let path = target_dir().join("debug/aeropay-onboarding");
+    assert!(
+        path.exists(),
+        "{} is missing: build the app first (`cargo build -p aeropay-onboarding`; `make test` does this)",
+        path.display()
+    );
+    path
+}
+
+fn require_tool(program: &str, package: &str) -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|candidate| candidate.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!("`{program}` not found: install the Debian package `{package}` (`make test` installs it)")
+    })
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free loopback port")
+}
+
+/// A child process in its own process group; dropping it kills the group.
+struct GroupChild {
+    child: Child,
+}
+
+impl GroupChild {
+    fn spawn(command: &mut Command) -> std::io::Result<Self> {
+        command.process_group(0);
+        command.spawn().map(|child| Self { child })
+    }
+
+    fn has_exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+}
+
+impl Drop for GroupChild {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A private X server on a display number nobody else uses.
+struct Xvfb {
+    display: String,
+    _process: GroupChild,
+}
+
+impl Xvfb {
+    fn start() -> Self {
+        let xvfb = require_tool("Xvfb", "xvfb");
+        // Random display numbers keep parallel tests apart; a taken number
+        // makes Xvfb exit at once and we try another.
+        for attempt in 0..20u32 {
+            let number = 100 + (std::process::id() * 7 + attempt * 131) % 5000;
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+            if socket.exists() {
+                continue;
+            }
+            let mut process = GroupChild::spawn(
+                Command::new(&xvfb)
+                    .args([
+                        &format!(":{number}"),
+                        "-screen",
+                        "0",
+                        "1280x900x24",
+                        "-nolisten",
+                        "tcp",
+                    ])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
+            )
+            .expect("Xvfb starts");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline && !socket.exists() && !process.has_exited() {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if socket.exists() && !process.has_exited() {
+                return Self {
+                    display: format!(":{number}"),
+                    _process: process,
+                };
+            }
+        }
+        panic!("could not start Xvfb on any display");
+    }
+}
+
+/// What to launch the app with.
+#[derive(Default)]
+pub struct Launch {
+    /// Contents of `settings.json` written before start; `None` = first run.
+    pub settings_json: Option<String>,
+    /// Extra command-line arguments for the app.
+    pub args: Vec<String>,
+}
+
+/// The running app: its window, its display and its throwaway home.
+pub struct App {
+    client: Option<Client>,
+    xvfb: Xvfb,
+    _driver: GroupChild,
+    home: tempfile::TempDir,
+    shots: PathBuf,
+}
+
+impl App {
+    pub async fn launch() -> Self {
+        Self::launch_with(Launch::default()).await
+    }
+
+    pub async fn launch_with(launch: Launch) -> Self {
+        let binary = app_binary();
+        let driver_program = require_tool("WebKitWebDriver", "webkit2gtk-driver");
+        let xvfb = Xvfb::start();
+        let home = tempfile::Builder::new()
+            .prefix("aeropay-e2e-home")
+            .tempdir()
+            .expect("temp home");
+        let config_home = home.path().join(".config");
+        if let Some(json) = &launch.settings_json {
+            let dir = config_home.join("app.aeropay-onboarding.desktop");
+            std::fs::create_dir_all(&dir).expect("config dir");
+            std::fs::write(dir.join("settings.json"), json).expect("settings written");
+        }
+
+        let port = free_port();
+        let mut driver = Command::new(driver_program);
+        driver
+            .arg(format!("--port={port}"))
+            .arg("--host=127.0.0.1")
+            .env("DISPLAY", &xvfb.display)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", &config_home)
+            .env("XDG_DATA_HOME", home.path().join(".local/share"))
+            .env("XDG_CACHE_HOME", home.path().join(".cache"))
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(
+                std::fs::File::create(home.path().join("driver-and-app.log")).expect("log file"),
+            ));
+        let driver = GroupChild::spawn(&mut driver).expect("WebKitWebDriver starts");
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "webkitgtk:browserOptions".into(),
+            serde_json::json!({ "binary": binary, "args": launch.args }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            let attempt = ClientBuilder::rustls()
+                .expect("rustls WebDriver client")
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await;
+            match attempt {
+                Ok(client) => break client,
+                Err(err) if Instant::now() < deadline => {
+                    let _ = err;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(err) => panic!(
+                    "no WebDriver session with the app: {err}\n{}",
+                    std::fs::read_to_string(home.path().join("driver-and-app.log"))
+                        .unwrap_or_default()
+                ),
+            }
+        };
+
+        let test_name = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .replace("::", "-");
+        let shots = target_dir().join("e2e").join(test_name);
+        std::fs::create_dir_all(&shots).expect("screenshot dir");
+        Self {
+            client: Some(client),
+            xvfb,
+            _driver: driver,
+            home,
+            shots,
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        self.client.as_ref().expect("session open")
+    }
+
+    /// The throwaway HOME the app runs with.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Log output of the driver and the app so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.home.path().join("driver-and-app.log")).unwrap_or_default()
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        self.wait_for_element(Locator::Css(css)).await
+    }
+
+    /// The first element whose visible text contains `text`.
+    pub async fn find_text(&self, text: &str) -> Element {
+        let xpath = format!(
+            "//*[contains(normalize-space(.), {})][not(*[contains(normalize-space(.), {})])]",
+            xpath_literal(text),
+            xpath_literal(text)
+        );
+        self.wait_for_element(Locator::XPath(&xpath)).await
+    }
+
+    async fn wait_for_element(&self, locator: Locator<'_>) -> Element {
+        let deadline = Instant::now() + DEFAULT_WAIT;
+        loop {
+            match self.client().find(locator).await {
+                Ok(element) => return element,
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Err(err) => panic!("{locator:?} not found after {DEFAULT_WAIT:?}: {err}"),
+            }
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css).await;
+        element.clear().await.expect("clear");
+        element.send_keys(text).await.expect("type");
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("read text")
+    }
+
+    /// Switches into the `index`th iframe of the current document.
+    pub async fn enter_frame(&self, index: u16) {
+        self.client().enter_frame(index).await.expect("enter frame");
+    }
+
+    pub async fn leave_frames(&self) {
+        self.client()
+            .enter_parent_frame()
+            .await
+            .expect("leave frame");
+    }
+
+    /// Waits until `condition` holds, polling; fails the test with `what`.
+    pub async fn wait_for<F, Fut>(&self, what: &str, timeout: Duration, mut condition: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + timeout;
+        while !condition().await {
+            if Instant::now() >= deadline {
+                panic!("timed out after {timeout:?} waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element's text contains `expected`; returns the text.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let deadline = Instant::now() + DEFAULT_WAIT;
+        loop {
+            let text = match self.client().find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(expected) {
+                return text;
+            }
+            if Instant::now() >= deadline {
+                panic!("`{css}` never contained {expected:?}; last text: {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Runs JavaScript in the page and returns its JSON result.
+    pub async fn execute(&self, script: &str) -> serde_json::Value {
+        self.client()
+            .execute(script, vec![])
+            .await
+            .expect("script runs")
+    }
+
+    /// Saves a PNG of the whole screen under `target/e2e/<test>/<name>.png`.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
+        let path = self.shots.join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-display", &self.xvfb.display, "-window", "root"])
+            .arg(&path)
+            .status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "screenshot failed: install the Debian package `imagemagick`"
+        );
+        path
+    }
+
+    /// Ends the WebDriver session, which closes the app.
+    pub async fn quit(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let path = self.shots.join("failure.png");
+            let _ = Command::new("import")
+                .args(["-display", &self.xvfb.display, "-window", "root"])
+                .arg(&path)
+                .status();
+            eprintln!(
+                "screenshot: {}\n--- driver and app log ---\n{}",
+                path.display(),
+                self.log()
+            );
+        }
+    }
+}
+
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else {
+        format!("concat('{}')", text.replace('\'', "',\"'\",'"))
+    }
+}
