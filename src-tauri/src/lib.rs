@@ -5,6 +5,7 @@
 //! dependency, testable without a window.
 
 pub mod aeropay;
+pub mod aerosync;
 pub mod cli;
 pub mod commands;
 pub mod config;
