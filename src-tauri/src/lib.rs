@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod secret;
 pub mod simulator;
+pub mod store;
 pub mod vault;
 
 mod app;

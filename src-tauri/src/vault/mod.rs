@@ -8,6 +8,7 @@
 //! | merchant API key/secret      | `<environment>/merchant-credentials`     |
 //! | Aeropay token for a customer | `<environment>/user-token/<user id>`     |
 //! | staff PIN hash               | `staff-pin`                              |
+//! | key of the phone-number hash | `phone-hash-key`                         |
 //!
 //! `<environment>` is [`crate::config::Environment::id`], so sandbox and
 //! production credentials can never be mixed up. Values are typed
@@ -38,6 +39,7 @@ pub enum SecretKey {
         user_id: String,
     },
     StaffPin,
+    PhoneHashKey,
 }
 
 impl SecretKey {
@@ -51,6 +53,7 @@ impl SecretKey {
                 user_id,
             } => format!("{environment}/user-token/{user_id}"),
             SecretKey::StaffPin => "staff-pin".into(),
+            SecretKey::PhoneHashKey => "phone-hash-key".into(),
         }
     }
 
@@ -59,6 +62,7 @@ impl SecretKey {
             SecretKey::MerchantCredentials { .. } => SecretKind::MerchantCredentials,
             SecretKey::UserToken { .. } => SecretKind::AeropayToken,
             SecretKey::StaffPin => SecretKind::StaffPin,
+            SecretKey::PhoneHashKey => SecretKind::PhoneHashKey,
         }
     }
 }
@@ -68,6 +72,7 @@ enum SecretKind {
     MerchantCredentials,
     AeropayToken,
     StaffPin,
+    PhoneHashKey,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +122,7 @@ impl Secret {
             Secret::MerchantCredentials { .. } => SecretKind::MerchantCredentials,
             Secret::AeropayToken(_) => SecretKind::AeropayToken,
             Secret::StaffPin { .. } => SecretKind::StaffPin,
+            Secret::PhoneHashKey { .. } => SecretKind::PhoneHashKey,
         }
     }
 }

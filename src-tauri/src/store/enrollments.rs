@@ -1,0 +1,226 @@
+use super::{Store, StoreError};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+
+/// Where an enrollment stands, as the list of enrollments shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrollmentStatus {
+    Started,
+    WaitingForCode,
+    Linking,
+    Linked,
+    Failed,
+    Cancelled,
+}
+
+impl EnrollmentStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            EnrollmentStatus::Started => "started",
+            EnrollmentStatus::WaitingForCode => "waiting_for_code",
+            EnrollmentStatus::Linking => "linking",
+            EnrollmentStatus::Linked => "linked",
+            EnrollmentStatus::Failed => "failed",
+            EnrollmentStatus::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self, StoreError> {
+        Ok(match text {
+            "started" => EnrollmentStatus::Started,
+            "waiting_for_code" => EnrollmentStatus::WaitingForCode,
+            "linking" => EnrollmentStatus::Linking,
+            "linked" => EnrollmentStatus::Linked,
+            "failed" => EnrollmentStatus::Failed,
+            "cancelled" => EnrollmentStatus::Cancelled,
+            other => {
+                return Err(StoreError::Unreadable(format!(
+                    "enrollment status {other:?}"
+                )))
+            }
+        })
+    }
+}
+
+/// One enrollment as kept on this machine: no secrets, no full phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrollmentRecord {
+    /// Also the correlation id in logs.
+    pub id: String,
+    pub environment: String,
+    pub mode: String,
+    pub started_at: i64,
+    pub updated_at: i64,
+    pub first_name: String,
+    pub last_initial: String,
+    pub phone_masked: String,
+    #[serde(skip)]
+    pub phone_hash: String,
+    pub user_id: Option<String>,
+    pub status: EnrollmentStatus,
+    pub error_code: Option<String>,
+    pub bank_name: Option<String>,
+    pub account_last4: Option<String>,
+    pub account_type: Option<String>,
+}
+
+const COLUMNS: &str = "id, environment, mode, started_at, updated_at, first_name, last_initial,
+    phone_masked, phone_hash, user_id, status, error_code, bank_name, account_last4, account_type";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<(EnrollmentRecord, String)> {
+    let status: String = row.get(10)?;
+    Ok((
+        EnrollmentRecord {
+            id: row.get(0)?,
+            environment: row.get(1)?,
+            mode: row.get(2)?,
+            started_at: row.get(3)?,
+            updated_at: row.get(4)?,
+            first_name: row.get(5)?,
+            last_initial: row.get(6)?,
+            phone_masked: row.get(7)?,
+            phone_hash: row.get(8)?,
+            user_id: row.get(9)?,
+            status: EnrollmentStatus::Started,
+            error_code: row.get(11)?,
+            bank_name: row.get(12)?,
+            account_last4: row.get(13)?,
+            account_type: row.get(14)?,
+        },
+        status,
+    ))
+}
+
+fn with_status(
+    (mut record, status): (EnrollmentRecord, String),
+) -> Result<EnrollmentRecord, StoreError> {
+    record.status = EnrollmentStatus::parse(&status)?;
+    Ok(record)
+}
+
+impl Store {
+    /// Inserts or replaces the record with this id.
+    pub fn save_enrollment(&self, record: &EnrollmentRecord) -> Result<(), StoreError> {
+        self.connection().execute(
+            &format!("INSERT OR REPLACE INTO enrollments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
+            params![
+                record.id,
+                record.environment,
+                record.mode,
+                record.started_at,
+                record.updated_at,
+                record.first_name,
+                record.last_initial,
+                record.phone_masked,
+                record.phone_hash,
+                record.user_id,
+                record.status.as_str(),
+                record.error_code,
+                record.bank_name,
+                record.account_last4,
+                record.account_type,
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn enrollment(&self, id: &str) -> Result<Option<EnrollmentRecord>, StoreError> {
+        let row = self
+            .connection()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM enrollments WHERE id = ?1"),
+                params![id],
+                from_row,
+            )
+            .optional()?;
+        row.map(with_status).transpose()
+    }
+
+    /// Newest first, started within `[from, to)` (unix seconds).
+    pub fn enrollments_between(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<EnrollmentRecord>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {COLUMNS} FROM enrollments WHERE started_at >= ?1 AND started_at < ?2
+             ORDER BY started_at DESC, id"
+        ))?;
+        let rows = statement.query_map(params![from, to], from_row)?;
+        rows.map(|row| with_status(row?)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, started_at: i64) -> EnrollmentRecord {
+        EnrollmentRecord {
+            id: id.into(),
+            environment: "simulator".into(),
+            mode: "desk".into(),
+            started_at,
+            updated_at: started_at,
+            first_name: "Ada".into(),
+            last_initial: "L".into(),
+            phone_masked: "•••-•••-••98".into(),
+            phone_hash: "h".into(),
+            user_id: None,
+            status: EnrollmentStatus::Started,
+            error_code: None,
+            bank_name: None,
+            account_last4: None,
+            account_type: None,
+        }
+    }
+
+    #[test]
+    fn saves_updates_and_lists_newest_first() {
+        let store = Store::in_memory().unwrap();
+        store.save_enrollment(&record("a", 10)).unwrap();
+        store.save_enrollment(&record("b", 20)).unwrap();
+        let mut linked = record("a", 10);
+        linked.status = EnrollmentStatus::Linked;
+        linked.bank_name = Some("Aerobank".into());
+        linked.account_last4 = Some("1329".into());
+        store.save_enrollment(&linked).unwrap();
+
+        assert_eq!(store.enrollment("a").unwrap(), Some(linked.clone()));
+        let listed = store.enrollments_between(0, 100).unwrap();
+        assert_eq!(
+            listed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["b", "a"]
+        );
+        assert_eq!(store.enrollments_between(15, 100).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_unknown_status_is_an_error_not_a_guess() {
+        let store = Store::in_memory().unwrap();
+        store.save_enrollment(&record("a", 1)).unwrap();
+        store
+            .connection()
+            .execute("UPDATE enrollments SET status = 'weird'", [])
+            .unwrap();
+        assert_eq!(
+            store.enrollment("a").unwrap_err().code(),
+            "STORE_UNREADABLE"
+        );
+    }
+
+    #[test]
+    fn the_database_survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/app.sqlite3");
+        Store::open(&path)
+            .unwrap()
+            .save_enrollment(&record("a", 1))
+            .unwrap();
+        let reopened = Store::open(&path).unwrap();
+        assert_eq!(reopened.enrollment("a").unwrap().unwrap().first_name, "Ada");
+    }
+}
