@@ -1,1 +1,43 @@
 //! Typed client for Aeropay's REST API (v1 and v2). Plain Rust, no tauri.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), aeropay_onboarding::aeropay::AeropayError> {
+//! use aeropay_onboarding::aeropay::*;
+//! use std::sync::Arc;
+//! let config = ClientConfig::new(Environment::Sandbox, ApiVersion::V2);
+//! let client = AeropayClient::new(config, Arc::new(StaticCredentials::new("key", "secret", 1234)))?;
+//! let accounts = client.bank_accounts("2ac82269-9315-4bb6-8a19-f37e20d50238").await?;
+//! let token = client.user_token("2ac82269-9315-4bb6-8a19-f37e20d50238").await?; // for the keychain
+//! assert_eq!(client.mint_counts().user_for_merchant, 1);
+//! # let _ = (accounts, token); Ok(()) }
+//! ```
+//!
+//! - Every operation is one method of [`AeropayClient`]; paths, headers and
+//!   body spellings per version live in `wire`.
+//! - Errors: one type, [`AeropayError`], whatever shape Aeropay answered in.
+//! - Tokens are cached per scope and user and renewed before they expire.
+//! - Anything logged passes through [`redact`].
+
+mod client;
+mod codes;
+mod config;
+mod credentials;
+mod error;
+pub mod redact;
+mod response;
+mod token;
+mod transport;
+mod types;
+mod wire;
+
+pub use client::AeropayClient;
+pub use config::{ClientConfig, Environment, RetryPolicy, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
+pub use credentials::{CredentialError, CredentialSource, Credentials, StaticCredentials};
+pub use error::{AeropayError, ErrorCategory};
+pub use response::{detect_error, parse_response, ApiErrorBody};
+pub use token::MintCounts;
+pub use transport::Operation;
+pub use types::{
+    AccountHolderInfo, AccountHolderName, AggregatorCredentials, ApiVersion, BankAccount,
+    CreatedUser, LinkSource, LinkedBankAccount, MfaType, NewUser, ScopedToken, TokenScope, User,
+};

@@ -1,0 +1,243 @@
+//! The one error type of the Aeropay client.
+//!
+//! Every failure (an Aeropay error body in any of its four shapes, an HTTP
+//! status, a broken or oversized body, a timeout, a refused connection) ends
+//! up here with a stable [`AeropayError::code`], a [`ErrorCategory`], a
+//! [`AeropayError::retryable`] hint and a message a shop assistant can read.
+//! Nothing in here ever holds a token or the API secret: server-provided text
+//! passes through [`crate::aeropay::redact::redact_text`] first.
+
+use super::codes;
+use super::redact::redact_text;
+use serde::Serialize;
+
+/// What kind of failure this is, for the caller's decision (retry, ask the
+/// customer to fix input, call a manager, reconcile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCategory {
+    /// The request was refused because of what was sent (phone format, code …).
+    InvalidInput,
+    /// Credentials, scope or account state forbid the call.
+    Auth,
+    /// The token expired or is invalid; the client re-mints once by itself.
+    ExpiredToken,
+    /// The user or bank account does not exist.
+    NotFound,
+    /// The thing already exists or belongs to someone else.
+    Conflict,
+    /// Too many attempts or too many linked accounts.
+    RateOrAttemptsLimit,
+    /// Aeropay (or a proxy in front of it, or the bank) is failing.
+    UpstreamDown,
+    /// The request never got an answer it could use: refused, timed out, TLS.
+    Network,
+    /// A non-repeatable request may or may not have taken effect; reconcile
+    /// (e.g. list bank accounts) before trying again.
+    OutcomeUnknown,
+    /// The answer was neither a documented success nor a documented error.
+    UnexpectedResponse,
+}
+
+/// An Aeropay API failure. `Display` is the plain-language message plus the
+/// code, fit for a support ticket; it never contains a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} ({code})")]
+pub struct AeropayError {
+    category: ErrorCategory,
+    code: String,
+    aeropay_code: Option<String>,
+    message: String,
+    detail: Option<String>,
+    http_status: Option<u16>,
+}
+
+/// Longest server text kept in an error; longer text is cut.
+const MAX_DETAIL_CHARS: usize = 300;
+
+impl AeropayError {
+    pub(crate) fn new(category: ErrorCategory, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            category,
+            code: code.to_owned(),
+            aeropay_code: None,
+            message: message.into(),
+            detail: None,
+            http_status: None,
+        }
+    }
+
+    /// Technical detail for logs and support (server text, transport error),
+    /// redacted and shortened.
+    pub(crate) fn with_detail(mut self, detail: impl AsRef<str>) -> Self {
+        let redacted = redact_text(detail.as_ref());
+        self.detail = Some(truncate_chars(&redacted, MAX_DETAIL_CHARS));
+        self
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// An error body sent by Aeropay, whatever its shape: the code decides
+    /// category and message; unknown codes keep Aeropay's own message.
+    pub(crate) fn from_api(code: Option<&str>, server_message: Option<&str>, status: u16) -> Self {
+        let server_message = server_message
+            .map(|m| truncate_chars(&redact_text(m.trim()), MAX_DETAIL_CHARS))
+            .filter(|m| !m.is_empty());
+        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        let known = code.and_then(codes::lookup);
+        let (category, message) = match (known, &server_message) {
+            (Some(known), _) => (known.category, known.message.to_owned()),
+            (None, Some(text)) => (
+                codes::category_for_status(status).unwrap_or(ErrorCategory::InvalidInput),
+                format!("Aeropay refused the request: {text}"),
+            ),
+            (None, None) => (
+                codes::category_for_status(status).unwrap_or(ErrorCategory::InvalidInput),
+                "Aeropay refused the request without saying why.".to_owned(),
+            ),
+        };
+        Self {
+            category,
+            code: code.unwrap_or("AEROPAY_ERROR").to_owned(),
+            aeropay_code: code.map(str::to_owned),
+            message,
+            detail: server_message,
+            http_status: Some(status),
+        }
+    }
+
+    pub fn category(&self) -> ErrorCategory {
+        self.category
+    }
+
+    /// Stable identifier: the Aeropay code (`AP007`, `INVALID_FORMAT` …) when
+    /// Aeropay sent one, otherwise one of this client's codes such as
+    /// `NETWORK_TIMEOUT`, `NETWORK_UNREACHABLE`, `NETWORK_TLS`,
+    /// `OUTCOME_UNKNOWN`, `UPSTREAM_HTML`, `UPSTREAM_STATUS`,
+    /// `RESPONSE_EMPTY`, `RESPONSE_NOT_JSON`, `RESPONSE_TOO_LARGE`,
+    /// `UNEXPECTED_RESPONSE`, `CREDENTIALS_UNAVAILABLE`, `INVALID_REQUEST`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The code exactly as Aeropay sent it, if the failure came from Aeropay.
+    pub fn aeropay_code(&self) -> Option<&str> {
+        self.aeropay_code.as_deref()
+    }
+
+    /// Plain-language message for the person at the counter.
+    pub fn user_message(&self) -> &str {
+        &self.message
+    }
+
+    /// Redacted technical detail (server message, transport error).
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+
+    pub fn http_status(&self) -> Option<u16> {
+        self.http_status
+    }
+
+    /// Whether doing the same step again, unchanged, may succeed.
+    pub fn retryable(&self) -> bool {
+        match self.category {
+            ErrorCategory::Network => self.code != "NETWORK_TLS",
+            ErrorCategory::ExpiredToken | ErrorCategory::UpstreamDown => {
+                // Creation failures reported by Aeropay are not transient.
+                !matches!(self.aeropay_code.as_deref(), Some("AP102" | "AP108"))
+            }
+            ErrorCategory::InvalidInput
+            | ErrorCategory::Auth
+            | ErrorCategory::NotFound
+            | ErrorCategory::Conflict
+            | ErrorCategory::RateOrAttemptsLimit
+            | ErrorCategory::OutcomeUnknown
+            | ErrorCategory::UnexpectedResponse => false,
+        }
+    }
+
+    /// AP007 (expired) or AP008 (invalid): the client re-mints and retries once.
+    pub fn is_token_rejected(&self) -> bool {
+        matches!(self.aeropay_code.as_deref(), Some("AP007" | "AP008"))
+    }
+
+    /// The request may or may not have taken effect; the cause stays in `code`.
+    pub(crate) fn into_outcome_unknown(mut self, message: &str) -> Self {
+        self.category = ErrorCategory::OutcomeUnknown;
+        self.message = message.to_owned();
+        self
+    }
+
+    /// Re-phrases an AP002 answer to a userForMerchant mint: besides bad keys
+    /// it means the customer is not (or no longer) connected to this merchant.
+    pub(crate) fn for_user_scope_mint(mut self) -> Self {
+        if self.aeropay_code.as_deref() == Some("AP002") {
+            self.message = codes::AP002_USER_SCOPE_MESSAGE.to_owned();
+        }
+        self
+    }
+}
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_code_gets_category_and_plain_message() {
+        let e = AeropayError::from_api(Some("AP113"), Some("User does not exist"), 200);
+        assert_eq!(e.category(), ErrorCategory::NotFound);
+        assert_eq!(e.code(), "AP113");
+        assert_eq!(e.aeropay_code(), Some("AP113"));
+        assert!(!e.user_message().contains("AP113"));
+        assert_eq!(e.detail(), Some("User does not exist"));
+        assert!(!e.retryable());
+    }
+
+    #[test]
+    fn unknown_code_keeps_code_and_server_message() {
+        let e = AeropayError::from_api(Some("AP999"), Some("Something new"), 200);
+        assert_eq!(e.code(), "AP999");
+        assert!(e.user_message().contains("Something new"));
+        assert_eq!(e.category(), ErrorCategory::InvalidInput);
+        let e = AeropayError::from_api(Some("AP999"), None, 503);
+        assert_eq!(e.category(), ErrorCategory::UpstreamDown);
+    }
+
+    #[test]
+    fn expired_token_is_retryable_and_token_rejected() {
+        for code in ["AP007", "AP008"] {
+            let e = AeropayError::from_api(Some(code), Some("Token has expired"), 200);
+            assert_eq!(e.category(), ErrorCategory::ExpiredToken);
+            assert!(e.retryable());
+            assert!(e.is_token_rejected());
+        }
+    }
+
+    #[test]
+    fn server_text_is_redacted_and_cut() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVl";
+        let long = format!("bad token {jwt} {}", "x".repeat(1000));
+        let e = AeropayError::from_api(Some("AP999"), Some(&long), 200);
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains(jwt), "{shown}");
+        assert!(e.detail().unwrap().chars().count() <= MAX_DETAIL_CHARS + 1);
+    }
+
+    #[test]
+    fn display_has_message_and_code() {
+        let e = AeropayError::new(ErrorCategory::Network, "NETWORK_TIMEOUT", "Timed out.");
+        assert_eq!(e.to_string(), "Timed out. (NETWORK_TIMEOUT)");
+        assert!(e.retryable());
+    }
+}
