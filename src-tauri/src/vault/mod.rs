@@ -114,6 +114,11 @@ pub enum Secret {
     StaffPin {
         phc: String,
     },
+    /// The key that turns phone numbers into the hashes the database keeps.
+    #[serde(rename_all = "camelCase")]
+    PhoneHashKey {
+        key: SecretString,
+    },
 }
 
 impl Secret {
