@@ -26,6 +26,53 @@ pub enum Command {
     /// in the OS keychain. The key and secret are read from standard input,
     /// one per line, so they never appear in the shell history or `ps`.
     Configure(ConfigureArgs),
+    /// Run the built-in Aeropay sandbox and Aerosync widget simulator on
+    /// 127.0.0.1 until Ctrl-C, printing its URLs and merchant credentials.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Keep users and linked accounts in this SQLite file across restarts.
+    #[arg(long)]
+    pub state: Option<std::path::PathBuf>,
+    /// Token lifetime in seconds (Aeropay: 1800).
+    #[arg(long, default_value_t = 1800)]
+    pub ttl: u64,
+    /// What POST /user answers as mfaType.
+    #[arg(long, value_enum, default_value = "sms")]
+    pub mfa: MfaArg,
+    /// The merchant links several accounts per widget flow.
+    #[arg(long)]
+    pub multi_account: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MfaArg {
+    Sms,
+    Email,
+    None,
+}
+
+impl SimulateArgs {
+    pub fn config(&self) -> crate::simulator::SimulatorConfig {
+        use crate::simulator::MfaType;
+        crate::simulator::SimulatorConfig {
+            port: self.port,
+            state_file: self.state.clone(),
+            token_ttl_secs: self.ttl,
+            mfa: match self.mfa {
+                MfaArg::Sms => Some(MfaType::Sms),
+                MfaArg::Email => Some(MfaType::Email),
+                MfaArg::None => None,
+            },
+            multi_account: self.multi_account,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
 
     match Cli::parse().command {
         None => open_window(),
+        Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Configure(args)) => {
             let result = config::settings_path()
                 .map_err(cli::CliError::from)
@@ -42,6 +43,34 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn simulate(args: &cli::SimulateArgs) -> ExitCode {
+    use aeropay_onboarding::simulator::Simulator;
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => return fail("SIM_RUNTIME", &err),
+    };
+    runtime.block_on(async {
+        let sim = match Simulator::start(args.config()).await {
+            Ok(sim) => sim,
+            Err(err) => return fail(err.code(), &err),
+        };
+        let c = sim.credentials();
+        // Simulator-only credentials: they open nothing real.
+        println!("Aeropay simulator (simulated, no real bank data)");
+        println!("  API base (v1): {}", sim.base_url());
+        println!("  API base (v2): {}", sim.v2_base_url());
+        println!("  Widget:        {}", sim.widget_url());
+        println!("  Demo:          {}", sim.demo_url());
+        println!("  API key:       {}", c.api_key);
+        println!("  API secret:    {}", c.api_secret);
+        println!("  Merchant id:   {}", c.merchant_id);
+        println!("Press Ctrl-C to stop.");
+        let _ = tokio::signal::ctrl_c().await;
+        sim.shutdown().await;
+        ExitCode::SUCCESS
+    })
 }
 
 fn open_window() -> ExitCode {
