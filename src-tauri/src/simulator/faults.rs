@@ -22,6 +22,10 @@ pub enum FaultKind {
     Html502,
     /// Hold the request for `ms` (default ten minutes), then drop it.
     Timeout,
+    /// Carry out the request, then drop the answer: the change happened but
+    /// the client never hears of it (what a timeout after the fact looks like).
+    #[serde(rename = "lose_answer")]
+    LoseAnswer,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,6 +141,10 @@ pub async fn middleware(State(faults): State<Faults>, req: Request, next: Next) 
             .into_response(),
         FaultKind::Timeout => {
             tokio::time::sleep(Duration::from_millis(fault.ms.unwrap_or(600_000))).await;
+            dropped()
+        }
+        FaultKind::LoseAnswer => {
+            let _carried_out = next.run(req).await;
             dropped()
         }
     }
