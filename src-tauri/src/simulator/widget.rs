@@ -122,7 +122,8 @@ fn widget_error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 /// Resolves the widget token on a request to its live session.
-fn session(sim: &Sim, headers: &HeaderMap) -> Result<WidgetSession, Response> {
+/// Errors are boxed responses: a `Response` is large and these are rare.
+fn session(sim: &Sim, headers: &HeaderMap) -> Result<WidgetSession, Box<Response>> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -135,24 +136,24 @@ fn session(sim: &Sim, headers: &HeaderMap) -> Result<WidgetSession, Response> {
         } else {
             "This link is not valid. Please start again."
         };
-        widget_error(StatusCode::UNAUTHORIZED, "AC-401", msg)
+        Box::new(widget_error(StatusCode::UNAUTHORIZED, "AC-401", msg))
     })?;
     let jti = claims.get("jti").and_then(Value::as_str).unwrap_or("");
     sim.store
         .read(|d| d.sessions.get(jti).cloned())
         .ok_or_else(|| {
-            widget_error(
+            Box::new(widget_error(
                 StatusCode::UNAUTHORIZED,
                 "AC-401",
                 "This link is not valid. Please start again.",
-            )
+            ))
         })
 }
 
 pub(crate) async fn session_info(sim: &Sim, headers: &HeaderMap) -> Response {
     let session = match session(sim, headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     Json(json!({
         "clientName": sim.merchant.name,
@@ -186,7 +187,7 @@ pub(crate) struct LoginRequest {
 pub(crate) async fn login(sim: &Sim, headers: &HeaderMap, req: LoginRequest) -> Response {
     let session = match session(sim, headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(bank) = banks::bank(&req.bank_id) else {
         return widget_error(StatusCode::BAD_REQUEST, "AC-400", "Unknown bank");
@@ -220,11 +221,21 @@ pub(crate) async fn login(sim: &Sim, headers: &HeaderMap, req: LoginRequest) -> 
     Json(step).into_response()
 }
 
-fn own_login(sim: &Sim, session: &WidgetSession, login_id: &str) -> Result<BankLogin, Response> {
+fn own_login(
+    sim: &Sim,
+    session: &WidgetSession,
+    login_id: &str,
+) -> Result<BankLogin, Box<Response>> {
     sim.store
         .read(|d| d.logins.get(login_id).cloned())
         .filter(|l| l.session == session.jti)
-        .ok_or_else(|| widget_error(StatusCode::NOT_FOUND, "AC-404", "Unknown login"))
+        .ok_or_else(|| {
+            Box::new(widget_error(
+                StatusCode::NOT_FOUND,
+                "AC-404",
+                "Unknown login",
+            ))
+        })
 }
 
 #[derive(Deserialize)]
@@ -238,11 +249,11 @@ pub(crate) struct MfaRequest {
 pub(crate) async fn mfa(sim: &Sim, headers: &HeaderMap, req: MfaRequest) -> Response {
     let session = match session(sim, headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut login = match own_login(sim, &session, &req.login_id) {
         Ok(l) => l,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if login.stage != LoginStage::AwaitingMfa {
         return widget_error(StatusCode::CONFLICT, "AC-409", "No question is pending");
@@ -262,7 +273,7 @@ pub(crate) async fn mfa(sim: &Sim, headers: &HeaderMap, req: MfaRequest) -> Resp
 pub(crate) async fn login_status(sim: &Sim, headers: &HeaderMap, login_id: &str) -> Response {
     let session = match session(sim, headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match own_login(sim, &session, login_id) {
         Ok(login) if login.stage == LoginStage::Ready => {
@@ -273,7 +284,7 @@ pub(crate) async fn login_status(sim: &Sim, headers: &HeaderMap, login_id: &str)
         }))
         .into_response(),
         Ok(_) => widget_error(StatusCode::CONFLICT, "AC-409", "This login is finished"),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -335,11 +346,11 @@ pub(crate) struct CompleteRequest {
 pub(crate) async fn complete(sim: &Sim, headers: &HeaderMap, req: CompleteRequest) -> Response {
     let session = match session(sim, headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let login = match own_login(sim, &session, &req.login_id) {
         Ok(l) => l,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if login.stage != LoginStage::Ready {
         return widget_error(
