@@ -9,6 +9,7 @@ pub mod aerosync;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod enrollment;
 pub mod secret;
 pub mod simulator;
 pub mod store;

@@ -56,6 +56,18 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every customer id known in an environment (to purge their expired
+    /// tokens from the keychain).
+    pub fn customer_user_ids(&self, environment: &str) -> Result<Vec<String>, StoreError> {
+        let connection = self.connection();
+        let mut statement =
+            connection.prepare("SELECT user_id FROM customers WHERE environment = ?1")?;
+        let ids = statement.query_map(params![environment], |row| row.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,94 @@
+use super::ViewError;
+use crate::aeropay::{AeropayError, ErrorCategory};
+use crate::aerosync::AerosyncError;
+use crate::store::StoreError;
+use crate::vault::VaultError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum EnrollmentError {
+    #[error(transparent)]
+    Aeropay(#[from] AeropayError),
+    #[error(transparent)]
+    Widget(#[from] AerosyncError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("this action does not fit the current step ({step}); the screen has been refreshed")]
+    WrongStep { step: &'static str },
+    #[error("the bank-link widget is not open")]
+    WidgetNotOpen,
+    #[error("Aeropay did not return the bank-link widget address; try again in a moment")]
+    NoWidgetUrl,
+    #[error("we could not confirm whether the account was linked; check the customer's accounts before trying again")]
+    LinkOutcomeUnknown,
+    #[error(
+        "the bank-link widget reported a problem ({description}); try again or choose another bank"
+    )]
+    WidgetReported { description: String },
+    #[error("the app could not finish a background task; try again")]
+    Internal,
+}
+
+impl EnrollmentError {
+    pub fn code(&self) -> String {
+        match self {
+            EnrollmentError::Aeropay(err) => err.code().to_owned(),
+            EnrollmentError::Widget(err) => err.code().to_owned(),
+            EnrollmentError::Store(err) => err.code().to_owned(),
+            EnrollmentError::Vault(err) => err.code().to_owned(),
+            EnrollmentError::WrongStep { .. } => "ENROLLMENT_WRONG_STEP".into(),
+            EnrollmentError::WidgetNotOpen => "WIDGET_NOT_OPEN".into(),
+            EnrollmentError::NoWidgetUrl => "WIDGET_NO_URL".into(),
+            EnrollmentError::LinkOutcomeUnknown => "LINK_OUTCOME_UNKNOWN".into(),
+            EnrollmentError::WidgetReported { .. } => "WIDGET_ERROR".into(),
+            EnrollmentError::Internal => "INTERNAL".into(),
+        }
+    }
+
+    /// A message for the person at the screen.
+    pub fn message(&self) -> String {
+        match self {
+            EnrollmentError::Aeropay(err) => err.user_message().to_owned(),
+            other => {
+                let text = other.to_string();
+                let mut chars = text.chars();
+                match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+                    None => text,
+                }
+            }
+        }
+    }
+
+    pub fn retry(&self) -> bool {
+        match self {
+            EnrollmentError::Aeropay(err) => {
+                err.retryable() || err.category() == ErrorCategory::OutcomeUnknown
+            }
+            EnrollmentError::Widget(_) | EnrollmentError::WidgetReported { .. } => true,
+            EnrollmentError::Vault(VaultError::Locked { .. })
+            | EnrollmentError::Vault(VaultError::NoSecretService { .. }) => true,
+            EnrollmentError::NoWidgetUrl
+            | EnrollmentError::LinkOutcomeUnknown
+            | EnrollmentError::Internal => true,
+            _ => false,
+        }
+    }
+
+    pub fn view(&self) -> ViewError {
+        ViewError {
+            code: self.code(),
+            message: self.message(),
+            retry: self.retry(),
+        }
+    }
+
+    pub fn aeropay_code(&self) -> Option<&str> {
+        match self {
+            EnrollmentError::Aeropay(err) => err.aeropay_code(),
+            _ => None,
+        }
+    }
+}

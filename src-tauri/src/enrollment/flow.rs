@@ -1,0 +1,807 @@
+use super::{
+    AccountView, CustomerDetails, EnrollmentError, EnrollmentView, FieldErrors, Step, ViewError,
+};
+use crate::aeropay::{
+    AeropayClient, BankAccount, ErrorCategory, LinkSource, LinkedBankAccount, MfaType, NewUser,
+};
+use crate::aerosync::{self, LinkCredentials, WidgetEvent, WidgetOptions, WidgetOrigin};
+use crate::config::Environment;
+use crate::store::{
+    mask_phone, EnrollmentRecord, EnrollmentStatus, KnownCustomer, PhoneHasher, Store,
+};
+use crate::vault::{Secret, SecretKey, StoredToken, TokenScope, Vault};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// Called with every new state, so the page can follow long transitions
+/// (checking accounts, finishing the link) while a command is still running.
+pub type StateListener = Arc<dyn Fn(&EnrollmentView) + Send + Sync>;
+
+/// Aeropay's default: after this many wrong codes it answers AP112.
+const CODE_ATTEMPTS: u32 = 5;
+
+/// What an enrollment needs from the rest of the app.
+pub struct EnrollmentDeps {
+    pub client: Arc<AeropayClient>,
+    pub store: Arc<Store>,
+    pub vault: Arc<dyn Vault>,
+    pub phone_hasher: Arc<PhoneHasher>,
+    pub environment: Environment,
+    pub widget: WidgetOptions,
+    /// "kiosk" or "desk", kept in the record.
+    pub mode: String,
+}
+
+/// The enrollments of this app: at most one in progress at a time.
+pub struct Enrollments {
+    deps: EnrollmentDeps,
+    session: Mutex<Option<Session>>,
+    listener: Option<StateListener>,
+}
+
+struct Session {
+    record: EnrollmentRecord,
+    /// Normalized; kept in memory only, to resend the code.
+    details: CustomerDetails,
+    user_id: Option<String>,
+    returning: bool,
+    code_attempts_left: u32,
+    widget: Option<WidgetSession>,
+    /// Accounts the customer had before the widget opened: to spot an
+    /// account linked twice, and to reconcile a link whose answer was lost.
+    accounts_before: Vec<BankAccount>,
+    step: Step,
+}
+
+struct WidgetSession {
+    origin: WidgetOrigin,
+    success_handled: bool,
+}
+
+/// What a widget message led to.
+pub struct WidgetOutcome {
+    pub view: EnrollmentView,
+    /// The bank's sign-in page to open in a popup (`handleOAuthManually`).
+    pub open_popup: Option<url::Url>,
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn empty_details() -> Step {
+    Step::Details {
+        field_errors: FieldErrors::new(),
+        error: None,
+    }
+}
+
+impl Enrollments {
+    pub fn new(deps: EnrollmentDeps, listener: Option<StateListener>) -> Self {
+        Self {
+            deps,
+            session: Mutex::new(None),
+            listener,
+        }
+    }
+
+    pub fn client(&self) -> &AeropayClient {
+        &self.deps.client
+    }
+
+    fn environment_id(&self) -> String {
+        self.deps.environment.id()
+    }
+
+    /// The current state, for a page that (re)loads.
+    pub async fn view(&self) -> EnrollmentView {
+        view_of(self.session.lock().await.as_ref())
+    }
+
+    /// Forgets the current customer entirely: state, details and their
+    /// cached tokens. The next customer starts from an empty form.
+    pub async fn start_over(&self) -> EnrollmentView {
+        let mut guard = self.session.lock().await;
+        if let Some(session) = guard.take() {
+            if let Some(user_id) = &session.user_id {
+                self.deps.client.forget_user(user_id);
+            }
+            tracing::info!(enrollment = %session.record.id, "enrollment closed");
+        }
+        let view = view_of(None);
+        self.notify(&view);
+        view
+    }
+
+    /// Step 1: the customer's details. A returning customer (phone known and
+    /// confirmed on this machine) skips `POST /user` and the code.
+    pub async fn submit_details(&self, details: CustomerDetails) -> EnrollmentView {
+        let mut guard = self.session.lock().await;
+        if let Some(session) = guard.as_ref() {
+            if !matches!(session.step, Step::Details { .. }) {
+                return view_of(Some(session));
+            }
+        }
+        let details = match details.validated() {
+            Ok(details) => details,
+            Err(field_errors) => {
+                let session =
+                    guard.get_or_insert_with(|| self.new_session(&CustomerDetails::default()));
+                session.step = Step::Details {
+                    field_errors,
+                    error: None,
+                };
+                return view_of(Some(session));
+            }
+        };
+        let retry_of = guard.take().map(|s| s.record);
+        let mut session = self.new_session(&details);
+        if let Some(previous) = retry_of {
+            session.record.id = previous.id;
+            session.record.started_at = previous.started_at;
+        }
+        let session = guard.insert(session);
+        self.save(session);
+        tracing::info!(enrollment = %session.record.id, "enrollment started");
+
+        let environment = self.environment_id();
+        let known = match self
+            .deps
+            .store
+            .find_customer(&environment, &session.record.phone_hash)
+        {
+            Ok(known) => known,
+            Err(err) => return self.details_error(session, err.into()),
+        };
+        match known {
+            Some(customer) if customer.confirmed => {
+                tracing::info!(enrollment = %session.record.id, "returning customer");
+                session.user_id = Some(customer.user_id);
+                session.record.user_id = session.user_id.clone();
+                session.returning = true;
+                self.check_accounts(session).await
+            }
+            _ => self.create_user(session, false).await,
+        }
+    }
+
+    fn new_session(&self, details: &CustomerDetails) -> Session {
+        let at = now();
+        let phone_hash = if details.phone.is_empty() {
+            String::new()
+        } else {
+            self.deps.phone_hasher.hash(&details.phone)
+        };
+        Session {
+            record: EnrollmentRecord {
+                id: uuid::Uuid::new_v4().to_string(),
+                environment: self.environment_id(),
+                mode: self.deps.mode.clone(),
+                started_at: at,
+                updated_at: at,
+                first_name: details.first_name.clone(),
+                last_initial: details
+                    .last_name
+                    .chars()
+                    .next()
+                    .map(String::from)
+                    .unwrap_or_default(),
+                phone_masked: mask_phone(&details.phone),
+                phone_hash,
+                user_id: None,
+                status: EnrollmentStatus::Started,
+                error_code: None,
+                bank_name: None,
+                account_last4: None,
+                account_type: None,
+            },
+            details: details.clone(),
+            user_id: None,
+            returning: false,
+            code_attempts_left: CODE_ATTEMPTS,
+            widget: None,
+            accounts_before: Vec::new(),
+            step: empty_details(),
+        }
+    }
+
+    /// `POST /user`, then the code screen or straight on to the accounts.
+    async fn create_user(&self, session: &mut Session, resend: bool) -> EnrollmentView {
+        let new_user = NewUser {
+            first_name: session.details.first_name.clone(),
+            last_name: session.details.last_name.clone(),
+            phone_number: session.details.phone.clone(),
+            email: session.details.email.clone(),
+        };
+        let created = match self.deps.client.create_user(&new_user).await {
+            Ok(created) => created,
+            Err(err) if resend => return self.code_error(session, err.into()),
+            Err(err) => return self.details_error(session, err.into()),
+        };
+        let user_id = created.user.id.clone();
+        let confirmed = !created.needs_confirmation();
+        session.user_id = Some(user_id.clone());
+        session.record.user_id = Some(user_id.clone());
+        if let Err(err) = self.remember(session, confirmed) {
+            return self.details_error(session, err);
+        }
+        if confirmed {
+            return self.check_accounts(session).await;
+        }
+        let channel = match created.mfa_type {
+            Some(MfaType::Email) => "email",
+            Some(MfaType::Sms) => "sms",
+            _ => "code",
+        };
+        if !resend {
+            session.code_attempts_left = CODE_ATTEMPTS;
+        }
+        session.step = Step::Code {
+            channel: channel.into(),
+            attempts_left: session.code_attempts_left,
+            error: None,
+            resent: resend,
+        };
+        session.record.status = EnrollmentStatus::WaitingForCode;
+        self.save(session);
+        self.publish(session)
+    }
+
+    fn remember(&self, session: &Session, confirmed: bool) -> Result<(), EnrollmentError> {
+        let Some(user_id) = &session.user_id else {
+            return Ok(());
+        };
+        self.deps.store.remember_customer(
+            &self.environment_id(),
+            &session.record.phone_hash,
+            &KnownCustomer {
+                user_id: user_id.clone(),
+                confirmed,
+            },
+            now(),
+        )?;
+        Ok(())
+    }
+
+    /// Step 2: the code the customer received.
+    pub async fn submit_code(&self, code: &str) -> EnrollmentView {
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return view_of(None);
+        };
+        if !matches!(session.step, Step::Code { .. }) {
+            return view_of(Some(session));
+        }
+        let code = code.trim();
+        if code.is_empty() || code.len() > 10 || !code.chars().all(|c| c.is_ascii_digit()) {
+            set_code_error(
+                session,
+                ViewError {
+                    code: "CODE_FORMAT".into(),
+                    message: "Type the code from the message: digits only.".into(),
+                    retry: true,
+                },
+            );
+            return view_of(Some(session));
+        }
+        let user_id = session.user_id.clone().unwrap_or_default();
+        match self.deps.client.confirm_user(&user_id, code).await {
+            Ok(_) => {
+                tracing::info!(enrollment = %session.record.id, "code confirmed");
+                if let Err(err) = self.remember(session, true) {
+                    return self.fail(session, err);
+                }
+                self.check_accounts(session).await
+            }
+            Err(err) if err.aeropay_code() == Some("AP111") => {
+                session.code_attempts_left = session.code_attempts_left.saturating_sub(1);
+                self.code_error(session, err.into())
+            }
+            Err(err) if err.aeropay_code() == Some("AP112") => self.fail(session, err.into()),
+            Err(err) => self.code_error(session, err.into()),
+        }
+    }
+
+    /// Sends a new code (`POST /user` again: the customer is not confirmed
+    /// yet, so nothing is disconnected).
+    pub async fn resend_code(&self) -> EnrollmentView {
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return view_of(None);
+        };
+        if !matches!(session.step, Step::Code { .. }) {
+            return view_of(Some(session));
+        }
+        self.create_user(session, true).await
+    }
+
+    /// Step 3: the accounts the customer already has (network users may have
+    /// linked one elsewhere). None verified: straight to the widget.
+    async fn check_accounts(&self, session: &mut Session) -> EnrollmentView {
+        session.step = Step::CheckingAccounts;
+        session.record.status = EnrollmentStatus::Linking;
+        self.save(session);
+        self.publish(session);
+        let user_id = session.user_id.clone().unwrap_or_default();
+        let accounts = match self.deps.client.bank_accounts(&user_id).await {
+            Ok(accounts) => accounts,
+            Err(err) => return self.fail(session, err.into()),
+        };
+        let usable: Vec<AccountView> = accounts
+            .iter()
+            .filter(|account| is_verified(account.status.as_deref()))
+            .map(account_view)
+            .collect();
+        session.accounts_before = accounts;
+        if usable.is_empty() {
+            self.open_widget(session).await
+        } else {
+            session.step = Step::ExistingAccounts { accounts: usable };
+            self.publish(session)
+        }
+    }
+
+    /// Uses an account the customer already has as their default.
+    pub async fn use_account(&self, bank_account_id: i64) -> EnrollmentView {
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return view_of(None);
+        };
+        let Step::ExistingAccounts { accounts } = &session.step else {
+            return view_of(Some(session));
+        };
+        if !accounts
+            .iter()
+            .any(|a| a.bank_account_id == bank_account_id)
+        {
+            return view_of(Some(session));
+        }
+        let user_id = session.user_id.clone().unwrap_or_default();
+        match self
+            .deps
+            .client
+            .select_bank_account(&user_id, bank_account_id)
+            .await
+        {
+            Ok(account) => {
+                let mut view = account_view(&account);
+                view.selected = true;
+                self.finish(session, vec![view], None).await
+            }
+            Err(err) => self.fail(session, err.into()),
+        }
+    }
+
+    /// Opens the widget: from the existing-accounts screen ("link another"),
+    /// after the widget was closed, or after a failure that can be retried.
+    pub async fn open_widget_again(&self) -> EnrollmentView {
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return view_of(None);
+        };
+        let may_open = match &session.step {
+            Step::ExistingAccounts { .. } | Step::WidgetClosed => true,
+            Step::Failed { error } => error.retry && session.user_id.is_some(),
+            _ => false,
+        };
+        if !may_open {
+            return view_of(Some(session));
+        }
+        if matches!(session.step, Step::Failed { .. }) {
+            // The failure may have come before the account list was read.
+            return self.check_accounts(session).await;
+        }
+        self.open_widget(session).await
+    }
+
+    async fn open_widget(&self, session: &mut Session) -> EnrollmentView {
+        let user_id = session.user_id.clone().unwrap_or_default();
+        let credentials = match self.deps.client.aggregator_credentials(&user_id).await {
+            Ok(credentials) => credentials,
+            Err(err) => return self.fail(session, err.into()),
+        };
+        let Some(fastlink_url) = credentials.fastlink_url.as_deref() else {
+            return self.fail(session, EnrollmentError::NoWidgetUrl);
+        };
+        let launch = match aerosync::widget_url(
+            &self.deps.environment,
+            fastlink_url,
+            &credentials.token,
+            &user_id,
+            &self.deps.widget,
+        ) {
+            Ok(launch) => launch,
+            Err(err) => return self.fail(session, err.into()),
+        };
+        tracing::info!(enrollment = %session.record.id, origin = %launch.origin.as_str(), "widget opened");
+        session.widget = Some(WidgetSession {
+            origin: launch.origin.clone(),
+            success_handled: false,
+        });
+        session.step = Step::Linking {
+            widget_url: launch.url.expose().to_owned(),
+            widget_origin: launch.origin.as_str().to_owned(),
+            simulated: self.deps.environment.is_simulated(),
+        };
+        session.record.status = EnrollmentStatus::Linking;
+        self.save(session);
+        self.publish(session)
+    }
+
+    /// A message the page relayed from the widget iframe.
+    pub async fn widget_message(
+        &self,
+        origin: &str,
+        raw: &str,
+    ) -> Result<WidgetOutcome, EnrollmentError> {
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return Err(EnrollmentError::WidgetNotOpen);
+        };
+        let Some(widget) = session.widget.as_ref() else {
+            return Err(EnrollmentError::WidgetNotOpen);
+        };
+        let user_id = session.user_id.clone().unwrap_or_default();
+        let event = match aerosync::parse_message(&widget.origin, origin, raw, &user_id) {
+            Ok(event) => event,
+            Err(err) => {
+                tracing::warn!(enrollment = %session.record.id, code = err.code(), "widget message rejected: {err}");
+                let success_shaped = matches!(
+                    err,
+                    aerosync::AerosyncError::BadSuccessPayload { .. }
+                        | aerosync::AerosyncError::WrongCustomer
+                );
+                if success_shaped && matches!(session.step, Step::Linking { .. }) {
+                    // A broken success: nothing was linked; say so and offer
+                    // to open the widget again.
+                    if let Some(widget) = session.widget.as_mut() {
+                        widget.success_handled = true;
+                    }
+                    let view = self.fail(session, err.into());
+                    return Ok(WidgetOutcome {
+                        view,
+                        open_popup: None,
+                    });
+                }
+                return Err(err.into());
+            }
+        };
+        let mut open_popup = None;
+        let view = match event {
+            WidgetEvent::Success(success) => {
+                let handled = session.widget.as_ref().is_some_and(|w| w.success_handled);
+                if handled || !matches!(session.step, Step::Linking { .. }) {
+                    tracing::info!(enrollment = %session.record.id, "repeated pageSuccess ignored");
+                    view_of(Some(session))
+                } else {
+                    if let Some(widget) = session.widget.as_mut() {
+                        widget.success_handled = true;
+                    }
+                    self.link(session, success.links).await
+                }
+            }
+            WidgetEvent::Close => {
+                if matches!(session.step, Step::Linking { .. }) {
+                    session.step = Step::WidgetClosed;
+                    tracing::info!(enrollment = %session.record.id, "widget closed before linking");
+                    self.publish(session)
+                } else {
+                    view_of(Some(session))
+                }
+            }
+            WidgetEvent::Error { description } => {
+                if matches!(session.step, Step::Linking { .. }) {
+                    self.fail(session, EnrollmentError::WidgetReported { description })
+                } else {
+                    view_of(Some(session))
+                }
+            }
+            WidgetEvent::LaunchExternalWindow { url } => {
+                open_popup = Some(url);
+                view_of(Some(session))
+            }
+            WidgetEvent::PageLoaded { page_title } => {
+                tracing::debug!(enrollment = %session.record.id, page = %page_title, "widget page");
+                view_of(Some(session))
+            }
+            WidgetEvent::Unknown { message_type } => {
+                tracing::info!(enrollment = %session.record.id, %message_type, "unknown widget message ignored");
+                view_of(Some(session))
+            }
+        };
+        Ok(WidgetOutcome { view, open_popup })
+    }
+
+    /// Links each account from `pageSuccess`, skipping any the customer
+    /// already has, and reconciles a link whose answer was lost.
+    async fn link(&self, session: &mut Session, links: Vec<LinkCredentials>) -> EnrollmentView {
+        session.step = Step::Finishing;
+        self.save(session);
+        self.publish(session);
+        let user_id = session.user_id.clone().unwrap_or_default();
+        let requested = links.len();
+        let mut linked = Vec::new();
+        let mut refused: Option<EnrollmentError> = None;
+        for credentials in links {
+            if let LinkCredentials::V2 { connection_id } = &credentials {
+                let existing = session
+                    .accounts_before
+                    .iter()
+                    .find(|a| a.connection_id.as_deref() == Some(connection_id.as_str()));
+                if let Some(existing) = existing {
+                    tracing::info!(enrollment = %session.record.id, "account already linked; not linking it twice");
+                    linked.push(account_view(existing));
+                    continue;
+                }
+            }
+            let source = match credentials.clone() {
+                LinkCredentials::V1 {
+                    user_id,
+                    user_password,
+                } => LinkSource::LegacyCredentials {
+                    user_id,
+                    user_password,
+                },
+                LinkCredentials::V2 { connection_id } => LinkSource::Connection { connection_id },
+            };
+            match self.deps.client.link_account(&user_id, &source).await {
+                Ok(account) => linked.push(linked_view(&account)),
+                Err(err) if err.category() == ErrorCategory::OutcomeUnknown => {
+                    tracing::warn!(enrollment = %session.record.id, "link outcome unknown; reconciling");
+                    match self.reconcile(session, &credentials, &linked).await {
+                        Some(account) => linked.push(account),
+                        None => return self.fail(session, EnrollmentError::LinkOutcomeUnknown),
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(enrollment = %session.record.id, code = err.code(), "an account was not linked");
+                    refused.get_or_insert(err.into());
+                }
+            }
+        }
+        match refused {
+            Some(err) if linked.is_empty() => self.fail(session, err),
+            Some(err) => {
+                let notice = ViewError {
+                    code: err.code(),
+                    message: format!(
+                        "{} of {requested} accounts could not be linked: {}",
+                        requested - linked.len(),
+                        err.message()
+                    ),
+                    retry: false,
+                };
+                self.finish(session, linked, Some(notice)).await
+            }
+            None => self.finish(session, linked, None).await,
+        }
+    }
+
+    /// After a lost answer: did the account appear in the customer's list?
+    async fn reconcile(
+        &self,
+        session: &Session,
+        credentials: &LinkCredentials,
+        already: &[AccountView],
+    ) -> Option<AccountView> {
+        let user_id = session.user_id.clone().unwrap_or_default();
+        let accounts = self.deps.client.bank_accounts(&user_id).await.ok()?;
+        let found = match credentials {
+            LinkCredentials::V2 { connection_id } => accounts
+                .iter()
+                .find(|a| a.connection_id.as_deref() == Some(connection_id.as_str())),
+            LinkCredentials::V1 { .. } => accounts.iter().find(|a| {
+                !session
+                    .accounts_before
+                    .iter()
+                    .any(|b| b.bank_account_id == a.bank_account_id)
+                    && !already
+                        .iter()
+                        .any(|v| v.bank_account_id == a.bank_account_id)
+            }),
+        };
+        found.map(account_view)
+    }
+
+    /// Done: keep the customer's token in the keychain, record the link.
+    async fn finish(
+        &self,
+        session: &mut Session,
+        accounts: Vec<AccountView>,
+        notice: Option<ViewError>,
+    ) -> EnrollmentView {
+        let user_id = session.user_id.clone().unwrap_or_default();
+        if let Err(err) = self.keep_token(&user_id).await {
+            // The account is linked at Aeropay either way; the token is only
+            // a convenience, and there is no plaintext fallback.
+            tracing::error!(enrollment = %session.record.id, code = %err.code(), "token not stored: {err}");
+        }
+        if let Some(first) = accounts.first() {
+            session.record.bank_name = Some(first.bank_name.clone());
+            session.record.account_last4 = Some(first.last4.clone());
+            session.record.account_type = Some(first.account_type.clone());
+        }
+        session.record.status = EnrollmentStatus::Linked;
+        session.record.error_code = None;
+        session.step = Step::Done {
+            accounts,
+            returning_customer: session.returning,
+            notice,
+        };
+        tracing::info!(enrollment = %session.record.id, "account linked");
+        self.save(session);
+        self.publish(session)
+    }
+
+    async fn keep_token(&self, user_id: &str) -> Result<(), EnrollmentError> {
+        let token = self.deps.client.user_token(user_id).await?;
+        let key = SecretKey::UserToken {
+            environment: self.environment_id(),
+            user_id: user_id.to_owned(),
+        };
+        let secret = Secret::AeropayToken(StoredToken {
+            token: token.token,
+            scope: TokenScope::UserForMerchant,
+            user_id: Some(user_id.to_owned()),
+            expires_at: token.expires_at,
+        });
+        let vault = self.deps.vault.clone();
+        tokio::task::spawn_blocking(move || vault.put(&key, &secret))
+            .await
+            .map_err(|_| EnrollmentError::Internal)??;
+        Ok(())
+    }
+
+    /// Deletes expired customer tokens from the keychain (run at start).
+    /// Returns how many were removed.
+    pub async fn purge_expired_tokens(&self) -> Result<usize, EnrollmentError> {
+        let environment = self.environment_id();
+        let user_ids = self.deps.store.customer_user_ids(&environment)?;
+        let vault = self.deps.vault.clone();
+        let purged = tokio::task::spawn_blocking(move || -> Result<usize, EnrollmentError> {
+            let mut purged = 0;
+            for user_id in user_ids {
+                let key = SecretKey::UserToken {
+                    environment: environment.clone(),
+                    user_id,
+                };
+                if let Some(Secret::AeropayToken(token)) = vault.get(&key)? {
+                    if token.is_expired_at(now()) && vault.delete(&key)? {
+                        purged += 1;
+                    }
+                }
+            }
+            Ok(purged)
+        })
+        .await
+        .map_err(|_| EnrollmentError::Internal)??;
+        Ok(purged)
+    }
+
+    /// The customer or staff gave up on this enrollment.
+    pub async fn cancel(&self) -> EnrollmentView {
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return view_of(None);
+        };
+        if matches!(session.step, Step::Done { .. } | Step::Finishing) {
+            return view_of(Some(session));
+        }
+        session.step = Step::Cancelled;
+        session.widget = None;
+        if !session.details.phone.is_empty() {
+            session.record.status = EnrollmentStatus::Cancelled;
+            self.save(session);
+        }
+        tracing::info!(enrollment = %session.record.id, "enrollment cancelled");
+        self.publish(session)
+    }
+
+    fn details_error(&self, session: &mut Session, err: EnrollmentError) -> EnrollmentView {
+        tracing::warn!(enrollment = %session.record.id, code = %err.code(), "details refused: {err}");
+        session.record.status = EnrollmentStatus::Failed;
+        session.record.error_code = Some(err.code());
+        self.save(session);
+        session.step = Step::Details {
+            field_errors: FieldErrors::new(),
+            error: Some(err.view()),
+        };
+        self.publish(session)
+    }
+
+    fn code_error(&self, session: &mut Session, err: EnrollmentError) -> EnrollmentView {
+        tracing::warn!(enrollment = %session.record.id, code = %err.code(), "code refused");
+        set_code_error(session, err.view());
+        self.publish(session)
+    }
+
+    fn fail(&self, session: &mut Session, err: EnrollmentError) -> EnrollmentView {
+        tracing::warn!(enrollment = %session.record.id, code = %err.code(), "enrollment failed: {err}");
+        session.record.status = EnrollmentStatus::Failed;
+        session.record.error_code = Some(err.code());
+        self.save(session);
+        session.step = Step::Failed { error: err.view() };
+        self.publish(session)
+    }
+
+    fn save(&self, session: &mut Session) {
+        if session.details.phone.is_empty() {
+            return; // nothing worth a record until the details are valid
+        }
+        session.record.updated_at = now();
+        if let Err(err) = self.deps.store.save_enrollment(&session.record) {
+            tracing::error!(enrollment = %session.record.id, code = err.code(), "record not saved: {err}");
+        }
+    }
+
+    fn publish(&self, session: &Session) -> EnrollmentView {
+        let view = view_of(Some(session));
+        self.notify(&view);
+        view
+    }
+
+    fn notify(&self, view: &EnrollmentView) {
+        if let Some(listener) = &self.listener {
+            listener(view);
+        }
+    }
+}
+
+fn set_code_error(session: &mut Session, error: ViewError) {
+    if let Step::Code {
+        error: slot,
+        attempts_left,
+        ..
+    } = &mut session.step
+    {
+        *slot = Some(error);
+        *attempts_left = session.code_attempts_left;
+    }
+}
+
+fn view_of(session: Option<&Session>) -> EnrollmentView {
+    match session {
+        Some(session) => EnrollmentView {
+            id: Some(session.record.id.clone()),
+            first_name: Some(session.details.first_name.clone()).filter(|n| !n.is_empty()),
+            step: session.step.clone(),
+        },
+        None => EnrollmentView {
+            id: None,
+            first_name: None,
+            step: empty_details(),
+        },
+    }
+}
+
+fn is_verified(status: Option<&str>) -> bool {
+    status.is_none_or(|s| s.eq_ignore_ascii_case("verified"))
+}
+
+fn account_view(account: &BankAccount) -> AccountView {
+    AccountView {
+        bank_account_id: account.bank_account_id,
+        bank_name: account.bank_name.clone().unwrap_or_else(|| "Bank".into()),
+        account_type: account
+            .account_type
+            .clone()
+            .unwrap_or_else(|| "account".into()),
+        last4: account.account_last4.clone().unwrap_or_default(),
+        verified: is_verified(account.status.as_deref()),
+        selected: account.is_selected.unwrap_or(false),
+    }
+}
+
+fn linked_view(account: &LinkedBankAccount) -> AccountView {
+    AccountView {
+        bank_account_id: account.bank_account_id,
+        bank_name: account.bank_name.clone().unwrap_or_else(|| "Bank".into()),
+        account_type: account
+            .account_type
+            .clone()
+            .unwrap_or_else(|| "account".into()),
+        last4: account.account_last4.clone().unwrap_or_default(),
+        verified: is_verified(account.status.as_deref()),
+        selected: account.is_selected.unwrap_or(false),
+    }
+}

@@ -1,0 +1,14 @@
+//! One customer's enrollment as a state machine: details → code (when Aeropay
+//! asks for one) → existing accounts → the widget → finishing the link →
+//! done, or failed / cancelled. Plain Rust: the command layer calls the
+//! transitions and the page renders the [`EnrollmentView`] they return.
+
+mod details;
+mod error;
+mod flow;
+mod view;
+
+pub use details::{normalize_us_phone, CustomerDetails, FieldErrors};
+pub use error::EnrollmentError;
+pub use flow::{EnrollmentDeps, Enrollments, StateListener};
+pub use view::{AccountView, EnrollmentView, Step, ViewError};

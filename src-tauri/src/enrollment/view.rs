@@ -1,0 +1,86 @@
+use serde::Serialize;
+
+use super::FieldErrors;
+
+/// An error as the page shows it: what happened and what to do, plus the code
+/// support looks up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewError {
+    pub code: String,
+    pub message: String,
+    pub retry: bool,
+}
+
+/// A bank account as the page shows it: no ids beyond what staff need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    pub bank_account_id: i64,
+    pub bank_name: String,
+    pub account_type: String,
+    pub last4: String,
+    pub verified: bool,
+    pub selected: bool,
+}
+
+/// The step the enrollment is at, with what that screen needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "camelCase")]
+pub enum Step {
+    /// The details form; `fieldErrors` and `error` say what to fix.
+    #[serde(rename_all = "camelCase")]
+    Details {
+        field_errors: FieldErrors,
+        error: Option<ViewError>,
+    },
+    /// Waiting for the code Aeropay sent by `channel` (sms or email).
+    #[serde(rename_all = "camelCase")]
+    Code {
+        channel: String,
+        attempts_left: u32,
+        error: Option<ViewError>,
+        resent: bool,
+    },
+    /// Looking up the customer's accounts (progress).
+    CheckingAccounts,
+    /// The customer already has accounts: use one or link another.
+    #[serde(rename_all = "camelCase")]
+    ExistingAccounts {
+        accounts: Vec<AccountView>,
+    },
+    /// The widget is open. `widgetUrl` carries the widget token; it is the one
+    /// secret the page may hold, because the iframe needs it.
+    #[serde(rename_all = "camelCase")]
+    Linking {
+        widget_url: String,
+        widget_origin: String,
+        simulated: bool,
+    },
+    /// The widget was closed before an account was linked.
+    WidgetClosed,
+    /// The account is being linked ("Linking your account…").
+    Finishing,
+    #[serde(rename_all = "camelCase")]
+    Done {
+        accounts: Vec<AccountView>,
+        returning_customer: bool,
+        /// Set when some of several accounts could not be linked.
+        notice: Option<ViewError>,
+    },
+    Failed {
+        error: ViewError,
+    },
+    Cancelled,
+}
+
+/// Everything the page renders for the current enrollment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrollmentView {
+    /// Correlation id: also in the logs and the stored record.
+    pub id: Option<String>,
+    pub first_name: Option<String>,
+    #[serde(flatten)]
+    pub step: Step,
+}

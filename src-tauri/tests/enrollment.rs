@@ -1,0 +1,789 @@
+//! The enrollment state machine against the simulator over loopback: real
+//! HTTP, SQLite on disk, the widget's own internal API standing in for the
+//! clicks a customer makes in the iframe.
+
+use aeropay_onboarding::aeropay::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
+use aeropay_onboarding::aerosync::{SdkVersion, WidgetOptions};
+use aeropay_onboarding::config::Environment;
+use aeropay_onboarding::enrollment::{
+    CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
+};
+use aeropay_onboarding::simulator::{RunningSimulator, Simulator, SimulatorConfig};
+use aeropay_onboarding::store::{EnrollmentStatus, PhoneHasher, Store};
+use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+struct Rig {
+    sim: RunningSimulator,
+    enrollments: Enrollments,
+    client: Arc<AeropayClient>,
+    store: Arc<Store>,
+    vault: Arc<MemoryVault>,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+struct Options {
+    sim: SimulatorConfig,
+    version: ApiVersion,
+    sdk: SdkVersion,
+    request_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            sim: SimulatorConfig::default(),
+            version: ApiVersion::V2,
+            sdk: SdkVersion::V2_1_4,
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+fn client_for(sim: &RunningSimulator, options: &Options) -> Arc<AeropayClient> {
+    let mut config = ClientConfig::with_base_url(sim.base_url().parse().unwrap(), options.version);
+    config.request_timeout = options.request_timeout;
+    let c = sim.credentials();
+    Arc::new(
+        AeropayClient::new(
+            config,
+            Arc::new(StaticCredentials::new(
+                c.api_key.clone(),
+                c.api_secret.clone(),
+                c.merchant_id,
+            )),
+        )
+        .unwrap(),
+    )
+}
+
+impl Rig {
+    async fn start(options: Options) -> Rig {
+        let sim = Simulator::start(options.sim.clone()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("app.sqlite3")).unwrap());
+        let vault = Arc::new(MemoryVault::new());
+        let client = client_for(&sim, &options);
+        let enrollments = enrollments(&client, &store, &vault, &options);
+        Rig {
+            sim,
+            enrollments,
+            client,
+            store,
+            vault,
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// A second app session on the same machine (same store and keychain),
+    /// with a fresh client so its token mints can be counted alone.
+    fn restart(&mut self, options: &Options) {
+        self.client = client_for(&self.sim, options);
+        self.enrollments = enrollments(&self.client, &self.store, &self.vault, options);
+    }
+
+    async fn otp(&self, user_id: &str) -> String {
+        let body: Value = self
+            .http
+            .get(format!(
+                "{}/__admin/otp?userId={user_id}",
+                self.sim.base_url()
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["code"].as_str().expect("an OTP was sent").to_owned()
+    }
+
+    async fn fault(&self, fault: Value) {
+        let status = self
+            .http
+            .post(format!("{}/__admin/faults", self.sim.base_url()))
+            .json(&fault)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_success());
+    }
+
+    /// What the customer does in the widget at Aerobank (sync / no_mfa).
+    async fn complete_widget(
+        &self,
+        view: &EnrollmentView,
+        accounts: &[&str],
+    ) -> (String, Vec<String>) {
+        self.complete_widget_at(view, ("aerobank", "sync", "no_mfa"), accounts)
+            .await
+    }
+
+    /// Signs in at `bank` (id, username, password), answers an MFA question
+    /// if asked, picks `accounts`. Returns the widget origin and the raw
+    /// messages the widget posts to the page.
+    async fn complete_widget_at(
+        &self,
+        view: &EnrollmentView,
+        bank: (&str, &str, &str),
+        accounts: &[&str],
+    ) -> (String, Vec<String>) {
+        let Step::Linking {
+            widget_url,
+            widget_origin,
+            ..
+        } = &view.step
+        else {
+            panic!("the widget is not open: {view:?}")
+        };
+        let url = url::Url::parse(widget_url).unwrap();
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        let token = param("token").expect("widget token");
+        let api = format!("{}/aerosync/api", self.sim.base_url());
+        let post = |path: &str, body: Value| {
+            self.http
+                .post(format!("{api}{path}"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+        };
+        let (bank_id, username, password) = bank;
+        let mut step: Value = post(
+            "/login",
+            json!({"bankId": bank_id, "username": username, "password": password}),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        if step["step"] == "mfa" {
+            step = post(
+                "/mfa",
+                json!({"loginId": step["loginId"], "answer": "correct"}),
+            )
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        }
+        assert_eq!(step["step"], "accounts", "{step}");
+        let done: Value = post("/complete", json!({"loginId": step["loginId"], "accountIds": accounts, "version": param("version")}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let messages = done["messages"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{done}"))
+            .iter()
+            .map(Value::to_string)
+            .collect();
+        (widget_origin.clone(), messages)
+    }
+
+    async fn relay_all(&self, origin: &str, messages: &[String]) -> EnrollmentView {
+        let mut last = None;
+        for raw in messages {
+            last = Some(
+                self.enrollments
+                    .widget_message(origin, raw)
+                    .await
+                    .expect("message accepted")
+                    .view,
+            );
+        }
+        last.expect("at least one message")
+    }
+}
+
+fn enrollments(
+    client: &Arc<AeropayClient>,
+    store: &Arc<Store>,
+    vault: &Arc<MemoryVault>,
+    options: &Options,
+) -> Enrollments {
+    Enrollments::new(
+        EnrollmentDeps {
+            client: client.clone(),
+            store: store.clone(),
+            vault: vault.clone(),
+            phone_hasher: Arc::new(PhoneHasher::new(b"test-key")),
+            environment: Environment::Simulator,
+            widget: WidgetOptions {
+                sdk_version: options.sdk,
+                ..WidgetOptions::default()
+            },
+            mode: "desk".into(),
+        },
+        None,
+    )
+}
+
+/// A valid, distinct US mobile number per call.
+fn phone() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed) + (std::process::id() % 500) * 20;
+    format!("(415) 555-{:04}", 1000 + n % 9000)
+}
+
+fn details(phone: &str) -> CustomerDetails {
+    CustomerDetails {
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        phone: phone.into(),
+        email: "ada@example.com".into(),
+    }
+}
+
+fn user_id_of(rig: &Rig, view: &EnrollmentView) -> String {
+    let record = rig
+        .store
+        .enrollment(view.id.as_deref().unwrap())
+        .unwrap()
+        .unwrap();
+    record.user_id.expect("user id recorded")
+}
+
+/// details → code → widget, for a new customer.
+async fn to_widget(rig: &Rig, phone: &str) -> EnrollmentView {
+    let view = rig.enrollments.submit_details(details(phone)).await;
+    let Step::Code {
+        channel,
+        attempts_left,
+        ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(channel, "sms");
+    assert_eq!(*attempts_left, 5);
+    let code = rig.otp(&user_id_of(rig, &view)).await;
+    let view = rig.enrollments.submit_code(&code).await;
+    assert!(matches!(view.step, Step::Linking { .. }), "{view:?}");
+    view
+}
+
+fn done_accounts(view: &EnrollmentView) -> Vec<(String, String)> {
+    match &view.step {
+        Step::Done { accounts, .. } => accounts
+            .iter()
+            .map(|a| (a.bank_name.clone(), a.last4.clone()))
+            .collect(),
+        other => panic!("expected done, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn new_customer_with_a_code_links_through_v2_and_keeps_the_token() {
+    let rig = Rig::start(Options::default()).await;
+    let phone = phone();
+    let view = to_widget(&rig, &phone).await;
+    let user_id = user_id_of(&rig, &view);
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerobank".to_string(), "6789".to_string())]
+    );
+
+    // One merchant token (create + confirm), one userForMerchant token.
+    let mints = rig.client.mint_counts();
+    assert_eq!(
+        (mints.merchant, mints.user_for_merchant),
+        (1, 1),
+        "{mints:?}"
+    );
+
+    let stored = rig
+        .vault
+        .get(&SecretKey::UserToken {
+            environment: "simulator".into(),
+            user_id: user_id.clone(),
+        })
+        .unwrap();
+    let Some(Secret::AeropayToken(token)) = stored else {
+        panic!("token kept: {stored:?}")
+    };
+    assert_eq!(token.user_id.as_deref(), Some(user_id.as_str()));
+    assert!(token.expires_at > time::OffsetDateTime::now_utc().unix_timestamp());
+
+    let record = rig
+        .store
+        .enrollment(view.id.as_deref().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.status, EnrollmentStatus::Linked);
+    assert_eq!(record.account_last4.as_deref(), Some("6789"));
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    assert!(
+        !format!("{record:?}").contains(&digits[..]),
+        "no full phone in the record"
+    );
+    assert!(!format!("{record:?}").contains(&digits[3..]));
+}
+
+#[tokio::test]
+async fn v1_api_with_the_1x_widget_links_with_user_id_and_password() {
+    let options = Options {
+        version: ApiVersion::V1,
+        sdk: SdkVersion::V1_1_3,
+        ..Options::default()
+    };
+    let rig = Rig::start(options).await;
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    // 1.x sends pageSuccess and then widgetClose; the close is harmless.
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("user_password") && messages[1].contains("widgetClose"));
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerobank".to_string(), "6789".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn sdk_2_0_5_payload_links_and_its_trailing_close_is_harmless() {
+    let rig = Rig::start(Options {
+        sdk: SdkVersion::V2_0_5,
+        ..Options::default()
+    })
+    .await;
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    assert!(messages[0].contains("ClientName") && messages[1].contains("widgetClose"));
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(done_accounts(&view).len(), 1);
+}
+
+#[tokio::test]
+async fn without_a_code_the_customer_goes_straight_to_the_widget() {
+    let rig = Rig::start(Options {
+        sim: SimulatorConfig {
+            mfa: None,
+            ..SimulatorConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let view = rig.enrollments.submit_details(details(&phone())).await;
+    assert!(matches!(view.step, Step::Linking { .. }), "{view:?}");
+}
+
+#[tokio::test]
+async fn a_returning_customer_gets_no_new_code_and_sees_their_account() {
+    let options = Options::default();
+    let mut rig = Rig::start(Options::default()).await;
+    let phone = phone();
+    let view = to_widget(&rig, &phone).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    rig.relay_all(&origin, &messages).await;
+
+    rig.restart(&options);
+    let view = rig.enrollments.submit_details(details(&phone)).await;
+    // No POST /user (it would disconnect them), no code: their accounts.
+    let Step::ExistingAccounts { accounts } = &view.step else {
+        panic!("{view:?}")
+    };
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].last4, "6789");
+    let mints = rig.client.mint_counts();
+    assert_eq!(
+        (mints.merchant, mints.user_for_merchant),
+        (0, 1),
+        "{mints:?}"
+    );
+
+    let view = rig
+        .enrollments
+        .use_account(accounts[0].bank_account_id)
+        .await;
+    let Step::Done {
+        accounts,
+        returning_customer,
+        notice: None,
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert!(returning_customer);
+    assert!(accounts[0].selected);
+}
+
+#[tokio::test]
+async fn a_returning_customer_can_link_another_account() {
+    let options = Options::default();
+    let mut rig = Rig::start(Options::default()).await;
+    let phone = phone();
+    let view = to_widget(&rig, &phone).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    rig.relay_all(&origin, &messages).await;
+
+    rig.restart(&options);
+    rig.enrollments.submit_details(details(&phone)).await;
+    let view = rig.enrollments.open_widget_again().await;
+    let (origin, messages) = rig
+        .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["3535"])
+        .await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerosync Bank (MFA)".to_string(), "3535".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn multi_account_success_links_each_account_and_names_the_one_refused() {
+    let rig = Rig::start(Options {
+        sim: SimulatorConfig {
+            multi_account: true,
+            ..SimulatorConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let view = to_widget(&rig, &phone()).await;
+    let user_id = user_id_of(&rig, &view);
+    // Checking and savings: Aeropay links checking accounts only (AP411).
+    let (origin, messages) = rig.complete_widget(&view, &["6789", "2468"]).await;
+    assert!(messages[0].contains("accounts"));
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerobank".to_string(), "6789".to_string())]
+    );
+    let Step::Done {
+        notice: Some(notice),
+        ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(notice.code, "AP411");
+    assert!(notice.message.contains("1 of 2"), "{notice:?}");
+    assert_eq!(rig.client.bank_accounts(&user_id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_repeated_success_links_once() {
+    let rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    let user_id = user_id_of(&rig, &view);
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let twice = [messages[0].clone(), messages[0].clone()];
+    let view = rig.relay_all(&origin, &twice).await;
+    assert_eq!(done_accounts(&view).len(), 1);
+    assert_eq!(rig.client.bank_accounts(&user_id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn wrong_origin_and_malformed_messages_are_refused_without_linking() {
+    let rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+
+    let err = rig
+        .enrollments
+        .widget_message("https://evil.example", &messages[0])
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "WIDGET_WRONG_ORIGIN");
+    let err = rig
+        .enrollments
+        .widget_message(&origin, "{not json")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "WIDGET_MESSAGE_NOT_JSON");
+    assert!(
+        matches!(rig.enrollments.view().await.step, Step::Linking { .. }),
+        "state unchanged"
+    );
+
+    // A success without an account: a clear failure, nothing half-linked.
+    let outcome = rig
+        .enrollments
+        .widget_message(
+            &origin,
+            r#"{"type":"pageSuccess","payload":{"clientName":"x"}}"#,
+        )
+        .await
+        .unwrap();
+    let Step::Failed { error } = &outcome.view.step else {
+        panic!("{:?}", outcome.view)
+    };
+    assert_eq!(error.code, "WIDGET_BAD_SUCCESS");
+    assert!(error.retry);
+
+    // Trying again opens a fresh widget, and the real success still links.
+    let view = rig.enrollments.open_widget_again().await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(done_accounts(&view).len(), 1);
+}
+
+#[tokio::test]
+async fn a_widget_closed_early_can_be_reopened() {
+    let rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    let Step::Linking { widget_origin, .. } = &view.step else {
+        panic!()
+    };
+    let outcome = rig
+        .enrollments
+        .widget_message(widget_origin, r#"{"type":"widgetClose"}"#)
+        .await
+        .unwrap();
+    assert_eq!(outcome.view.step, Step::WidgetClosed);
+    let view = rig.enrollments.open_widget_again().await;
+    assert!(matches!(view.step, Step::Linking { .. }));
+}
+
+#[tokio::test]
+async fn an_account_of_another_customer_is_refused_with_its_code() {
+    let rig = Rig::start(Options::default()).await;
+    // Someone else links an account first.
+    let other = to_widget(&rig, &phone()).await;
+    let (_, other_messages) = rig.complete_widget(&other, &["6789"]).await;
+    let other_connection: Value = serde_json::from_str(&other_messages[0]).unwrap();
+    let other_connection = other_connection["payload"]["connectionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    rig.enrollments.start_over().await;
+
+    let view = to_widget(&rig, &phone()).await;
+    let user_id = user_id_of(&rig, &view);
+    let Step::Linking { widget_origin, .. } = &view.step else {
+        panic!()
+    };
+    let forged = json!({"type": "pageSuccess", "payload": {"connectionId": other_connection, "clientName": "Aerobank", "aeroPassUserUuid": user_id}}).to_string();
+    let outcome = rig
+        .enrollments
+        .widget_message(widget_origin, &forged)
+        .await
+        .unwrap();
+    let Step::Failed { error } = &outcome.view.step else {
+        panic!("{:?}", outcome.view)
+    };
+    assert_eq!(error.code, "AP410", "{error:?}");
+    let record = rig
+        .store
+        .enrollment(outcome.view.id.as_deref().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (record.status, record.error_code.as_deref()),
+        (EnrollmentStatus::Failed, Some("AP410"))
+    );
+}
+
+#[tokio::test]
+async fn a_lost_link_answer_is_reconciled_through_the_account_list() {
+    let rig = Rig::start(Options {
+        request_timeout: Duration::from_secs(3),
+        ..Options::default()
+    })
+    .await;
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    rig.fault(json!({"operation": "link", "kind": "lose_answer", "count": 1}))
+        .await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerobank".to_string(), "6789".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn a_link_that_never_answers_is_reported_not_guessed() {
+    let rig = Rig::start(Options {
+        request_timeout: Duration::from_secs(2),
+        ..Options::default()
+    })
+    .await;
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    rig.fault(json!({"operation": "link", "kind": "timeout", "ms": 5000, "count": 1}))
+        .await;
+    let view = rig.relay_all(&origin, &messages).await;
+    let Step::Failed { error } = &view.step else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.code, "LINK_OUTCOME_UNKNOWN");
+    assert!(error.retry);
+}
+
+#[tokio::test]
+async fn a_gateway_error_while_linking_is_reconciled_then_retried() {
+    let rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    // A 502 from a gateway says nothing about whether Aeropay acted: the
+    // account list decides. Here it did not, so the customer may retry.
+    rig.fault(json!({"operation": "link", "kind": "html502", "count": 1}))
+        .await;
+    let view = rig.relay_all(&origin, &messages).await;
+    let Step::Failed { error } = &view.step else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.code, "LINK_OUTCOME_UNKNOWN");
+    assert!(error.retry);
+    // Retrying re-reads the accounts first, then opens the widget again.
+    let view = rig.enrollments.open_widget_again().await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(done_accounts(&view).len(), 1);
+}
+
+#[tokio::test]
+async fn an_expired_token_mid_flow_is_renewed() {
+    // Tokens live 3 s and are renewed at most halfway: by the time the
+    // customer finishes in the widget the first userForMerchant token is stale.
+    let rig = Rig::start(Options {
+        sim: SimulatorConfig {
+            token_ttl_secs: 3,
+            ..SimulatorConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(done_accounts(&view).len(), 1);
+    assert!(rig.client.mint_counts().user_for_merchant >= 2);
+}
+
+#[tokio::test]
+async fn wrong_codes_count_down_then_stop_the_enrollment() {
+    let rig = Rig::start(Options::default()).await;
+    let view = rig.enrollments.submit_details(details(&phone())).await;
+    assert!(matches!(view.step, Step::Code { .. }));
+    let view = rig.enrollments.submit_code("12ab").await;
+    let Step::Code {
+        error: Some(error),
+        attempts_left: 5,
+        ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.code, "CODE_FORMAT");
+    let mut last = view;
+    for _ in 0..5 {
+        last = rig.enrollments.submit_code("111111").await;
+        if matches!(last.step, Step::Failed { .. }) {
+            break;
+        }
+        let Step::Code {
+            error: Some(error), ..
+        } = &last.step
+        else {
+            panic!("{last:?}")
+        };
+        assert_eq!(error.code, "AP111");
+    }
+    let Step::Failed { error } = &last.step else {
+        panic!("{last:?}")
+    };
+    assert_eq!(error.code, "AP112");
+}
+
+#[tokio::test]
+async fn the_sandbox_bypass_code_and_resend_work() {
+    let rig = Rig::start(Options::default()).await;
+    rig.enrollments.submit_details(details(&phone())).await;
+    let view = rig.enrollments.resend_code().await;
+    let Step::Code { resent: true, .. } = &view.step else {
+        panic!("{view:?}")
+    };
+    let view = rig.enrollments.submit_code("000000").await;
+    assert!(matches!(view.step, Step::Linking { .. }), "{view:?}");
+}
+
+#[tokio::test]
+async fn invalid_details_name_each_field_and_call_nothing() {
+    let rig = Rig::start(Options::default()).await;
+    let view = rig
+        .enrollments
+        .submit_details(CustomerDetails {
+            first_name: "R2D2".into(),
+            ..details("555")
+        })
+        .await;
+    let Step::Details {
+        field_errors,
+        error: None,
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(
+        field_errors.keys().collect::<Vec<_>>(),
+        ["firstName", "phone"]
+    );
+    assert_eq!(rig.client.mint_counts().total(), 0);
+}
+
+#[tokio::test]
+async fn sandbox_trigger_numbers_show_aeropays_answer_on_the_details_screen() {
+    let rig = Rig::start(Options::default()).await;
+    let view = rig
+        .enrollments
+        .submit_details(details("+1 404 555 0124"))
+        .await;
+    let Step::Details {
+        error: Some(error), ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.code, "AP115");
+    assert!(!error.message.is_empty());
+}
+
+#[tokio::test]
+async fn expired_tokens_are_purged_from_the_keychain() {
+    let rig = Rig::start(Options {
+        sim: SimulatorConfig {
+            token_ttl_secs: 2,
+            ..SimulatorConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let view = to_widget(&rig, &phone()).await;
+    let user_id = user_id_of(&rig, &view);
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    rig.relay_all(&origin, &messages).await;
+    let key = SecretKey::UserToken {
+        environment: "simulator".into(),
+        user_id,
+    };
+    assert!(rig.vault.get(&key).unwrap().is_some());
+    assert_eq!(
+        rig.enrollments.purge_expired_tokens().await.unwrap(),
+        0,
+        "still valid"
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(rig.enrollments.purge_expired_tokens().await.unwrap(), 1);
+    assert!(rig.vault.get(&key).unwrap().is_none());
+}
