@@ -2,7 +2,18 @@ fn main() {
     // Declaring the app's commands puts them under the permission system:
     // only windows whose capability grants `allow-<command>` may call them,
     // so popups (OAuth bank windows) get no IPC at all.
-    let manifest = tauri_build::AppManifest::new().commands(&["app_info"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "enrollment_state",
+        "enrollment_submit_details",
+        "enrollment_submit_code",
+        "enrollment_resend_code",
+        "enrollment_use_account",
+        "enrollment_open_widget",
+        "enrollment_widget_message",
+        "enrollment_cancel",
+        "enrollment_start_over",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");
 }

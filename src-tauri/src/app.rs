@@ -1,39 +1,159 @@
+use crate::aerosync::KNOWN_AEROSYNC_ORIGINS;
+use crate::backend::Backend;
 use crate::config::Settings;
-use tauri::{Builder, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+use crate::enrollment::{EnrollmentView, Step};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use tauri::webview::NewWindowResponse;
+use tauri::{AppHandle, Builder, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
+
+/// Bank sign-in popups get labels with this prefix; no capability names
+/// them, so they have no IPC.
+const POPUP_PREFIX: &str = "bank-popup-";
 
 /// What the commands share. Owned by Rust; the page only renders it.
 pub struct AppState {
     pub settings: Settings,
+    pub backend: Backend,
 }
 
 impl AppState {
-    pub fn new(settings: Settings) -> Self {
-        Self { settings }
+    pub fn new(settings: Settings, backend: Backend) -> Self {
+        Self { settings, backend }
     }
 }
 
 /// Everything the app registers on a builder. Shared by `run` and the
 /// mock-runtime tests, so both exercise the same command table.
 pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![crate::commands::app_info])
+    builder.invoke_handler(tauri::generate_handler![
+        crate::commands::app_info,
+        crate::commands::enrollment_state,
+        crate::commands::enrollment_submit_details,
+        crate::commands::enrollment_submit_code,
+        crate::commands::enrollment_resend_code,
+        crate::commands::enrollment_use_account,
+        crate::commands::enrollment_open_widget,
+        crate::commands::enrollment_widget_message,
+        crate::commands::enrollment_cancel,
+        crate::commands::enrollment_start_over,
+    ])
+}
+
+/// Follows the enrollment for the page: emits each new state to the main
+/// window, and closes bank popups once the widget is gone.
+pub fn state_listener<R: Runtime>(app: AppHandle<R>) -> crate::enrollment::StateListener {
+    Arc::new(move |view: &EnrollmentView| {
+        if !matches!(view.step, Step::Linking { .. } | Step::Finishing) {
+            close_bank_popups(&app);
+        }
+        if let Err(err) = app.emit_to("main", "enrollment-state", view) {
+            tracing::warn!("state event not delivered: {err}");
+        }
+    })
 }
 
 /// Opens the main window and runs the event loop until it closes.
-pub fn run(state: AppState) -> Result<(), tauri::Error> {
+pub fn run(settings: Settings, data_dir: std::path::PathBuf) -> Result<(), tauri::Error> {
     app_builder(tauri::Builder::default())
-        .manage(state)
-        .setup(|app| {
-            main_window(app.handle())?;
+        .setup(move |app| {
+            let listener = state_listener(app.handle().clone());
+            let vault = Arc::new(crate::vault::OsKeychain::new());
+            let backend = tauri::async_runtime::block_on(Backend::start(
+                &settings,
+                &data_dir,
+                vault,
+                "desk",
+                Some(listener),
+            ))
+            .map_err(|err| format!("[{}] {err}", err.code()))?;
+            let allowed = allowed_origins(&backend);
+            app.manage(AppState::new(settings.clone(), backend));
+            main_window(app.handle(), allowed)?;
             Ok(())
         })
         .run(tauri::generate_context!())
 }
 
-fn main_window<R: Runtime, M: Manager<R>>(manager: &M) -> tauri::Result<()> {
-    WebviewWindowBuilder::new(manager, "main", WebviewUrl::App("index.html".into()))
+/// Origins the main webview may load frames from: Aerosync's hosts, and the
+/// simulator or a custom environment's widget.
+fn allowed_origins(backend: &Backend) -> Vec<String> {
+    let mut origins: Vec<String> = KNOWN_AEROSYNC_ORIGINS
+        .iter()
+        .map(|o| o.to_string())
+        .collect();
+    origins.extend(backend.simulator_origin());
+    if let Some(base) = backend.environment.api_base() {
+        if let crate::config::Environment::Custom { .. } = backend.environment {
+            origins.push(base.origin().ascii_serialization());
+        }
+    }
+    origins
+}
+
+fn is_app_url(url: &Url) -> bool {
+    matches!(
+        (url.scheme(), url.host_str()),
+        ("tauri", Some("localhost")) | ("http" | "https", Some("tauri.localhost"))
+    ) || matches!(url.as_str(), "about:blank" | "about:srcdoc")
+}
+
+fn main_window<R: Runtime>(app: &AppHandle<R>, allowed: Vec<String>) -> tauri::Result<()> {
+    let popup_app = app.clone();
+    WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
         .title("Aeropay Onboarding")
-        .inner_size(1024.0, 768.0)
-        .min_inner_size(640.0, 560.0)
+        .inner_size(1100.0, 860.0)
+        .min_inner_size(720.0, 640.0)
+        // The page stays in the app; frames may load only the widget.
+        .on_navigation(move |url| {
+            let ok = is_app_url(url) || allowed.contains(&url.origin().ascii_serialization());
+            if !ok {
+                tracing::warn!(origin = %url.origin().ascii_serialization(), "navigation refused");
+            }
+            ok
+        })
+        .on_download(|_, _| false)
+        // window.open from the widget (OAuth banks): an isolated popup.
+        .on_new_window(move |url, features| {
+            match bank_popup(&popup_app, url)
+                .window_features(features)
+                .build()
+            {
+                Ok(window) => NewWindowResponse::Create { window },
+                Err(err) => {
+                    tracing::warn!("bank popup not opened: {err}");
+                    NewWindowResponse::Deny
+                }
+            }
+        })
         .build()?;
     Ok(())
+}
+
+fn bank_popup<R: Runtime>(
+    app: &AppHandle<R>,
+    url: Url,
+) -> WebviewWindowBuilder<'_, R, AppHandle<R>> {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let label = format!("{POPUP_PREFIX}{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    tracing::info!(origin = %url.origin().ascii_serialization(), "opening the bank's sign-in window");
+    WebviewWindowBuilder::new(app, label, WebviewUrl::External(url))
+        .title("Bank sign-in")
+        .inner_size(480.0, 720.0)
+        .on_download(|_, _| false)
+}
+
+/// The widget asked the host to open the bank's page (`handleOAuthManually`).
+pub fn open_bank_popup<R: Runtime>(app: &AppHandle<R>, url: Url) {
+    if let Err(err) = bank_popup(app, url).build() {
+        tracing::warn!("bank popup not opened: {err}");
+    }
+}
+
+pub fn close_bank_popups<R: Runtime>(app: &AppHandle<R>) {
+    for (label, window) in app.webview_windows() {
+        if label.starts_with(POPUP_PREFIX) {
+            let _ = window.close();
+        }
+    }
 }

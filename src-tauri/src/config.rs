@@ -85,6 +85,7 @@ pub struct Settings {
     pub environment: Environment,
     pub api_version: ApiVersion,
     pub merchant_id: Option<u64>,
+    pub widget: crate::aerosync::WidgetOptions,
 }
 
 impl Default for Settings {
@@ -93,6 +94,7 @@ impl Default for Settings {
             environment: Environment::Simulator,
             api_version: ApiVersion::V2,
             merchant_id: None,
+            widget: crate::aerosync::WidgetOptions::default(),
         }
     }
 }
@@ -132,6 +134,13 @@ impl ConfigError {
 /// `<config dir>/app.aeropay-onboarding.desktop`, e.g. `~/.config/...` on Linux.
 pub fn config_dir() -> Result<PathBuf, ConfigError> {
     dirs::config_dir()
+        .map(|dir| dir.join(APP_IDENTIFIER))
+        .ok_or(ConfigError::NoConfigDir)
+}
+
+/// `<data dir>/app.aeropay-onboarding.desktop`: the local database lives here.
+pub fn data_dir() -> Result<PathBuf, ConfigError> {
+    dirs::data_dir()
         .map(|dir| dir.join(APP_IDENTIFIER))
         .ok_or(ConfigError::NoConfigDir)
 }
@@ -194,6 +203,7 @@ mod tests {
             },
             api_version: ApiVersion::V1,
             merchant_id: Some(1234),
+            ..Settings::default()
         };
         settings.save_to(&path).unwrap();
         assert_eq!(Settings::load_from(&path).unwrap(), settings);

@@ -6,6 +6,7 @@
 
 pub mod aeropay;
 pub mod aerosync;
+pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod config;

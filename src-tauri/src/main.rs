@@ -4,7 +4,6 @@
 use aeropay_onboarding::cli::{self, Cli, Command};
 use aeropay_onboarding::config::{self, Settings};
 use aeropay_onboarding::vault::OsKeychain;
-use aeropay_onboarding::AppState;
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -74,12 +73,15 @@ fn simulate(args: &cli::SimulateArgs) -> ExitCode {
 }
 
 fn open_window() -> ExitCode {
-    let settings = match config::settings_path().and_then(|path| Settings::load_from(&path)) {
-        Ok(settings) => settings,
+    let loaded = config::settings_path()
+        .and_then(|path| Settings::load_from(&path))
+        .and_then(|settings| Ok((settings, config::data_dir()?)));
+    let (settings, data_dir) = match loaded {
+        Ok(loaded) => loaded,
         Err(err) => return fail(err.code(), &err),
     };
     tracing::info!(environment = %settings.environment.id(), "starting");
-    match aeropay_onboarding::run(AppState::new(settings)) {
+    match aeropay_onboarding::run(settings, data_dir) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail("APP_START", &err),
     }

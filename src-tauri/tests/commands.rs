@@ -1,18 +1,34 @@
 //! Commands through Tauri's mock runtime: the same command table as the app
 //! (`app_builder`), the app's real capabilities, no display.
 
+use aeropay_onboarding::backend::Backend;
 use aeropay_onboarding::config::{Environment, Settings};
+use aeropay_onboarding::vault::MemoryVault;
 use aeropay_onboarding::{app_builder, AppState};
+use serde_json::json;
+use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
-fn app(settings: Settings) -> App<MockRuntime> {
-    app_builder(mock_builder())
-        .manage(AppState::new(settings))
+/// The app as `run` builds it, on the mock runtime, with its data in a
+/// temporary folder and secrets in memory.
+fn app(settings: Settings) -> (App<MockRuntime>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = tauri::async_runtime::block_on(Backend::start(
+        &settings,
+        dir.path(),
+        Arc::new(MemoryVault::new()),
+        "desk",
+        None,
+    ))
+    .expect("backend starts");
+    let app = app_builder(mock_builder())
+        .manage(AppState::new(settings, backend))
         .build(tauri::generate_context!())
-        .expect("app builds")
+        .expect("app builds");
+    (app, dir)
 }
 
 fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
@@ -25,6 +41,14 @@ fn invoke(
     window: &WebviewWindow<MockRuntime>,
     cmd: &str,
 ) -> Result<serde_json::Value, serde_json::Value> {
+    invoke_with(window, cmd, json!({}))
+}
+
+fn invoke_with(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
     get_ipc_response(
         window,
         InvokeRequest {
@@ -33,7 +57,7 @@ fn invoke(
             error: CallbackFn(1),
             // Linux and macOS serve the app at tauri://localhost.
             url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::default(),
+            body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         },
@@ -43,7 +67,7 @@ fn invoke(
 
 #[test]
 fn app_info_reports_the_simulator_on_first_run() {
-    let app = app(Settings::default());
+    let (app, _dir) = app(Settings::default());
     let main = window(&app, "main");
     let info = invoke(&main, "app_info").expect("app_info answers");
     assert_eq!(info["product"], "Aeropay Onboarding");
@@ -54,7 +78,7 @@ fn app_info_reports_the_simulator_on_first_run() {
 
 #[test]
 fn app_info_reports_the_configured_environment() {
-    let app = app(Settings {
+    let (app, _dir) = app(Settings {
         environment: Environment::Sandbox,
         ..Settings::default()
     });
@@ -67,9 +91,62 @@ fn app_info_reports_the_configured_environment() {
 
 #[test]
 fn windows_other_than_main_get_no_commands() {
-    let app = app(Settings::default());
-    let popup = window(&app, "oauth-popup");
+    let (app, _dir) = app(Settings::default());
+    let popup = window(&app, "bank-popup-9");
     let err = invoke(&popup, "app_info").expect_err("a popup must not reach commands");
     let text = err.to_string();
     assert!(text.contains("not allowed"), "unexpected error: {text}");
+}
+
+#[test]
+fn an_enrollment_runs_through_commands_and_a_wrong_origin_is_refused() {
+    let (app, _dir) = app(Settings::default());
+    let main = window(&app, "main");
+    let view = invoke_with(
+        &main,
+        "enrollment_submit_details",
+        json!({"details": {"firstName": "Ada", "lastName": "Lovelace", "phone": "(415) 555-0142", "email": "ada@example.com"}}),
+    )
+    .unwrap();
+    assert_eq!(view["step"], "code", "{view}");
+    let view = invoke_with(&main, "enrollment_submit_code", json!({"code": "000000"})).unwrap();
+    assert_eq!(view["step"], "linking", "{view}");
+    let widget_origin = view["widgetOrigin"].as_str().unwrap().to_owned();
+    assert!(widget_origin.starts_with("http://127.0.0.1:"));
+
+    let err = invoke_with(
+        &main,
+        "enrollment_widget_message",
+        json!({"origin": "https://evil.example", "data": r#"{"type":"pageSuccess","payload":{"connectionId":"x"}}"#}),
+    )
+    .expect_err("a message from another origin is refused");
+    assert_eq!(err["code"], "WIDGET_WRONG_ORIGIN", "{err}");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("only the bank-link widget"));
+
+    // The state did not move, and a reload shows the same step.
+    let view = invoke(&main, "enrollment_state").unwrap();
+    assert_eq!(view["step"], "linking");
+    let closed = invoke_with(
+        &main,
+        "enrollment_widget_message",
+        json!({"origin": widget_origin, "data": r#"{"type":"widgetClose"}"#}),
+    )
+    .unwrap();
+    assert_eq!(closed["step"], "widgetClosed");
+}
+
+#[test]
+fn popups_cannot_relay_widget_messages() {
+    let (app, _dir) = app(Settings::default());
+    let popup = window(&app, "bank-popup-1");
+    let err = invoke_with(
+        &popup,
+        "enrollment_widget_message",
+        json!({"origin": "x", "data": "{}"}),
+    )
+    .expect_err("no IPC for popups");
+    assert!(err.to_string().contains("not allowed"), "{err}");
 }

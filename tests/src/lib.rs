@@ -344,15 +344,20 @@ impl App {
     /// Saves a PNG of the whole screen under `target/e2e/<test>/<name>.png`.
     pub fn screenshot(&self, name: &str) -> PathBuf {
         let path = self.shots.join(format!("{name}.png"));
-        let status = Command::new("import")
-            .args(["-display", &self.xvfb.display, "-window", "root"])
-            .arg(&path)
-            .status();
-        assert!(
-            matches!(status, Ok(s) if s.success()),
-            "screenshot failed: install the Debian package `imagemagick`"
-        );
-        path
+        require_tool("import", "imagemagick");
+        // `import` now and then fails while the window is being redrawn.
+        for _ in 0..5 {
+            let status = Command::new("import")
+                .args(["-display", &self.xvfb.display, "-window", "root"])
+                .arg(&path)
+                .stderr(Stdio::null())
+                .status();
+            if matches!(status, Ok(s) if s.success()) {
+                return path;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("no screenshot of {} after 5 tries", self.xvfb.display)
     }
 
     /// Ends the WebDriver session, which closes the app.

@@ -28,6 +28,17 @@ impl SdkVersion {
         }
     }
 
+    /// The `version` query parameter that generation's SDK sends: 2.1.x sends
+    /// `2.0.0` (SDK 2.1.4 `launch()`); 1.x sends none. 2.0.5's own value is
+    /// not documented, so its number is sent.
+    pub fn version_param(self) -> Option<&'static str> {
+        match self {
+            SdkVersion::V1_1_3 => None,
+            SdkVersion::V2_0_5 => Some("2.0.5"),
+            SdkVersion::V2_1_4 => Some("2.0.0"),
+        }
+    }
+
     /// 1.x and 2.0.5 close the widget right after `pageSuccess`.
     pub fn closes_after_success(self) -> bool {
         !matches!(self, SdkVersion::V2_1_4)
@@ -106,7 +117,9 @@ pub fn widget_url(
                 Theme::Dark => "dark",
             },
         );
-        query.append_pair("version", options.sdk_version.as_str());
+        if let Some(version) = options.sdk_version.version_param() {
+            query.append_pair("version", version);
+        }
     }
     Ok(WidgetLaunch {
         url: SecretString::new(String::from(url)),
@@ -155,7 +168,7 @@ mod tests {
                 ("handleOAuthManually", "true"),
                 ("aeroPassUserUuid", "0b6f4a4e-user"),
                 ("defaultTheme", "dark"),
-                ("version", "2.1.4"),
+                ("version", "2.0.0"),
             ]
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
@@ -179,7 +192,7 @@ mod tests {
         let names: Vec<_> = params(&launch).into_iter().map(|(k, _)| k).collect();
         assert_eq!(
             names,
-            ["token", "aeroPassUserUuid", "defaultTheme", "version"]
+            ["token", "aeroPassUserUuid", "defaultTheme"]
         );
     }
 

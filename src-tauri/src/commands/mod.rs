@@ -2,8 +2,10 @@
 //! Each command parses its input, calls the core, and maps errors once to
 //! `{code, message, retry}` (see `error.rs`).
 
+mod enrollment;
 mod error;
 
+pub use enrollment::*;
 pub use error::CommandError;
 
 use crate::AppState;
@@ -29,7 +31,7 @@ pub struct AppInfo {
 /// What the first screen shows: the product, its version, where it talks to.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
-    let environment = &state.settings.environment;
+    let environment = &state.backend.environment;
     Ok(AppInfo {
         product: "Aeropay Onboarding".into(),
         version: env!("CARGO_PKG_VERSION").into(),

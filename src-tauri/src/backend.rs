@@ -1,0 +1,188 @@
+//! Puts the plain-Rust parts together for one run of the app: the store, the
+//! keychain, the API client (against the built-in simulator when the
+//! environment is `simulator`) and the enrollment state machine. No tauri.
+
+use crate::aeropay::{self, AeropayClient, CredentialError, CredentialSource, Credentials};
+use crate::aerosync::{SdkVersion, WidgetOptions};
+use crate::config::{ApiVersion, Environment, Settings};
+use crate::enrollment::{EnrollmentDeps, Enrollments, StateListener};
+use crate::simulator::{RunningSimulator, Simulator, SimulatorConfig};
+use crate::store::{PhoneHasher, Store};
+use crate::vault::{Secret, SecretKey, Vault};
+use std::path::Path;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("the built-in simulator could not start: {0}")]
+    Simulator(#[from] crate::simulator::SimulatorError),
+    #[error("{0}")]
+    Client(#[from] aeropay::AeropayError),
+}
+
+impl StartError {
+    pub fn code(&self) -> String {
+        match self {
+            StartError::Store(err) => err.code().into(),
+            StartError::Simulator(err) => err.code().into(),
+            StartError::Client(err) => err.code().into(),
+        }
+    }
+}
+
+/// The merchant's credentials from the keychain, read at each token mint.
+struct KeychainCredentials {
+    vault: Arc<dyn Vault>,
+    environment: Environment,
+}
+
+impl CredentialSource for KeychainCredentials {
+    fn credentials(&self) -> Result<Credentials, CredentialError> {
+        let key = SecretKey::MerchantCredentials {
+            environment: self.environment.id(),
+        };
+        match self.vault.get(&key) {
+            Ok(Some(Secret::MerchantCredentials {
+                api_key,
+                api_secret,
+                merchant_id,
+            })) => Ok(Credentials {
+                api_key,
+                api_secret,
+                merchant_id,
+            }),
+            Ok(_) => Err(CredentialError(format!(
+                "No Aeropay API key is set up for {}: open Settings, or run `aeropay-onboarding configure`.",
+                self.environment.label()
+            ))),
+            Err(err) => Err(CredentialError(format!("{err} ({})", err.code()))),
+        }
+    }
+}
+
+/// Everything one run of the app works with.
+pub struct Backend {
+    pub enrollments: Arc<Enrollments>,
+    pub store: Arc<Store>,
+    pub environment: Environment,
+    /// Kept alive for as long as the app runs.
+    simulator: Option<RunningSimulator>,
+}
+
+impl Backend {
+    pub async fn start(
+        settings: &Settings,
+        data_dir: &Path,
+        vault: Arc<dyn Vault>,
+        mode: &str,
+        listener: Option<StateListener>,
+    ) -> Result<Self, StartError> {
+        let store = Arc::new(Store::open(&data_dir.join("app.sqlite3"))?);
+        let version = match settings.api_version {
+            ApiVersion::V1 => aeropay::ApiVersion::V1,
+            ApiVersion::V2 => aeropay::ApiVersion::V2,
+        };
+
+        let (simulator, base_url, credentials): (_, _, Arc<dyn CredentialSource>) =
+            match settings.environment.api_base() {
+                Some(base) => {
+                    let credentials = Arc::new(KeychainCredentials {
+                        vault: vault.clone(),
+                        environment: settings.environment.clone(),
+                    });
+                    (None, base, credentials)
+                }
+                None => {
+                    // Simulated users survive a restart, as the store's
+                    // memory of returning customers does.
+                    let simulator = Simulator::start(SimulatorConfig {
+                        state_file: Some(data_dir.join("simulator.sqlite3")),
+                        ..SimulatorConfig::default()
+                    })
+                    .await?;
+                    let c = simulator.credentials();
+                    let credentials = Arc::new(aeropay::StaticCredentials::new(
+                        c.api_key.clone(),
+                        c.api_secret.clone(),
+                        c.merchant_id,
+                    ));
+                    let base = simulator
+                        .base_url()
+                        .parse()
+                        .expect("the simulator's base URL parses");
+                    (Some(simulator), base, credentials)
+                }
+            };
+        let client = Arc::new(AeropayClient::new(
+            aeropay::ClientConfig::with_base_url(base_url, version),
+            credentials,
+        )?);
+
+        let enrollments = Arc::new(Enrollments::new(
+            EnrollmentDeps {
+                client,
+                store: store.clone(),
+                vault: vault.clone(),
+                phone_hasher: Arc::new(phone_hasher(vault.as_ref()).await),
+                environment: settings.environment.clone(),
+                widget: widget_options(settings),
+                mode: mode.to_owned(),
+            },
+            listener,
+        ));
+        match enrollments.purge_expired_tokens().await {
+            Ok(0) => {}
+            Ok(purged) => {
+                tracing::info!(purged, "expired customer tokens removed from the keychain")
+            }
+            Err(err) => tracing::warn!(code = %err.code(), "could not purge expired tokens: {err}"),
+        }
+        Ok(Self {
+            enrollments,
+            store,
+            environment: settings.environment.clone(),
+            simulator,
+        })
+    }
+
+    /// The widget origin of the built-in simulator, when it runs.
+    pub fn simulator_origin(&self) -> Option<String> {
+        self.simulator.as_ref().map(|s| s.widget_origin())
+    }
+}
+
+/// The widget generation must match the API version: 1.x widgets return the
+/// v1 `user_id`/`user_password`, 2.x widgets the v2 `connectionId`.
+fn widget_options(settings: &Settings) -> WidgetOptions {
+    let mut options = settings.widget.clone();
+    options.sdk_version = match (settings.api_version, options.sdk_version) {
+        (ApiVersion::V1, _) => SdkVersion::V1_1_3,
+        (ApiVersion::V2, SdkVersion::V1_1_3) => SdkVersion::V2_1_4,
+        (ApiVersion::V2, chosen) => chosen,
+    };
+    options
+}
+
+/// The key for phone hashes, from the keychain (made on first run). Without a
+/// keychain, a key for this run only: returning customers are then not
+/// recognised after a restart, but nothing is ever kept in plaintext.
+async fn phone_hasher(vault: &dyn Vault) -> PhoneHasher {
+    let key = SecretKey::PhoneHashKey;
+    match vault.get(&key) {
+        Ok(Some(Secret::PhoneHashKey { key })) => return PhoneHasher::new(key.expose().as_bytes()),
+        Ok(_) => {
+            let fresh = PhoneHasher::generate_key();
+            let secret = Secret::PhoneHashKey {
+                key: fresh.clone().into(),
+            };
+            match vault.put(&key, &secret) {
+                Ok(()) => return PhoneHasher::new(fresh.as_bytes()),
+                Err(err) => tracing::warn!(code = err.code(), "phone-hash key not stored: {err}"),
+            }
+        }
+        Err(err) => tracing::warn!(code = err.code(), "phone-hash key not readable: {err}"),
+    }
+    PhoneHasher::new(PhoneHasher::generate_key().as_bytes())
+}

@@ -1,0 +1,92 @@
+//! The enrollment as the page drives it: each command asks for one action and
+//! answers with the state Rust now holds (also emitted as `enrollment-state`).
+
+use super::CommandError;
+use crate::enrollment::{CustomerDetails, EnrollmentError, EnrollmentView};
+use crate::AppState;
+use tauri::{AppHandle, Runtime, State};
+
+impl From<EnrollmentError> for CommandError {
+    fn from(err: EnrollmentError) -> Self {
+        Self {
+            code: err.code(),
+            message: err.message(),
+            retry: err.retry(),
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn enrollment_state(state: State<'_, AppState>) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.view().await)
+}
+
+#[tauri::command]
+pub async fn enrollment_submit_details(
+    state: State<'_, AppState>,
+    details: CustomerDetails,
+) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.submit_details(details).await)
+}
+
+#[tauri::command]
+pub async fn enrollment_submit_code(
+    state: State<'_, AppState>,
+    code: String,
+) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.submit_code(&code).await)
+}
+
+#[tauri::command]
+pub async fn enrollment_resend_code(
+    state: State<'_, AppState>,
+) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.resend_code().await)
+}
+
+#[tauri::command]
+pub async fn enrollment_use_account(
+    state: State<'_, AppState>,
+    bank_account_id: i64,
+) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.use_account(bank_account_id).await)
+}
+
+#[tauri::command]
+pub async fn enrollment_open_widget(
+    state: State<'_, AppState>,
+) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.open_widget_again().await)
+}
+
+/// One message from the widget iframe: the page passes `MessageEvent.origin`
+/// and `MessageEvent.data` untouched; Rust decides.
+#[tauri::command]
+pub async fn enrollment_widget_message<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    origin: String,
+    data: String,
+) -> Result<EnrollmentView, CommandError> {
+    let outcome = state
+        .backend
+        .enrollments
+        .widget_message(&origin, &data)
+        .await?;
+    if let Some(url) = outcome.open_popup {
+        crate::app::open_bank_popup(&app, url);
+    }
+    Ok(outcome.view)
+}
+
+#[tauri::command]
+pub async fn enrollment_cancel(state: State<'_, AppState>) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.cancel().await)
+}
+
+#[tauri::command]
+pub async fn enrollment_start_over(
+    state: State<'_, AppState>,
+) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.start_over().await)
+}
