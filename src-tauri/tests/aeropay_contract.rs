@@ -23,7 +23,7 @@ use aeropay_onboarding::aeropay::{
     AeropayClient, AeropayError, ApiVersion, ClientConfig, LinkSource, NewUser, RetryPolicy,
     StaticCredentials,
 };
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use serde_json::Value;
@@ -275,7 +275,7 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
         status: status.as_u16(),
         violations,
     });
-    let mut response = Response::new(Body::from(Bytes::from(response_body)));
+    let mut response = Response::new(Body::from(response_body));
     *response.status_mut() = status;
     for (name, value) in &response_headers {
         if !matches!(

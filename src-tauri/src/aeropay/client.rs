@@ -208,25 +208,13 @@ impl AeropayClient {
     async fn authorized<T: DeserializeOwned>(
         &self,
         actor: Actor<'_>,
-        operation: Operation,
-        method: Method,
-        path: String,
-        query: &[(&str, &str)],
-        body: Option<Value>,
-        headers: &[(&'static str, &'static str)],
+        mut call: Call<'_>,
     ) -> Result<T, AeropayError> {
         let key = actor.key();
+        let operation = call.operation;
         let header = wire::auth_header(self.version());
         let token = self.token_for(&actor).await?;
-        let mut call = Call {
-            operation,
-            method,
-            path,
-            query,
-            body,
-            bearer: Some((header, &token.token)),
-            headers,
-        };
+        call.bearer = Some((header, token.token.clone()));
         match self.inner.transport.execute::<T>(&call).await {
             Err(error) if error.is_token_rejected() => {
                 tracing::info!(
@@ -239,7 +227,7 @@ impl AeropayClient {
                     .tokens
                     .replace_rejected(&key, &token.token, || self.mint(&key))
                     .await?;
-                call.bearer = Some((header, &fresh.token));
+                call.bearer = Some((header, fresh.token));
                 self.inner.transport.execute::<T>(&call).await
             }
             other => other,
@@ -263,12 +251,15 @@ impl AeropayClient {
         let created: CreatedUser = self
             .authorized(
                 Actor::Merchant,
-                Operation::CreateUser,
-                Method::POST,
-                wire::path(version, "user"),
-                &[],
-                Some(body),
-                headers,
+                Call {
+                    operation: Operation::CreateUser,
+                    method: Method::POST,
+                    path: wire::path(version, "user"),
+                    query: &[],
+                    body: Some(body),
+                    bearer: None,
+                    headers,
+                },
             )
             .await?;
         Ok(created)
@@ -281,12 +272,15 @@ impl AeropayClient {
         let envelope: UserEnvelope = self
             .authorized(
                 Actor::User(user_id),
-                Operation::GetUser,
-                Method::GET,
-                wire::path(version, "user"),
-                &[],
-                None,
-                &[],
+                Call {
+                    operation: Operation::GetUser,
+                    method: Method::GET,
+                    path: wire::path(version, "user"),
+                    query: &[],
+                    body: None,
+                    bearer: None,
+                    headers: &[],
+                },
             )
             .await?;
         Ok(envelope.user)
@@ -305,12 +299,15 @@ impl AeropayClient {
         let envelope: UserEnvelope = self
             .authorized(
                 Actor::Merchant,
-                Operation::ConfirmUser,
-                Method::POST,
-                wire::path(version, "confirmUser"),
-                &[],
-                Some(body),
-                &[],
+                Call {
+                    operation: Operation::ConfirmUser,
+                    method: Method::POST,
+                    path: wire::path(version, "confirmUser"),
+                    query: &[],
+                    body: Some(body),
+                    bearer: None,
+                    headers: &[],
+                },
             )
             .await?;
         Ok(envelope.user)
@@ -329,12 +326,15 @@ impl AeropayClient {
         let credentials: AggregatorCredentials = self
             .authorized(
                 Actor::User(user_id),
-                Operation::AggregatorCredentials,
-                Method::GET,
-                wire::path(version, "aggregatorCredentials"),
-                &[("aggregator", AGGREGATOR)],
-                None,
-                &[],
+                Call {
+                    operation: Operation::AggregatorCredentials,
+                    method: Method::GET,
+                    path: wire::path(version, "aggregatorCredentials"),
+                    query: &[("aggregator", AGGREGATOR)],
+                    body: None,
+                    bearer: None,
+                    headers: &[],
+                },
             )
             .await?;
         if credentials.token.expose().trim().is_empty() {
@@ -383,12 +383,15 @@ impl AeropayClient {
         let envelope: LinkEnvelope = self
             .authorized(
                 Actor::User(user_id),
-                Operation::LinkAccount,
-                Method::POST,
-                wire::path(version, "linkAccountFromAggregator"),
-                &[],
-                Some(body),
-                &[],
+                Call {
+                    operation: Operation::LinkAccount,
+                    method: Method::POST,
+                    path: wire::path(version, "linkAccountFromAggregator"),
+                    query: &[],
+                    body: Some(body),
+                    bearer: None,
+                    headers: &[],
+                },
             )
             .await?;
         Ok(envelope.user_bank_info)
@@ -402,12 +405,15 @@ impl AeropayClient {
         let envelope: BankAccountsEnvelope = self
             .authorized(
                 Actor::User(user_id),
-                Operation::BankAccounts,
-                Method::GET,
-                wire::path(version, "bankAccounts"),
-                &[],
-                None,
-                &[],
+                Call {
+                    operation: Operation::BankAccounts,
+                    method: Method::GET,
+                    path: wire::path(version, "bankAccounts"),
+                    query: &[],
+                    body: None,
+                    bearer: None,
+                    headers: &[],
+                },
             )
             .await?;
         Ok(envelope.bank_accounts)
@@ -426,12 +432,15 @@ impl AeropayClient {
         let envelope: SelectedBankAccountEnvelope = self
             .authorized(
                 Actor::User(user_id),
-                Operation::SelectBankAccount,
-                Method::PATCH,
-                path,
-                &[],
-                None,
-                &[],
+                Call {
+                    operation: Operation::SelectBankAccount,
+                    method: Method::PATCH,
+                    path,
+                    query: &[],
+                    body: None,
+                    bearer: None,
+                    headers: &[],
+                },
             )
             .await?;
         Ok(envelope.bank_account)

@@ -30,6 +30,11 @@ mod transport;
 mod types;
 mod wire;
 
+#[cfg(test)]
+mod documented_examples;
+#[cfg(test)]
+mod parse_props;
+
 pub use client::AeropayClient;
 pub use config::{ClientConfig, Environment, RetryPolicy, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use credentials::{CredentialError, CredentialSource, Credentials, StaticCredentials};

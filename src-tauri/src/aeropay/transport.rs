@@ -69,7 +69,7 @@ pub(crate) struct Call<'a> {
     pub path: String,
     pub query: &'a [(&'a str, &'a str)],
     pub body: Option<Value>,
-    pub bearer: Option<(&'static str, &'a SecretString)>,
+    pub bearer: Option<(&'static str, SecretString)>,
     pub headers: &'a [(&'static str, &'static str)],
 }
 
@@ -189,7 +189,7 @@ impl Transport {
         for (name, value) in call.headers {
             request = request.header(*name, *value);
         }
-        if let Some((header, token)) = call.bearer {
+        if let Some((header, token)) = &call.bearer {
             let mut value =
                 HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
                     AeropayError::new(
@@ -199,7 +199,7 @@ impl Transport {
                     )
                 })?;
             value.set_sensitive(true);
-            request = request.header(header, value);
+            request = request.header(*header, value);
         }
         if let Some(body) = &call.body {
             request = request.body(body.to_string());
