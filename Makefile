@@ -22,6 +22,7 @@ deps:
 test-deps: deps
 	scripts/install-deps.sh $(TEST_PACKAGES)
 	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+	scripts/install-prism.sh
 
 build:
 	cargo build -p aeropay-onboarding
