@@ -1,26 +1,134 @@
-// The page is a view of state owned by Rust: it asks commands for state and
-// renders it. Nothing here decides anything about the enrollment.
+// The page is a view of state owned by Rust: it asks commands for actions and
+// renders the enrollment state they return (or that Rust emits while a long
+// action runs). Nothing here decides anything about the enrollment.
 
 import { invoke, describeError } from "./ipc.js";
+import { screenFor, STAGE } from "./screens.js";
+import { stopWidget } from "./widget-host.js";
 
+const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
-const status = document.getElementById("app-status");
+const appStatus = document.getElementById("app-status");
 const version = document.getElementById("version");
+const notice = document.getElementById("notice");
+const stepper = document.querySelector(".stepper");
 
-async function showAppInfo() {
+let shown = null; // JSON of the view on screen
+let busy = false;
+
+function formValues() {
+  const form = document.getElementById("details-form");
+  return form ? Object.fromEntries(new FormData(form).entries()) : null;
+}
+
+function render(view) {
+  const json = JSON.stringify(view);
+  if (json === shown) return; // the command answer and the event carry the same state
+  const previousStep = shown ? JSON.parse(shown).step : null;
+  const keep = view.step === "details" && previousStep === "details" ? formValues() : null;
+  shown = json;
+  if (view.step !== "linking") stopWidget();
+  screen.replaceChildren(screenFor(view, actions, keep));
+  const stage = STAGE[view.step];
+  for (const item of stepper.children) {
+    const order = ["customer", "code", "bank"];
+    const index = order.indexOf(item.dataset.stage);
+    const current = stage === "done" ? order.length : order.indexOf(stage);
+    item.classList.toggle("current", index === current);
+    item.classList.toggle("complete", current > index);
+    if (index === current) item.setAttribute("aria-current", "step");
+    else item.removeAttribute("aria-current");
+  }
+  stepper.hidden = stage === null;
+  screen.dataset.step = view.step;
+  focusScreen(view);
+}
+
+// Focus the first thing to do, so keyboard users and screen readers follow.
+function focusScreen(view) {
+  const invalid = screen.querySelector("[aria-invalid='true']");
+  const target =
+    invalid ||
+    (view.step === "details" || view.step === "code" ? screen.querySelector("input") : null) ||
+    screen.querySelector("h2");
+  if (target) {
+    if (target.tagName === "H2") target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: false });
+  }
+}
+
+function showNotice(error) {
+  notice.textContent = describeError(error);
+  notice.hidden = false;
+}
+
+function clearNotice() {
+  notice.hidden = true;
+  notice.textContent = "";
+}
+
+function setBusy(value) {
+  busy = value;
+  document.body.classList.toggle("busy", value);
+  for (const control of screen.querySelectorAll("button, input")) {
+    if (value) control.setAttribute("disabled", "");
+    else control.removeAttribute("disabled");
+  }
+}
+
+async function run(command, args = {}) {
+  if (busy) return;
+  clearNotice();
+  setBusy(true);
+  try {
+    render(await invoke(command, args));
+  } catch (error) {
+    showNotice(error);
+  } finally {
+    setBusy(false);
+  }
+}
+
+const actions = {
+  submitDetails: (details) => run("enrollment_submit_details", { details }),
+  submitCode: (code) => run("enrollment_submit_code", { code }),
+  resendCode: () => run("enrollment_resend_code"),
+  useAccount: (bankAccountId) => run("enrollment_use_account", { bankAccountId }),
+  openWidget: () => run("enrollment_open_widget"),
+  cancel: () => run("enrollment_cancel"),
+  startOver: () => run("enrollment_start_over"),
+  // Widget messages arrive while the customer works in the iframe: they do
+  // not lock the page, and a refused one is reported without losing the step.
+  widgetMessage: async (origin, data) => {
+    try {
+      render(await invoke("enrollment_widget_message", { origin, data }));
+    } catch (error) {
+      showNotice(error);
+    }
+  },
+};
+
+async function boot() {
   try {
     const info = await invoke("app_info");
     environmentBadge.textContent = info.environment.label;
     environmentBadge.dataset.environment = info.environment.id;
     environmentBadge.dataset.simulated = String(info.environment.simulated);
     version.textContent = `${info.product} ${info.version}`;
-    status.textContent = `Ready. Connected to: ${info.environment.label}.`;
-    status.dataset.state = "ready";
+    appStatus.textContent = `Ready. Connected to: ${info.environment.label}.`;
+    appStatus.dataset.state = "ready";
   } catch (error) {
     environmentBadge.textContent = "Not connected";
-    status.textContent = describeError(error);
-    status.dataset.state = "error";
+    appStatus.textContent = describeError(error);
+    appStatus.dataset.state = "error";
+    return;
+  }
+  window.__TAURI__.event.listen("enrollment-state", (event) => render(event.payload));
+  try {
+    render(await invoke("enrollment_state"));
+  } catch (error) {
+    showNotice(error);
   }
 }
 
-showAppInfo();
+boot();

@@ -1,0 +1,43 @@
+// Small DOM helpers. Text always goes in through textContent: nothing from
+// Rust, the API or the widget is ever parsed as HTML.
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function button(label, onclick, { kind = "primary", id } = {}) {
+  return el("button", { type: "button", class: `button ${kind}`, id, onclick }, label);
+}
+
+// A banner for an error: what happened, what to do, the code for support.
+export function errorBanner(error) {
+  if (!error) return null;
+  return el(
+    "div",
+    { class: "banner error", role: "alert" },
+    el("p", { class: "banner-message", text: error.message }),
+    el("p", { class: "banner-code" }, "Code for support: ", el("code", { text: error.code })),
+  );
+}
+
+export function spinner(label) {
+  return el(
+    "div",
+    { class: "progress", role: "status" },
+    el("span", { class: "spinner", "aria-hidden": "true" }),
+    el("p", { class: "progress-label", text: label }),
+  );
+}
