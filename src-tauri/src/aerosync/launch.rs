@@ -190,10 +190,7 @@ mod tests {
         )
         .unwrap();
         let names: Vec<_> = params(&launch).into_iter().map(|(k, _)| k).collect();
-        assert_eq!(
-            names,
-            ["token", "aeroPassUserUuid", "defaultTheme"]
-        );
+        assert_eq!(names, ["token", "aeroPassUserUuid", "defaultTheme"]);
     }
 
     #[test]
