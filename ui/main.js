@@ -114,6 +114,7 @@ async function boot() {
     environmentBadge.textContent = info.environment.label;
     environmentBadge.dataset.environment = info.environment.id;
     environmentBadge.dataset.simulated = String(info.environment.simulated);
+    document.body.dataset.simulated = String(info.environment.simulated);
     version.textContent = `${info.product} ${info.version}`;
     appStatus.textContent = `Ready. Connected to: ${info.environment.label}.`;
     appStatus.dataset.state = "ready";

@@ -95,6 +95,9 @@ function code(view, actions) {
     el("h2", { id: "screen-title", text: "Enter the code" }),
     el("p", { class: "lead", text: `Aeropay sent a code ${channel}. Type it here.` }),
     view.resent ? el("p", { class: "banner info", role: "status", text: "A new code is on its way." }) : null,
+    document.body.dataset.simulated === "true"
+      ? el("p", { class: "banner sim", id: "simulated-code-hint", text: "Simulator: type 000000, Aeropay's sandbox test code." })
+      : null,
     errorBanner(view.error),
     form,
   );
