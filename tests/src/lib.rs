@@ -7,6 +7,7 @@
 //! which case a screenshot is saved under `target/e2e/<test>/failure.png`.
 
 use fantoccini::elements::Element;
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -331,6 +332,44 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Whether an element matching `css` is in the current document now,
+    /// without waiting.
+    pub async fn is_present(&self, css: &str) -> bool {
+        self.client().find(Locator::Css(css)).await.is_ok()
+    }
+
+    /// The handles of the app's open windows.
+    pub async fn windows(&self) -> Vec<WindowHandle> {
+        self.client().windows().await.expect("window handles")
+    }
+
+    /// Waits for a window that is not in `known` and switches to it.
+    pub async fn switch_to_new_window(&self, known: &[WindowHandle]) -> WindowHandle {
+        let deadline = Instant::now() + DEFAULT_WAIT;
+        loop {
+            let fresh = self
+                .windows()
+                .await
+                .into_iter()
+                .find(|handle| !known.contains(handle));
+            if let Some(handle) = fresh {
+                self.switch_to_window(handle.clone()).await;
+                return handle;
+            }
+            if Instant::now() >= deadline {
+                panic!("no new window opened within {DEFAULT_WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn switch_to_window(&self, handle: WindowHandle) {
+        self.client()
+            .switch_to_window(handle)
+            .await
+            .expect("switch window");
     }
 
     /// Runs JavaScript in the page and returns its JSON result.
