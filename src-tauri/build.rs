@@ -4,6 +4,9 @@ fn main() {
     // so popups (OAuth bank windows) get no IPC at all.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_info",
+        "settings_get",
+        "settings_save",
+        "app_restart",
         "enrollment_state",
         "enrollment_submit_details",
         "enrollment_submit_code",

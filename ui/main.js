@@ -5,6 +5,7 @@
 import { invoke, describeError } from "./ipc.js";
 import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
+import { settingsScreen } from "./settings.js";
 
 const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
@@ -21,9 +22,11 @@ function formValues() {
   return form ? Object.fromEntries(new FormData(form).entries()) : null;
 }
 
+let settingsOpen = false;
+
 function render(view) {
   const json = JSON.stringify(view);
-  if (json === shown) return; // the command answer and the event carry the same state
+  if (json === shown || settingsOpen) return; // the command answer and the event carry the same state
   const previousStep = shown ? JSON.parse(shown).step : null;
   const keep = view.step === "details" && previousStep === "details" ? formValues() : null;
   shown = json;
@@ -107,6 +110,41 @@ const actions = {
     }
   },
 };
+
+// Settings sit outside the enrollment: the enrollment resumes where it was.
+async function openSettings(result) {
+  try {
+    const view = await invoke("settings_get");
+    settingsOpen = true;
+    stopWidget();
+    stepper.hidden = true;
+    screen.dataset.step = "settings";
+    screen.replaceChildren(
+      settingsScreen(view, { save: saveSettings, close: closeSettings, restart: () => invoke("app_restart") }, result),
+    );
+    screen.querySelector("h2").setAttribute("tabindex", "-1");
+    screen.querySelector(result?.fieldErrors && Object.keys(result.fieldErrors).length ? "[aria-invalid='true']" : "h2").focus();
+  } catch (error) {
+    showNotice(error);
+  }
+}
+
+async function saveSettings(form) {
+  try {
+    const result = await invoke("settings_save", { form });
+    await openSettings(result);
+  } catch (error) {
+    await openSettings({ error });
+  }
+}
+
+async function closeSettings() {
+  settingsOpen = false;
+  shown = null;
+  render(await invoke("enrollment_state"));
+}
+
+document.getElementById("open-settings").addEventListener("click", () => openSettings());
 
 async function boot() {
   try {

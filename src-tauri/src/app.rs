@@ -2,10 +2,13 @@ use crate::aerosync::KNOWN_AEROSYNC_ORIGINS;
 use crate::backend::Backend;
 use crate::config::Settings;
 use crate::enrollment::{EnrollmentView, Step};
+use crate::vault::Vault;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Builder, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
+use tauri_plugin_opener::OpenerExt;
 
 /// Bank sign-in popups get labels with this prefix; no capability names
 /// them, so they have no IPC.
@@ -15,29 +18,47 @@ const POPUP_PREFIX: &str = "bank-popup-";
 pub struct AppState {
     pub settings: Settings,
     pub backend: Backend,
+    pub vault: Arc<dyn Vault>,
+    /// Where the settings screen saves.
+    pub settings_path: PathBuf,
 }
 
 impl AppState {
-    pub fn new(settings: Settings, backend: Backend) -> Self {
-        Self { settings, backend }
+    pub fn new(
+        settings: Settings,
+        backend: Backend,
+        vault: Arc<dyn Vault>,
+        settings_path: PathBuf,
+    ) -> Self {
+        Self {
+            settings,
+            backend,
+            vault,
+            settings_path,
+        }
     }
 }
 
 /// Everything the app registers on a builder. Shared by `run` and the
 /// mock-runtime tests, so both exercise the same command table.
 pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        crate::commands::app_info,
-        crate::commands::enrollment_state,
-        crate::commands::enrollment_submit_details,
-        crate::commands::enrollment_submit_code,
-        crate::commands::enrollment_resend_code,
-        crate::commands::enrollment_use_account,
-        crate::commands::enrollment_open_widget,
-        crate::commands::enrollment_widget_message,
-        crate::commands::enrollment_cancel,
-        crate::commands::enrollment_start_over,
-    ])
+    builder
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(tauri::generate_handler![
+            crate::commands::app_info,
+            crate::commands::settings_get,
+            crate::commands::settings_save,
+            crate::commands::app_restart,
+            crate::commands::enrollment_state,
+            crate::commands::enrollment_submit_details,
+            crate::commands::enrollment_submit_code,
+            crate::commands::enrollment_resend_code,
+            crate::commands::enrollment_use_account,
+            crate::commands::enrollment_open_widget,
+            crate::commands::enrollment_widget_message,
+            crate::commands::enrollment_cancel,
+            crate::commands::enrollment_start_over,
+        ])
 }
 
 /// Follows the enrollment for the page: emits each new state to the main
@@ -54,22 +75,32 @@ pub fn state_listener<R: Runtime>(app: AppHandle<R>) -> crate::enrollment::State
 }
 
 /// Opens the main window and runs the event loop until it closes.
-pub fn run(settings: Settings, data_dir: std::path::PathBuf) -> Result<(), tauri::Error> {
+pub fn run(
+    settings: Settings,
+    data_dir: PathBuf,
+    settings_path: PathBuf,
+) -> Result<(), tauri::Error> {
     app_builder(tauri::Builder::default())
         .setup(move |app| {
             let listener = state_listener(app.handle().clone());
-            let vault = Arc::new(crate::vault::OsKeychain::new());
+            let vault: Arc<dyn Vault> = Arc::new(crate::vault::OsKeychain::new());
             let backend = tauri::async_runtime::block_on(Backend::start(
                 &settings,
                 &data_dir,
-                vault,
+                vault.clone(),
                 "desk",
                 Some(listener),
             ))
             .map_err(|err| format!("[{}] {err}", err.code()))?;
             let allowed = allowed_origins(&backend);
-            app.manage(AppState::new(settings.clone(), backend));
-            main_window(app.handle(), allowed)?;
+            let system_browser = settings.oauth_in_system_browser;
+            app.manage(AppState::new(
+                settings.clone(),
+                backend,
+                vault,
+                settings_path.clone(),
+            ));
+            main_window(app.handle(), allowed, system_browser)?;
             Ok(())
         })
         .run(tauri::generate_context!())
@@ -98,7 +129,11 @@ fn is_app_url(url: &Url) -> bool {
     ) || matches!(url.as_str(), "about:blank" | "about:srcdoc")
 }
 
-fn main_window<R: Runtime>(app: &AppHandle<R>, allowed: Vec<String>) -> tauri::Result<()> {
+fn main_window<R: Runtime>(
+    app: &AppHandle<R>,
+    allowed: Vec<String>,
+    system_browser: bool,
+) -> tauri::Result<()> {
     let popup_app = app.clone();
     WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
         .title("Aeropay Onboarding")
@@ -115,6 +150,10 @@ fn main_window<R: Runtime>(app: &AppHandle<R>, allowed: Vec<String>) -> tauri::R
         .on_download(|_, _| false)
         // window.open from the widget (OAuth banks): an isolated popup.
         .on_new_window(move |url, features| {
+            if system_browser {
+                open_in_system_browser(&popup_app, &url);
+                return NewWindowResponse::Deny;
+            }
             match bank_popup(&popup_app, url)
                 .window_features(features)
                 .build()
@@ -143,8 +182,22 @@ fn bank_popup<R: Runtime>(
         .on_download(|_, _| false)
 }
 
+fn open_in_system_browser<R: Runtime>(app: &AppHandle<R>, url: &Url) {
+    tracing::info!(origin = %url.origin().ascii_serialization(), "opening the bank's sign-in in the system browser");
+    if let Err(err) = app.opener().open_url(url.as_str(), None::<&str>) {
+        tracing::warn!("system browser not opened: {err}");
+    }
+}
+
 /// The widget asked the host to open the bank's page (`handleOAuthManually`).
 pub fn open_bank_popup<R: Runtime>(app: &AppHandle<R>, url: Url) {
+    let system_browser = app
+        .try_state::<AppState>()
+        .is_some_and(|state| state.settings.oauth_in_system_browser);
+    if system_browser {
+        open_in_system_browser(app, &url);
+        return;
+    }
     if let Err(err) = bank_popup(app, url).build() {
         tracing::warn!("bank popup not opened: {err}");
     }

@@ -86,6 +86,9 @@ pub struct Settings {
     pub api_version: ApiVersion,
     pub merchant_id: Option<u64>,
     pub widget: crate::aerosync::WidgetOptions,
+    /// Open banks' OAuth pages in the system browser instead of an in-app
+    /// window (for desks where banks refuse embedded windows).
+    pub oauth_in_system_browser: bool,
 }
 
 impl Default for Settings {
@@ -95,6 +98,7 @@ impl Default for Settings {
             api_version: ApiVersion::V2,
             merchant_id: None,
             widget: crate::aerosync::WidgetOptions::default(),
+            oauth_in_system_browser: false,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod enrollment;
 pub mod secret;
+pub mod settings_form;
 pub mod simulator;
 pub mod store;
 pub mod vault;

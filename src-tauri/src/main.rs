@@ -73,15 +73,16 @@ fn simulate(args: &cli::SimulateArgs) -> ExitCode {
 }
 
 fn open_window() -> ExitCode {
-    let loaded = config::settings_path()
-        .and_then(|path| Settings::load_from(&path))
-        .and_then(|settings| Ok((settings, config::data_dir()?)));
-    let (settings, data_dir) = match loaded {
+    let loaded = config::settings_path().and_then(|path| {
+        let settings = Settings::load_from(&path)?;
+        Ok((settings, config::data_dir()?, path))
+    });
+    let (settings, data_dir, settings_path) = match loaded {
         Ok(loaded) => loaded,
         Err(err) => return fail(err.code(), &err),
     };
     tracing::info!(environment = %settings.environment.id(), "starting");
-    match aeropay_onboarding::run(settings, data_dir) {
+    match aeropay_onboarding::run(settings, data_dir, settings_path) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail("APP_START", &err),
     }

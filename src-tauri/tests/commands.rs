@@ -3,29 +3,35 @@
 
 use aeropay_onboarding::backend::Backend;
 use aeropay_onboarding::config::{Environment, Settings};
-use aeropay_onboarding::vault::MemoryVault;
+use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
 use aeropay_onboarding::{app_builder, AppState};
 use serde_json::json;
 use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 /// The app as `run` builds it, on the mock runtime, with its data in a
 /// temporary folder and secrets in memory.
 fn app(settings: Settings) -> (App<MockRuntime>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
+    let vault = Arc::new(MemoryVault::new());
     let backend = tauri::async_runtime::block_on(Backend::start(
         &settings,
         dir.path(),
-        Arc::new(MemoryVault::new()),
+        vault.clone(),
         "desk",
         None,
     ))
     .expect("backend starts");
     let app = app_builder(mock_builder())
-        .manage(AppState::new(settings, backend))
+        .manage(AppState::new(
+            settings,
+            backend,
+            vault,
+            dir.path().join("settings.json"),
+        ))
         .build(tauri::generate_context!())
         .expect("app builds");
     (app, dir)
@@ -149,4 +155,59 @@ fn popups_cannot_relay_widget_messages() {
     )
     .expect_err("no IPC for popups");
     assert!(err.to_string().contains("not allowed"), "{err}");
+}
+
+#[test]
+fn settings_keep_the_secret_in_the_keychain_and_never_show_it_back() {
+    let (app, dir) = app(Settings::default());
+    let main = window(&app, "main");
+    let refused = invoke_with(
+        &main,
+        "settings_save",
+        json!({"form": {"environment": "sandbox", "apiVersion": "v2", "merchantId": "", "apiKey": "k", "apiSecret": ""}}),
+    )
+    .unwrap();
+    assert_eq!(refused["saved"], false);
+    assert!(
+        refused["fieldErrors"]["merchantId"].is_string()
+            && refused["fieldErrors"]["apiSecret"].is_string()
+    );
+    assert!(!dir.path().join("settings.json").exists(), "nothing saved");
+
+    let saved = invoke_with(
+        &main,
+        "settings_save",
+        json!({"form": {"environment": "sandbox", "apiVersion": "v1", "merchantId": "1234",
+                        "apiKey": "key-abc", "apiSecret": "secret-xyz",
+                        "widget": {"configurationId": "cfg-9", "theme": "dark"}, "oauthInSystemBrowser": true}}),
+    )
+    .unwrap();
+    assert_eq!(saved["saved"], true, "{saved}");
+    let file = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
+    assert!(file.contains("sandbox") && file.contains("cfg-9"));
+    assert!(
+        !file.contains("secret-xyz") && !file.contains("key-abc"),
+        "{file}"
+    );
+    let state = app.state::<AppState>();
+    let stored = state
+        .vault
+        .get(&SecretKey::MerchantCredentials {
+            environment: "sandbox".into(),
+        })
+        .unwrap();
+    assert!(matches!(
+        stored,
+        Some(Secret::MerchantCredentials {
+            merchant_id: 1234,
+            ..
+        })
+    ));
+
+    // The screen shows what was saved, that a restart applies it, and no secret.
+    let view = invoke(&main, "settings_get").unwrap();
+    assert_eq!(view["environment"], "sandbox");
+    assert_eq!(view["restartPending"], true);
+    assert_eq!(view["credentialsStored"], true);
+    assert!(!view.to_string().contains("secret-xyz"));
 }

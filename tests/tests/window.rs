@@ -35,3 +35,46 @@ async fn command_round_trip_reports_the_configured_environment_and_version() {
     );
     app.quit().await;
 }
+
+#[tokio::test]
+async fn settings_store_the_secret_and_never_show_it_back() {
+    let app = App::launch().await;
+    app.wait_for_text("#app-status", "Ready").await;
+    app.click("#open-settings").await;
+    app.wait_for_text("#screen-title", "Settings").await;
+    // A sandbox without a merchant id is refused, field by field.
+    app.execute("document.getElementById('settings-environment').value = 'sandbox'; return null;")
+        .await;
+    app.type_into("#settings-apiKey", "e2e-key").await;
+    app.click("#settings-save").await;
+    app.wait_for_text("#settings-merchantId-error", "merchant id")
+        .await;
+    app.wait_for_text("#settings-apiSecret-error", "both").await;
+
+    app.execute("document.getElementById('settings-environment').value = 'sandbox'; return null;")
+        .await;
+    app.type_into("#settings-merchantId", "4321").await;
+    app.type_into("#settings-apiKey", "e2e-key").await;
+    app.type_into("#settings-apiSecret", "e2e-secret-value")
+        .await;
+    app.click("#settings-save").await;
+    app.wait_for_text("#screen", "Settings saved").await;
+    app.screenshot("settings-saved");
+    let page = app
+        .execute("return document.documentElement.outerHTML + JSON.stringify(localStorage)")
+        .await;
+    assert!(
+        !page.to_string().contains("e2e-secret-value"),
+        "the secret is not on the page"
+    );
+    let settings = std::fs::read_to_string(
+        app.home()
+            .join(".config/app.aeropay-onboarding.desktop/settings.json"),
+    )
+    .unwrap();
+    assert!(settings.contains("sandbox") && settings.contains("4321"));
+    assert!(!settings.contains("e2e-secret-value") && !settings.contains("e2e-key"));
+    app.click("#settings-close").await;
+    app.wait_for_text("#screen-title", "New customer").await;
+    app.quit().await;
+}

@@ -4,9 +4,11 @@
 
 mod enrollment;
 mod error;
+mod settings;
 
 pub use enrollment::*;
 pub use error::CommandError;
+pub use settings::*;
 
 use crate::AppState;
 use serde::Serialize;

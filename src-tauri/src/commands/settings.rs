@@ -1,0 +1,87 @@
+//! The settings screen: read (never a secret), save (secrets to the keychain
+//! first), restart to apply.
+
+use super::CommandError;
+use crate::config::Settings;
+use crate::settings_form::{FieldErrors, SettingsForm, SettingsView};
+use crate::vault::{Secret, SecretKey, Vault};
+use crate::AppState;
+use serde::Serialize;
+use std::sync::Arc;
+use tauri::{AppHandle, Runtime, State};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsSaved {
+    pub saved: bool,
+    pub field_errors: FieldErrors,
+}
+
+async fn blocking<T: Send + 'static>(
+    vault: Arc<dyn Vault>,
+    f: impl FnOnce(&dyn Vault) -> Result<T, crate::vault::VaultError> + Send + 'static,
+) -> Result<T, CommandError> {
+    tokio::task::spawn_blocking(move || f(vault.as_ref()))
+        .await
+        .map_err(|_| CommandError {
+            code: "INTERNAL".into(),
+            message: "The keychain did not answer; try again.".into(),
+            retry: true,
+        })?
+        .map_err(CommandError::from)
+}
+
+/// The saved settings (what the next start uses), and whether they differ
+/// from the ones this run uses.
+#[tauri::command]
+pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, CommandError> {
+    let saved = Settings::load_from(&state.settings_path)?;
+    let key = SecretKey::MerchantCredentials {
+        environment: saved.environment.id(),
+    };
+    let stored = blocking(state.vault.clone(), move |vault| vault.get(&key)).await?;
+    let mut view = SettingsView::of(&saved, stored.is_some());
+    view.restart_pending = saved != state.settings;
+    Ok(view)
+}
+
+/// Validates, stores new credentials in the keychain, then writes the
+/// settings file. Takes effect after a restart (`app_restart`).
+#[tauri::command]
+pub async fn settings_save(
+    state: State<'_, AppState>,
+    form: SettingsForm,
+) -> Result<SettingsSaved, CommandError> {
+    let (settings, credentials) = match form.validate() {
+        Ok(valid) => valid,
+        Err(field_errors) => {
+            return Ok(SettingsSaved {
+                saved: false,
+                field_errors,
+            })
+        }
+    };
+    if let Some(credentials) = credentials {
+        let key = SecretKey::MerchantCredentials {
+            environment: settings.environment.id(),
+        };
+        let secret = Secret::MerchantCredentials {
+            api_key: credentials.api_key,
+            api_secret: credentials.api_secret,
+            merchant_id: credentials.merchant_id,
+        };
+        blocking(state.vault.clone(), move |vault| vault.put(&key, &secret)).await?;
+    }
+    settings.save_to(&state.settings_path)?;
+    tracing::info!(environment = %settings.environment.id(), "settings saved");
+    Ok(SettingsSaved {
+        saved: true,
+        field_errors: FieldErrors::new(),
+    })
+}
+
+/// Restarts the app so new settings take effect.
+#[tauri::command]
+pub fn app_restart<R: Runtime>(app: AppHandle<R>) {
+    app.restart();
+}

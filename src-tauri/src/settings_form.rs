@@ -1,0 +1,237 @@
+//! The settings screen's form: what staff may change, checked before anything
+//! is written. The API key and secret go to the keychain and are never sent
+//! back to the page.
+
+use crate::aerosync::WidgetOptions;
+use crate::config::{ApiVersion, Environment, Settings};
+use crate::secret::SecretString;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use url::Url;
+
+/// What the page sends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsForm {
+    /// `simulator`, `sandbox`, `production` or `custom`.
+    pub environment: String,
+    #[serde(default)]
+    pub base_url: String,
+    pub api_version: ApiVersion,
+    #[serde(default)]
+    pub merchant_id: String,
+    /// Empty: keep what the keychain holds.
+    #[serde(default)]
+    pub api_key: SecretString,
+    #[serde(default)]
+    pub api_secret: SecretString,
+    #[serde(default)]
+    pub widget: WidgetOptions,
+    #[serde(default)]
+    pub oauth_in_system_browser: bool,
+}
+
+/// What the page shows: no secret, only whether one is stored.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub environment: String,
+    pub base_url: String,
+    pub api_version: ApiVersion,
+    pub merchant_id: String,
+    pub credentials_stored: bool,
+    pub widget: WidgetOptions,
+    pub oauth_in_system_browser: bool,
+    /// The saved settings differ from the ones this run uses.
+    pub restart_pending: bool,
+}
+
+impl SettingsView {
+    pub fn of(settings: &Settings, credentials_stored: bool) -> Self {
+        let (environment, base_url) = match &settings.environment {
+            Environment::Simulator => ("simulator", String::new()),
+            Environment::Sandbox => ("sandbox", String::new()),
+            Environment::Production => ("production", String::new()),
+            Environment::Custom { base_url } => ("custom", base_url.to_string()),
+        };
+        Self {
+            environment: environment.into(),
+            base_url,
+            api_version: settings.api_version,
+            merchant_id: settings
+                .merchant_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            credentials_stored,
+            widget: settings.widget.clone(),
+            oauth_in_system_browser: settings.oauth_in_system_browser,
+            restart_pending: false,
+        }
+    }
+}
+
+/// New API credentials to store with the settings (`Debug` is redacted).
+#[derive(Debug)]
+pub struct NewCredentials {
+    pub api_key: SecretString,
+    pub api_secret: SecretString,
+    pub merchant_id: u64,
+}
+
+pub type FieldErrors = BTreeMap<String, String>;
+
+impl SettingsForm {
+    /// The settings to save and, when both were typed, the credentials to
+    /// store; or what to fix, field by field.
+    pub fn validate(&self) -> Result<(Settings, Option<NewCredentials>), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let environment = match self.environment.as_str() {
+            "simulator" => Some(Environment::Simulator),
+            "sandbox" => Some(Environment::Sandbox),
+            "production" => Some(Environment::Production),
+            "custom" => match Url::parse(self.base_url.trim()) {
+                Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
+                    Some(Environment::Custom { base_url: url })
+                }
+                _ => {
+                    errors.insert(
+                        "baseUrl".into(),
+                        "Enter the API address, like https://staging-api.aeropay.com".into(),
+                    );
+                    None
+                }
+            },
+            _ => {
+                errors.insert("environment".into(), "Choose an environment.".into());
+                None
+            }
+        };
+        let needs_merchant = !matches!(environment, Some(Environment::Simulator));
+        let merchant_id = match self.merchant_id.trim() {
+            "" if !needs_merchant => None,
+            "" => {
+                errors.insert("merchantId".into(), "Enter the Aeropay merchant id.".into());
+                None
+            }
+            text => match text.parse::<u64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    errors.insert("merchantId".into(), "The merchant id is a number.".into());
+                    None
+                }
+            },
+        };
+        let key = self.api_key.expose().trim();
+        let secret = self.api_secret.expose().trim();
+        if key.is_empty() != secret.is_empty() {
+            let field = if key.is_empty() {
+                "apiKey"
+            } else {
+                "apiSecret"
+            };
+            errors.insert(
+                field.into(),
+                "Enter both the API key and the API secret, or neither to keep the stored ones."
+                    .into(),
+            );
+        }
+        if let Some(id) = self.widget.configuration_id.as_deref() {
+            if id.len() > 200 || id.chars().any(char::is_control) {
+                errors.insert(
+                    "configurationId".into(),
+                    "This configuration id is not valid.".into(),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let environment = environment.expect("checked above");
+        let credentials = match (key.is_empty(), merchant_id) {
+            (false, Some(merchant_id)) => Some(NewCredentials {
+                api_key: SecretString::new(key),
+                api_secret: SecretString::new(secret),
+                merchant_id,
+            }),
+            _ => None,
+        };
+        let mut widget = self.widget.clone();
+        widget.configuration_id = widget.configuration_id.filter(|id| !id.trim().is_empty());
+        widget.deeplink = widget.deeplink.filter(|link| !link.trim().is_empty());
+        Ok((
+            Settings {
+                environment,
+                api_version: self.api_version,
+                merchant_id,
+                widget,
+                oauth_in_system_browser: self.oauth_in_system_browser,
+            },
+            credentials,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(environment: &str) -> SettingsForm {
+        SettingsForm {
+            environment: environment.into(),
+            base_url: String::new(),
+            api_version: ApiVersion::V2,
+            merchant_id: String::new(),
+            api_key: SecretString::default(),
+            api_secret: SecretString::default(),
+            widget: WidgetOptions::default(),
+            oauth_in_system_browser: false,
+        }
+    }
+
+    #[test]
+    fn the_simulator_needs_nothing_else() {
+        let (settings, credentials) = form("simulator").validate().unwrap();
+        assert_eq!(settings.environment, Environment::Simulator);
+        assert!(credentials.is_none());
+    }
+
+    #[test]
+    fn sandbox_needs_a_merchant_id_and_takes_credentials() {
+        let errors = form("sandbox").validate().unwrap_err();
+        assert!(errors.contains_key("merchantId"));
+        let mut filled = form("sandbox");
+        filled.merchant_id = " 1234 ".into();
+        filled.api_key = "key".into();
+        filled.api_secret = "secret".into();
+        let (settings, credentials) = filled.validate().unwrap();
+        assert_eq!(settings.merchant_id, Some(1234));
+        let credentials = credentials.expect("both typed");
+        assert_eq!(credentials.api_secret.expose(), "secret");
+    }
+
+    #[test]
+    fn half_a_credential_or_a_bad_url_is_named() {
+        let mut custom = form("custom");
+        custom.base_url = "ftp://x".into();
+        custom.merchant_id = "abc".into();
+        custom.api_key = "only-key".into();
+        let errors = custom.validate().unwrap_err();
+        assert_eq!(
+            errors.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["apiSecret", "baseUrl", "merchantId"]
+        );
+        assert!(!format!("{errors:?}").contains("only-key"));
+    }
+
+    #[test]
+    fn the_view_never_carries_a_secret() {
+        let mut filled = form("production");
+        filled.merchant_id = "9".into();
+        filled.api_key = "k-123".into();
+        filled.api_secret = "s-456".into();
+        let (settings, _) = filled.validate().unwrap();
+        let json = serde_json::to_string(&SettingsView::of(&settings, true)).unwrap();
+        assert!(!json.contains("k-123") && !json.contains("s-456"), "{json}");
+        assert!(json.contains("\"credentialsStored\":true"));
+    }
+}
