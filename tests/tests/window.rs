@@ -78,3 +78,20 @@ async fn settings_store_the_secret_and_never_show_it_back() {
     app.wait_for_text("#screen-title", "New customer").await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_reload_shows_the_same_step() {
+    let app = App::launch().await;
+    app.wait_for_text("#app-status", "Ready").await;
+    app.type_into("#field-firstName", "Grace").await;
+    app.type_into("#field-lastName", "Hopper").await;
+    app.type_into("#field-phone", "(415) 555-0177").await;
+    app.type_into("#field-email", "grace@example.com").await;
+    app.click("#details-submit").await;
+    app.wait_for_text("#screen-title", "Enter the code").await;
+    // Rust owns the state: a reloaded page asks for it and shows the same step.
+    app.client().refresh().await.expect("reload");
+    app.wait_for_text("#app-status", "Ready").await;
+    app.wait_for_text("#screen-title", "Enter the code").await;
+    app.quit().await;
+}
