@@ -779,29 +779,42 @@ fn is_verified(status: Option<&str>) -> bool {
 }
 
 fn account_view(account: &BankAccount) -> AccountView {
-    AccountView {
-        bank_account_id: account.bank_account_id,
-        bank_name: account.bank_name.clone().unwrap_or_else(|| "Bank".into()),
-        account_type: account
-            .account_type
-            .clone()
-            .unwrap_or_else(|| "account".into()),
-        last4: account.account_last4.clone().unwrap_or_default(),
-        verified: is_verified(account.status.as_deref()),
-        selected: account.is_selected.unwrap_or(false),
-    }
+    view_from(
+        account.bank_account_id,
+        &account.bank_name,
+        &account.account_type,
+        &account.account_last4,
+        account.status.as_deref(),
+        account.is_selected,
+    )
 }
 
 fn linked_view(account: &LinkedBankAccount) -> AccountView {
+    view_from(
+        account.bank_account_id,
+        &account.bank_name,
+        &account.account_type,
+        &account.account_last4,
+        account.status.as_deref(),
+        account.is_selected,
+    )
+}
+
+/// Listed and freshly linked accounts carry the same fields under two types.
+fn view_from(
+    bank_account_id: i64,
+    bank_name: &Option<String>,
+    account_type: &Option<String>,
+    last4: &Option<String>,
+    status: Option<&str>,
+    selected: Option<bool>,
+) -> AccountView {
     AccountView {
-        bank_account_id: account.bank_account_id,
-        bank_name: account.bank_name.clone().unwrap_or_else(|| "Bank".into()),
-        account_type: account
-            .account_type
-            .clone()
-            .unwrap_or_else(|| "account".into()),
-        last4: account.account_last4.clone().unwrap_or_default(),
-        verified: is_verified(account.status.as_deref()),
-        selected: account.is_selected.unwrap_or(false),
+        bank_account_id,
+        bank_name: bank_name.clone().unwrap_or_else(|| "Bank".into()),
+        account_type: account_type.clone().unwrap_or_else(|| "account".into()),
+        last4: last4.clone().unwrap_or_default(),
+        verified: is_verified(status),
+        selected: selected.unwrap_or(false),
     }
 }
