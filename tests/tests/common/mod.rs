@@ -222,6 +222,12 @@ pub async fn sign_in_to_bank(app: &App, bank: Bank) {
         app.screenshot(&format!("{}-consent", bank.id()));
         app.click("#allow").await;
         app.wait_for_text("#screen", "Access allowed").await;
+        let open = app.windows().await.len();
+        assert_eq!(
+            open,
+            before.len() + 1,
+            "exactly one bank window opens for one sign-in"
+        );
         app.switch_to_window(main).await;
         app.enter_frame(0).await;
     } else {
