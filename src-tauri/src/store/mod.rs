@@ -1,17 +1,24 @@
 //! What the app remembers on this machine, in SQLite under the app's data
 //! directory: which Aeropay user belongs to a phone number (by keyed hash,
 //! never the number) and a record of each enrollment (no secrets, no full
-//! phone). Plain Rust, no tauri.
+//! phone), an append-only audit trail, and CSV exports of enrollments.
+//! Plain Rust, no tauri.
 
+mod audit;
 mod customers;
 mod enrollments;
 mod error;
+mod export;
 mod phone;
 mod schema;
 
+pub use audit::{
+    mask_phone_numbers, scrub_detail, AuditAction, AuditEntry, AuditMode, ALL_ACTIONS,
+};
 pub use customers::KnownCustomer;
 pub use enrollments::{EnrollmentRecord, EnrollmentStatus};
 pub use error::StoreError;
+pub use export::ExportError;
 pub use phone::{mask_phone, PhoneHasher};
 
 use rusqlite::Connection;

@@ -29,6 +29,23 @@ const MIGRATIONS: &[&str] = &[
         account_type  TEXT
      );
      CREATE INDEX enrollments_started ON enrollments (started_at);",
+    // 2: the audit trail. Append-only: the triggers refuse to change or
+    // remove a row through any SQL, not only through the Store API.
+    "CREATE TABLE audit_log (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        at             INTEGER NOT NULL,
+        mode           TEXT NOT NULL CHECK (mode IN ('kiosk', 'desk')),
+        staff          TEXT,
+        action         TEXT NOT NULL,
+        detail         TEXT NOT NULL,
+        error_code     TEXT,
+        correlation_id TEXT
+     );
+     CREATE INDEX audit_log_at ON audit_log (at);
+     CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 ];
 
 pub fn migrate(connection: &Connection) -> rusqlite::Result<()> {
