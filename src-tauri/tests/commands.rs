@@ -3,7 +3,7 @@
 
 use aeropay_onboarding::backend::Backend;
 use aeropay_onboarding::config::{Environment, Settings};
-use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
+use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey};
 use aeropay_onboarding::{app_builder, AppState};
 use serde_json::json;
 use std::sync::Arc;
