@@ -29,6 +29,11 @@ pub enum Command {
     /// Run the built-in Aeropay sandbox and Aerosync widget simulator on
     /// 127.0.0.1 until Ctrl-C, printing its URLs and merchant credentials.
     Simulate(SimulateArgs),
+    /// Check this installation: keychain reachable and unlocked, settings
+    /// readable, API credentials stored and accepted, API reachable, widget
+    /// origin allowed. Prints `ok` or `FAIL` with the fix for each check;
+    /// exits non-zero if any check fails.
+    Doctor,
 }
 
 #[derive(Debug, Args)]

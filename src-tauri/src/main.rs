@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         None => open_window(),
         Some(Command::Simulate(args)) => simulate(&args),
+        Some(Command::Doctor) => doctor(),
         Some(Command::Configure(args)) => {
             let result = config::settings_path()
                 .map_err(cli::CliError::from)
@@ -70,6 +71,21 @@ fn simulate(args: &cli::SimulateArgs) -> ExitCode {
         sim.shutdown().await;
         ExitCode::SUCCESS
     })
+}
+
+fn doctor() -> ExitCode {
+    use aeropay_onboarding::doctor::{self, DoctorInputs};
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => return fail("DOCTOR_RUNTIME", &err),
+    };
+    let results = runtime.block_on(doctor::run_checks(&DoctorInputs::for_this_machine()));
+    print!("{}", doctor::render(&results));
+    if doctor::all_ok(&results) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn open_window() -> ExitCode {

@@ -1,0 +1,509 @@
+//! `aeropay-onboarding doctor`: checks that this machine can enroll customers
+//! (keychain, settings, Aeropay API, widget origin) and names the fix for
+//! each failure. The checks are one plain function over injected paths and
+//! vaults, so tests run them without touching the machine's own set-up.
+
+use crate::aeropay::{self, AeropayClient, AeropayError, ErrorCategory, StaticCredentials};
+use crate::aerosync::{widget_origin, KNOWN_AEROSYNC_ORIGINS};
+use crate::config::{ApiVersion, Environment, Settings};
+use crate::simulator::{Simulator, SimulatorConfig};
+use crate::vault::{OsKeychain, Secret, SecretKey, Vault, VaultError, SERVICE};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// The outcome of one check, as printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    pub name: String,
+    pub ok: bool,
+    /// What was found; never a secret.
+    pub detail: String,
+    /// One line that says what to do, when the check failed.
+    pub fix: Option<String>,
+}
+
+impl CheckResult {
+    fn pass(name: &str, detail: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ok: true,
+            detail: scrub(detail.into()),
+            fix: None,
+        }
+    }
+
+    fn fail(name: &str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ok: false,
+            detail: scrub(detail.into()),
+            fix: Some(fix.into()),
+        }
+    }
+}
+
+/// Details quote errors from the keychain and the network: pass them through
+/// the one redaction function like any other output.
+fn scrub(text: String) -> String {
+    aeropay::redact::redact_text(&text)
+}
+
+/// What the checks look at.
+pub struct DoctorInputs {
+    /// `None` when the machine has no configuration directory at all.
+    pub settings_path: Option<PathBuf>,
+    /// Where the app keeps the merchant's API credentials.
+    pub vault: Arc<dyn Vault>,
+    /// Where the keychain probe writes, reads back and deletes its entry.
+    pub probe_vault: Arc<dyn Vault>,
+    /// For each network request and for the keychain's answer.
+    pub timeout: Duration,
+}
+
+impl DoctorInputs {
+    /// The machine's own set-up: the OS keychain and the settings file.
+    pub fn for_this_machine() -> Self {
+        Self {
+            settings_path: crate::config::settings_path().ok(),
+            vault: Arc::new(OsKeychain::new()),
+            probe_vault: Arc::new(probe_keychain()),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The probe writes under its own keychain service, so it can never touch
+/// (or delete) an entry the app uses.
+pub fn probe_keychain() -> OsKeychain {
+    OsKeychain::with_service(format!("{SERVICE}.doctor-probe"))
+}
+
+/// Runs every check in order and returns their results.
+pub async fn run_checks(inputs: &DoctorInputs) -> Vec<CheckResult> {
+    let mut results = vec![check_keychain(inputs).await];
+    let settings = match check_settings(inputs) {
+        Ok((settings, result)) => {
+            results.push(result);
+            settings
+        }
+        Err(result) => {
+            results.push(result);
+            return results;
+        }
+    };
+    match settings.environment.api_base() {
+        None => results.extend(check_simulator(&settings, inputs.timeout).await),
+        Some(base) => results.extend(check_remote(&settings, base, inputs).await),
+    }
+    results.extend(check_widget_origin(&settings.environment));
+    results
+}
+
+/// The report as printed: `ok`/`FAIL`, name and detail, then the fix.
+pub fn render(results: &[CheckResult]) -> String {
+    let mut out = String::new();
+    for result in results {
+        let status = if result.ok { "ok  " } else { "FAIL" };
+        out.push_str(&format!("{status}  {}: {}\n", result.name, result.detail));
+        if let Some(fix) = &result.fix {
+            out.push_str(&format!("      fix: {fix}\n"));
+        }
+    }
+    out
+}
+
+pub fn all_ok(results: &[CheckResult]) -> bool {
+    results.iter().all(|result| result.ok)
+}
+
+// ---- keychain --------------------------------------------------------------
+
+const KEYCHAIN: &str = "keychain";
+
+fn vault_fix(err: &VaultError) -> &'static str {
+    match err {
+        VaultError::NoSecretService { .. } => {
+            "start gnome-keyring or KWallet in this desktop session (Linux), then run doctor again"
+        }
+        VaultError::Locked { .. } => {
+            "unlock the keychain (log in to the desktop session, or run `gnome-keyring-daemon --unlock`)"
+        }
+        VaultError::Corrupt { .. } => {
+            "delete the damaged keychain entry and run `aeropay-onboarding configure` again"
+        }
+        VaultError::Unavailable { .. } | VaultError::WrongKind { .. } => {
+            "check that the OS keychain works for this user (Keychain Access, Credential Manager, Seahorse)"
+        }
+    }
+}
+
+/// Runs a blocking keychain call off the async threads, bounded in time: an
+/// unlock prompt nobody answers must not hang the doctor.
+async fn with_vault<T: Send + 'static>(
+    timeout: Duration,
+    call: impl FnOnce() -> Result<T, VaultError> + Send + 'static,
+) -> Result<T, String> {
+    match tokio::time::timeout(timeout, tokio::task::spawn_blocking(call)).await {
+        Ok(Ok(Ok(value))) => Ok(value),
+        Ok(Ok(Err(err))) => Err(format!("{err} ({})", err.code())),
+        Ok(Err(_)) => Err("the keychain call stopped unexpectedly".into()),
+        Err(_) => Err(format!(
+            "the keychain did not answer within {} s (waiting for an unlock prompt?)",
+            timeout.as_secs()
+        )),
+    }
+}
+
+async fn check_keychain(inputs: &DoctorInputs) -> CheckResult {
+    let vault = inputs.probe_vault.clone();
+    let outcome = tokio::time::timeout(
+        inputs.timeout,
+        tokio::task::spawn_blocking(move || probe(vault.as_ref())),
+    )
+    .await;
+    match outcome {
+        Ok(Ok(Ok(()))) => CheckResult::pass(
+            KEYCHAIN,
+            "reachable and unlocked (a probe entry was written, read back and deleted)",
+        ),
+        Ok(Ok(Err(ProbeError::Vault(err)))) => {
+            CheckResult::fail(KEYCHAIN, format!("{err} ({})", err.code()), vault_fix(&err))
+        }
+        Ok(Ok(Err(ProbeError::Mismatch))) => CheckResult::fail(
+            KEYCHAIN,
+            "the probe entry read back differs from what was written",
+            "check that the OS keychain works for this user (Keychain Access, Credential Manager, Seahorse)",
+        ),
+        Ok(Err(_)) => CheckResult::fail(
+            KEYCHAIN,
+            "the keychain call stopped unexpectedly",
+            "run doctor again; if it persists, check the OS keychain",
+        ),
+        Err(_) => CheckResult::fail(
+            KEYCHAIN,
+            format!(
+                "no answer within {} s (waiting for an unlock prompt?)",
+                inputs.timeout.as_secs()
+            ),
+            "unlock the keychain (log in to the desktop session, or run `gnome-keyring-daemon --unlock`)",
+        ),
+    }
+}
+
+enum ProbeError {
+    Vault(VaultError),
+    Mismatch,
+}
+
+impl From<VaultError> for ProbeError {
+    fn from(err: VaultError) -> Self {
+        ProbeError::Vault(err)
+    }
+}
+
+fn probe(vault: &dyn Vault) -> Result<(), ProbeError> {
+    // Any entry kind works; the probe's own service keeps it apart.
+    let key = SecretKey::StaffPin;
+    let value = Secret::StaffPin {
+        phc: format!("doctor-probe-{}", uuid::Uuid::new_v4()),
+    };
+    vault.put(&key, &value)?;
+    let read = vault.get(&key);
+    let deleted = vault.delete(&key);
+    if read? != Some(value) {
+        return Err(ProbeError::Mismatch);
+    }
+    deleted?;
+    Ok(())
+}
+
+// ---- settings --------------------------------------------------------------
+
+const SETTINGS: &str = "settings";
+
+fn check_settings(inputs: &DoctorInputs) -> Result<(Settings, CheckResult), CheckResult> {
+    let Some(path) = &inputs.settings_path else {
+        return Err(CheckResult::fail(
+            SETTINGS,
+            "no configuration directory (CONFIG_NO_DIR); the API and widget checks need settings",
+            "set HOME (or XDG_CONFIG_HOME) for this user",
+        ));
+    };
+    match Settings::load_from(path) {
+        Ok(settings) => {
+            let source = if path.exists() {
+                format!("{} read", path.display())
+            } else {
+                format!("{} absent: defaults apply", path.display())
+            };
+            let detail = format!("{source}; environment {}", settings.environment.label());
+            Ok((settings.clone(), CheckResult::pass(SETTINGS, detail)))
+        }
+        Err(err) => Err(CheckResult::fail(
+            SETTINGS,
+            format!(
+                "{err} ({}); the API and widget checks need readable settings",
+                err.code()
+            ),
+            format!(
+                "fix or delete {} (then run `aeropay-onboarding configure`)",
+                path.display()
+            ),
+        )),
+    }
+}
+
+// ---- API -------------------------------------------------------------------
+
+const CREDENTIALS: &str = "credentials";
+const REACHABLE: &str = "api reachable";
+const TOKEN: &str = "merchant token";
+
+fn client_config(base: Url, settings: &Settings, timeout: Duration) -> aeropay::ClientConfig {
+    let version = match settings.api_version {
+        ApiVersion::V1 => aeropay::ApiVersion::V1,
+        ApiVersion::V2 => aeropay::ApiVersion::V2,
+    };
+    let mut config = aeropay::ClientConfig::with_base_url(base, version);
+    config.connect_timeout = timeout;
+    config.request_timeout = timeout;
+    // One try: the doctor reports what a first attempt meets.
+    config.retry.max_attempts = 1;
+    config
+}
+
+async fn mint(
+    config: aeropay::ClientConfig,
+    credentials: StaticCredentials,
+    environment: &Environment,
+) -> CheckResult {
+    let base = config.base_url.to_string();
+    let client = match AeropayClient::new(config, Arc::new(credentials)) {
+        Ok(client) => client,
+        Err(err) => return token_failure(&err, environment),
+    };
+    match client.merchant_token().await {
+        Ok(_) => CheckResult::pass(TOKEN, format!("minted at {base}")),
+        Err(err) => token_failure(&err, environment),
+    }
+}
+
+/// The command that stores this environment's credentials.
+fn configure_hint(environment: &Environment) -> String {
+    format!(
+        "run `aeropay-onboarding configure --environment {} --merchant-id …` with this environment's API key and secret on stdin",
+        match environment {
+            Environment::Custom { base_url } => format!("custom --base-url {base_url}"),
+            other => other.id(),
+        }
+    )
+}
+
+fn token_failure(err: &AeropayError, environment: &Environment) -> CheckResult {
+    let fix = match (err.code(), err.category()) {
+        ("AP002", _) | (_, ErrorCategory::Auth) => configure_hint(environment),
+        (_, ErrorCategory::Network) => {
+            "check the network, proxy and firewall between this machine and the API base".into()
+        }
+        _ => "quote this code to Aeropay support, and check the environment in the settings".into(),
+    };
+    CheckResult::fail(TOKEN, err.to_string(), fix)
+}
+
+/// The built-in simulator: it starts and mints a token; its widget answers.
+async fn check_simulator(settings: &Settings, timeout: Duration) -> Vec<CheckResult> {
+    let sim = match Simulator::start(SimulatorConfig::default()).await {
+        Ok(sim) => sim,
+        Err(err) => {
+            return vec![CheckResult::fail(
+                "simulator",
+                format!("{err} ({})", err.code()),
+                "free a loopback port (127.0.0.1) for the built-in simulator",
+            )]
+        }
+    };
+    let base: Url = sim.base_url().parse().expect("the simulator's URL parses");
+    let c = sim.credentials();
+    let credentials =
+        StaticCredentials::new(c.api_key.clone(), c.api_secret.clone(), c.merchant_id);
+    let mut results = vec![
+        mint(
+            client_config(base, settings, timeout),
+            credentials,
+            &settings.environment,
+        )
+        .await,
+    ];
+    results.push(get_widget(&sim.widget_url(), timeout).await);
+    sim.shutdown().await;
+    results
+}
+
+const WIDGET_ANSWERS: &str = "widget answers";
+
+async fn get_widget(url: &str, timeout: Duration) -> CheckResult {
+    let answer = match http(timeout) {
+        Ok(client) => client.get(url).send().await,
+        Err(err) => Err(err),
+    };
+    match answer {
+        Ok(response) if response.status().is_success() => {
+            CheckResult::pass(WIDGET_ANSWERS, format!("{url}: HTTP {}", response.status()))
+        }
+        Ok(response) => CheckResult::fail(
+            WIDGET_ANSWERS,
+            format!("{url}: HTTP {}", response.status()),
+            "restart the app; if it persists, report this build",
+        ),
+        Err(err) => CheckResult::fail(
+            WIDGET_ANSWERS,
+            format!("{url}: {err}"),
+            "restart the app; if it persists, report this build",
+        ),
+    }
+}
+
+fn http(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .build()
+}
+
+/// Sandbox, production or a custom base: credentials, reachability, token.
+async fn check_remote(settings: &Settings, base: Url, inputs: &DoctorInputs) -> Vec<CheckResult> {
+    let environment = settings.environment.id();
+    let key = SecretKey::MerchantCredentials {
+        environment: environment.clone(),
+    };
+    let vault = inputs.vault.clone();
+    let stored = with_vault(inputs.timeout, move || vault.get(&key)).await;
+    let configure = configure_hint(&settings.environment);
+    let (credentials, credentials_check) = match stored {
+        Ok(Some(Secret::MerchantCredentials {
+            api_key,
+            api_secret,
+            merchant_id,
+        })) => (
+            Some(StaticCredentials::new(api_key, api_secret, merchant_id)),
+            CheckResult::pass(
+                CREDENTIALS,
+                format!(
+                    "API key and secret for {environment} (merchant {merchant_id}) are in the keychain"
+                ),
+            ),
+        ),
+        Ok(_) => (
+            None,
+            CheckResult::fail(
+                CREDENTIALS,
+                format!("no API key and secret for {environment} in the keychain"),
+                configure.clone(),
+            ),
+        ),
+        Err(err) => (
+            None,
+            CheckResult::fail(
+                CREDENTIALS,
+                err,
+                "make the keychain reachable (see the keychain check), then run doctor again",
+            ),
+        ),
+    };
+    let mut results = vec![credentials_check];
+    results.push(check_reachable(&base, inputs.timeout).await);
+    results.push(match credentials {
+        Some(credentials) => {
+            mint(
+                client_config(base, settings, inputs.timeout),
+                credentials,
+                &settings.environment,
+            )
+            .await
+        }
+        None => CheckResult::fail(TOKEN, "not tried: no API credentials", configure),
+    });
+    results
+}
+
+async fn check_reachable(base: &Url, timeout: Duration) -> CheckResult {
+    let answer = match http(timeout) {
+        Ok(client) => client.get(base.clone()).send().await,
+        Err(err) => Err(err),
+    };
+    match answer {
+        // Any HTTP answer, even an error status, proves the route works.
+        Ok(response) => CheckResult::pass(REACHABLE, format!("{base}: HTTP {}", response.status())),
+        Err(err) => {
+            let why = if err.is_timeout() {
+                format!("no answer within {} s", timeout.as_secs())
+            } else {
+                std::error::Error::source(&err)
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| err.to_string())
+            };
+            CheckResult::fail(
+                REACHABLE,
+                format!("{base}: {why}"),
+                "check the network, DNS, proxy and firewall between this machine and the API base",
+            )
+        }
+    }
+}
+
+// ---- widget origin -----------------------------------------------------------
+
+const WIDGET_ORIGIN: &str = "widget origin";
+
+/// For sandbox and production the widget may only come from Aerosync's known
+/// hosts: check the list the app allows, without the network (the widget's
+/// address comes from Aeropay only once a customer is enrolling).
+pub fn check_widget_origin(environment: &Environment) -> Vec<CheckResult> {
+    match environment {
+        // The simulator's widget was fetched above.
+        Environment::Simulator => Vec::new(),
+        Environment::Sandbox | Environment::Production => {
+            let refused: Vec<&str> = KNOWN_AEROSYNC_ORIGINS
+                .iter()
+                .copied()
+                .filter(|origin| {
+                    let accepted = Url::parse(origin)
+                        .ok()
+                        .and_then(|url| widget_origin(environment, &url).ok());
+                    accepted.is_none_or(|accepted| accepted.as_str() != *origin)
+                })
+                .collect();
+            vec![if refused.is_empty() {
+                CheckResult::pass(
+                    WIDGET_ORIGIN,
+                    format!(
+                        "frames allowed from Aerosync's hosts only: {}",
+                        KNOWN_AEROSYNC_ORIGINS.join(", ")
+                    ),
+                )
+            } else {
+                CheckResult::fail(
+                    WIDGET_ORIGIN,
+                    format!("not accepted as Aerosync origins: {}", refused.join(", ")),
+                    "install an official build of the app",
+                )
+            }]
+        }
+        Environment::Custom { base_url } => vec![match base_url.origin() {
+            origin @ url::Origin::Tuple(..) => CheckResult::pass(
+                WIDGET_ORIGIN,
+                format!(
+                    "frames allowed from Aerosync's hosts and {} (custom environment)",
+                    origin.ascii_serialization()
+                ),
+            ),
+            url::Origin::Opaque(_) => CheckResult::fail(
+                WIDGET_ORIGIN,
+                format!("{base_url} has no web origin"),
+                "configure an http(s) base URL: `aeropay-onboarding configure --environment custom --base-url …`",
+            ),
+        }],
+    }
+}

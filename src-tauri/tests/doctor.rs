@@ -1,0 +1,211 @@
+//! `doctor`: the checks on the simulator, against a custom environment with a
+//! wrong secret, and the binary without a Secret Service. The test that uses
+//! the real keychain runs inside scripts/with-keyring.sh (`make test`).
+
+use aeropay_onboarding::config::{Environment, Settings};
+use aeropay_onboarding::doctor::{self, CheckResult, DoctorInputs};
+use aeropay_onboarding::simulator::{Simulator, SimulatorConfig};
+use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+// The Secret Service races on concurrent writes: one keychain test at a time.
+static KEYCHAIN: Mutex<()> = Mutex::new(());
+
+const WRONG_SECRET: &str = "wrong-secret-do-not-print-7f3a";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().unwrap()
+}
+
+fn inputs(settings_path: PathBuf, vault: Arc<dyn Vault>) -> DoctorInputs {
+    DoctorInputs {
+        settings_path: Some(settings_path),
+        vault,
+        probe_vault: Arc::new(MemoryVault::new()),
+        timeout: Duration::from_secs(5),
+    }
+}
+
+fn check<'a>(results: &'a [CheckResult], name: &str) -> &'a CheckResult {
+    results
+        .iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no {name} check in {results:?}"))
+}
+
+#[test]
+fn everything_passes_on_the_simulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = inputs(
+        dir.path().join("settings.json"),
+        Arc::new(MemoryVault::new()),
+    );
+    let results = runtime().block_on(doctor::run_checks(&inputs));
+    assert!(doctor::all_ok(&results), "{}", doctor::render(&results));
+    let names: Vec<&str> = results.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["keychain", "settings", "merchant token", "widget answers"]
+    );
+    let report = doctor::render(&results);
+    assert!(
+        report.lines().all(|line| line.starts_with("ok  ")),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_wrong_secret_fails_the_token_check_with_ap002_and_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings_path = dir.path().join("settings.json");
+    let rt = runtime();
+    let sim = rt
+        .block_on(Simulator::start(SimulatorConfig::default()))
+        .unwrap();
+    let environment = Environment::Custom {
+        base_url: sim.base_url().parse().unwrap(),
+    };
+    Settings {
+        environment: environment.clone(),
+        merchant_id: Some(sim.credentials().merchant_id),
+        ..Settings::default()
+    }
+    .save_to(&settings_path)
+    .unwrap();
+    let vault = Arc::new(MemoryVault::new());
+    vault
+        .put(
+            &SecretKey::MerchantCredentials {
+                environment: environment.id(),
+            },
+            &Secret::MerchantCredentials {
+                api_key: sim.credentials().api_key.clone().into(),
+                api_secret: WRONG_SECRET.into(),
+                merchant_id: sim.credentials().merchant_id,
+            },
+        )
+        .unwrap();
+
+    let results = rt.block_on(doctor::run_checks(&inputs(settings_path, vault)));
+    rt.block_on(sim.shutdown());
+    let report = doctor::render(&results);
+
+    assert!(check(&results, "credentials").ok, "{report}");
+    assert!(check(&results, "api reachable").ok, "{report}");
+    assert!(check(&results, "widget origin").ok, "{report}");
+    let token = check(&results, "merchant token");
+    assert!(!token.ok, "{report}");
+    assert!(token.detail.contains("AP002"), "{report}");
+    assert!(
+        token.fix.as_deref().unwrap().contains("configure"),
+        "{report}"
+    );
+    assert!(!doctor::all_ok(&results));
+    assert!(!report.contains(WRONG_SECRET), "{report}");
+    assert!(!format!("{results:?}").contains(WRONG_SECRET));
+}
+
+#[test]
+fn missing_credentials_and_an_unreachable_api_name_their_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings_path = dir.path().join("settings.json");
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    Settings {
+        environment: Environment::Custom {
+            base_url: format!("http://127.0.0.1:{port}").parse().unwrap(),
+        },
+        ..Settings::default()
+    }
+    .save_to(&settings_path)
+    .unwrap();
+
+    let results = runtime().block_on(doctor::run_checks(&inputs(
+        settings_path,
+        Arc::new(MemoryVault::new()),
+    )));
+    let report = doctor::render(&results);
+    let credentials = check(&results, "credentials");
+    assert!(!credentials.ok, "{report}");
+    assert!(
+        credentials.fix.as_deref().unwrap().contains("configure"),
+        "{report}"
+    );
+    assert!(!check(&results, "api reachable").ok, "{report}");
+    assert!(!check(&results, "merchant token").ok, "{report}");
+    assert!(report.contains("FAIL  api reachable"), "{report}");
+}
+
+#[test]
+fn a_broken_settings_file_fails_with_its_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings_path = dir.path().join("settings.json");
+    std::fs::write(&settings_path, "{ not json").unwrap();
+    let results = runtime().block_on(doctor::run_checks(&inputs(
+        settings_path,
+        Arc::new(MemoryVault::new()),
+    )));
+    let settings = check(&results, "settings");
+    assert!(!settings.ok);
+    assert!(settings.detail.contains("CONFIG_INVALID"), "{settings:?}");
+    assert!(settings.fix.as_deref().unwrap().contains("fix or delete"));
+}
+
+#[test]
+fn sandbox_and_production_allow_only_aerosync_hosts() {
+    for environment in [Environment::Sandbox, Environment::Production] {
+        let results = doctor::check_widget_origin(&environment);
+        assert_eq!(results.len(), 1);
+        assert!(results[0].ok, "{results:?}");
+        assert!(results[0].detail.contains("https://sync.aero.inc"));
+    }
+}
+
+#[test]
+fn the_real_keychain_passes_the_probe() {
+    let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = inputs(
+        dir.path().join("settings.json"),
+        Arc::new(MemoryVault::new()),
+    );
+    inputs.probe_vault = Arc::new(doctor::probe_keychain());
+    let results = runtime().block_on(doctor::run_checks(&inputs));
+    let keychain = check(&results, "keychain");
+    assert!(
+        keychain.ok,
+        "run inside scripts/with-keyring.sh (Debian packages gnome-keyring, dbus-daemon): {keychain:?}"
+    );
+}
+
+#[test]
+fn without_a_secret_service_the_binary_fails_and_names_the_fix() {
+    let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
+        .arg("doctor")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    assert!(stdout.contains("FAIL  keychain"), "{stdout}");
+    assert!(
+        stdout.contains("start gnome-keyring or KWallet"),
+        "{stdout}"
+    );
+    // The rest still runs: the simulator answers without a keychain.
+    assert!(stdout.contains("ok    merchant token"), "{stdout}");
+}
