@@ -52,6 +52,11 @@ async fn enroll_then_return(app: &App, customer: &Customer, again_as: &Customer)
         !seen.iter().any(|t| t.contains("Enter the code")),
         "a returning customer must not be asked for a code; screens shown: {seen:?}"
     );
+    let codes_sent = app
+        .log()
+        .matches("simulator: verification code sent")
+        .count();
+    assert_eq!(codes_sent, 1, "one code, for the first visit only");
     first.user_id.expect("the first link names its user")
 }
 
@@ -248,10 +253,16 @@ async fn invalid_details_are_refused_field_by_field() {
     assert_eq!(errors.len(), 4, "one error per field: {errors:?}");
     assert_eq!(app.text("#screen-title").await, "New customer");
     // What was typed stays, so it can be corrected.
+    let typed = app
+        .execute(
+            "return ['firstName', 'phone', 'email'] \
+               .map(name => document.getElementById('field-' + name).value);",
+        )
+        .await;
     assert_eq!(
-        app.execute("return document.getElementById('field-phone').value;")
-            .await,
-        "(115) 555-0124"
+        typed,
+        serde_json::json!(["Ada1", "(115) 555-0124", "not-an-address"]),
+        "after field errors the form must still hold what was typed"
     );
     app.screenshot("field-errors");
     assert!(

@@ -370,10 +370,19 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 /// token. Returns the record.
 pub async fn check_kept_securely(app: &App, customer: &Customer, bank: Bank) -> EnrollmentRecord {
     let records = enrollments(app);
+    // Records started in the same second tie on time: pick by account.
     let record = records
-        .first()
+        .iter()
+        .filter(|r| r.account_last4.as_deref() == Some(bank.checking_last4()))
+        .max_by_key(|r| (r.started_at, r.updated_at))
         .cloned()
-        .unwrap_or_else(|| panic!("no enrollment record"));
+        .unwrap_or_else(|| {
+            panic!(
+                "no enrollment record for {} •••• {}: {records:?}",
+                bank.linked_name(),
+                bank.checking_last4()
+            )
+        });
     assert_eq!(record.status, EnrollmentStatus::Linked, "{record:?}");
     assert_eq!(record.environment, "simulator");
     assert_eq!(record.first_name, customer.first_name);
