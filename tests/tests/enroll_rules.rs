@@ -252,6 +252,7 @@ async fn invalid_details_are_refused_field_by_field() {
     }
     assert_eq!(errors.len(), 4, "one error per field: {errors:?}");
     assert_eq!(app.text("#screen-title").await, "New customer");
+    app.screenshot("field-errors");
     // What was typed stays, so it can be corrected.
     let typed = app
         .execute(
@@ -264,7 +265,6 @@ async fn invalid_details_are_refused_field_by_field() {
         serde_json::json!(["Ada1", "(115) 555-0124", "not-an-address"]),
         "after field errors the form must still hold what was typed"
     );
-    app.screenshot("field-errors");
     assert!(
         enrollments(&app).is_empty(),
         "invalid details leave no record"
