@@ -1,0 +1,394 @@
+//! Start-up to interactive, and memory, of the real app window: the app under
+//! a private Xvfb display, driven through WebKitWebDriver by the end-to-end
+//! harness, with a throwaway HOME. Run it through `scripts/bench-startup.sh`,
+//! which also provides the private keyring session:
+//!
+//!     scripts/bench-startup.sh
+//!     scripts/with-keyring.sh cargo bench -p aeropay-onboarding-e2e --bench startup -- --runs 5
+//!
+//! The app binaries are those given with `--app PATH` (several are launched
+//! in turn, interleaved, so they share the machine's noise), by default
+//! `target/debug/aeropay-onboarding` or the one named by `AEROPAY_ONBOARDING_BIN`.
+//! PSS depends on what else shares the WebKit libraries at that moment; RSS
+//! does not, so RSS is the steadier number.
+//!
+//! For each launch it reports:
+//! - app process start → first screen says "Ready" (the process's start time
+//!   from /proc, so the display and the WebDriver's own start are excluded);
+//! - harness launch → "Ready": also the private display, the WebDriver and its
+//!   session, which launches the app;
+//! - memory two seconds after "Ready": VmRSS and PSS of the app process and of
+//!   its descendants (the WebKit web and network processes), summed.
+
+use aeropay_onboarding_e2e::fantoccini::Locator;
+use aeropay_onboarding_e2e::App;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux).
+const CLOCK_TICKS: f64 = 100.0;
+/// How often the page is asked whether it is ready.
+const POLL: Duration = Duration::from_millis(10);
+/// Pause between "Ready" and the memory reading.
+const SETTLE: Duration = Duration::from_secs(2);
+
+struct Settings {
+    runs: usize,
+    warmup: usize,
+    /// App binaries to compare; empty: the harness's default.
+    apps: Vec<PathBuf>,
+}
+
+impl Settings {
+    fn from_args() -> Settings {
+        let mut settings = Settings {
+            runs: 5,
+            warmup: 1,
+            apps: Vec::new(),
+        };
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let mut i = 0;
+        while i < args.len() {
+            let value = || {
+                args.get(i + 1)
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or_else(|| panic!("{} needs a number", args[i]))
+            };
+            match args[i].as_str() {
+                "--runs" => settings.runs = value().max(1),
+                "--warmup" => settings.warmup = value(),
+                "--app" => {
+                    let path = args.get(i + 1).expect("--app needs a path");
+                    settings.apps.push(PathBuf::from(path));
+                }
+                // cargo bench passes `--bench`; other harness flags are ignored.
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+            i += 2;
+        }
+        settings
+    }
+}
+
+// ---- /proc ------------------------------------------------------------------
+
+#[derive(Clone)]
+struct Stat {
+    pid: u32,
+    ppid: u32,
+    comm: String,
+    /// Clock ticks after boot.
+    start_ticks: u64,
+}
+
+fn stat(pid: u32) -> Option<Stat> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may contain spaces.
+    let open = text.find('(')?;
+    let close = text.rfind(')')?;
+    let comm = text[open + 1..close].to_owned();
+    let fields: Vec<&str> = text[close + 2..].split_whitespace().collect();
+    // Fields after the name start at field 3 (state): ppid is field 4,
+    // starttime field 22.
+    Some(Stat {
+        pid,
+        ppid: fields.get(1)?.parse().ok()?,
+        comm,
+        start_ticks: fields.get(19)?.parse().ok()?,
+    })
+}
+
+fn all_processes() -> Vec<Stat> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(stat)
+        .collect()
+}
+
+fn has_home(pid: u32, home: &Path) -> bool {
+    let Ok(environ) = std::fs::read(format!("/proc/{pid}/environ")) else {
+        return false;
+    };
+    let wanted = format!("HOME={}", home.display());
+    environ
+        .split(|b| *b == 0)
+        .any(|entry| entry == wanted.as_bytes())
+}
+
+fn exe(pid: u32) -> Option<PathBuf> {
+    std::fs::read_link(format!("/proc/{pid}/exe")).ok()
+}
+
+/// The app process of this launch: runs the app binary with the launch's HOME.
+fn app_process(binary: &Path, home: &Path) -> Option<Stat> {
+    let binary = std::fs::canonicalize(binary).ok()?;
+    all_processes()
+        .into_iter()
+        .find(|p| exe(p.pid).as_deref() == Some(binary.as_path()) && has_home(p.pid, home))
+}
+
+fn descendants(root: u32) -> Vec<Stat> {
+    let processes = all_processes();
+    let mut found = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        for p in processes.iter().filter(|p| p.ppid == parent) {
+            frontier.push(p.pid);
+            found.push(p.clone());
+        }
+    }
+    found
+}
+
+/// Seconds since boot, as /proc/<pid>/stat start times count them.
+fn uptime() -> f64 {
+    std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse().ok())
+        .expect("/proc/uptime")
+}
+
+/// (VmRSS, PSS) in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let field = |path: String, name: &str| -> u64 {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .find(|l| l.starts_with(name))?
+                    .split_whitespace()
+                    .nth(1)?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0)
+    };
+    (
+        field(format!("/proc/{pid}/status"), "VmRSS:"),
+        field(format!("/proc/{pid}/smaps_rollup"), "Pss:"),
+    )
+}
+
+// ---- statistics -------------------------------------------------------------
+
+fn summary(samples: &[f64]) -> String {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    format!(
+        "median {median:>8.1}  min {:>8.1}  max {:>8.1}  (n={n})",
+        sorted[0],
+        sorted[n - 1]
+    )
+}
+
+// ---- one launch -------------------------------------------------------------
+
+struct Launched {
+    process_to_ready_ms: f64,
+    launch_to_ready_ms: f64,
+    app_rss_kib: u64,
+    app_pss_kib: u64,
+    web_rss_kib: u64,
+    web_pss_kib: u64,
+    web_processes: Vec<String>,
+}
+
+async fn launch_once(binary: &Path) -> Launched {
+    let requested = Instant::now();
+    let app = App::launch().await;
+    let ready_at_uptime = loop {
+        let ready = match app.client().find(Locator::Css("#app-status")).await {
+            Ok(element) => element.text().await.unwrap_or_default().contains("Ready"),
+            Err(_) => false,
+        };
+        if ready {
+            break uptime();
+        }
+        assert!(
+            requested.elapsed() < Duration::from_secs(60),
+            "the first screen never said Ready\n{}",
+            app.log()
+        );
+        tokio::time::sleep(POLL).await;
+    };
+    let launch_to_ready = requested.elapsed();
+    let process = app_process(binary, app.home()).expect("the app process is running");
+    let process_to_ready_ms = (ready_at_uptime - process.start_ticks as f64 / CLOCK_TICKS) * 1e3;
+
+    tokio::time::sleep(SETTLE).await;
+    let (app_rss_kib, app_pss_kib) = memory_kib(process.pid);
+    let mut web_rss_kib = 0;
+    let mut web_pss_kib = 0;
+    let mut web_processes = Vec::new();
+    for child in descendants(process.pid) {
+        let (rss, pss) = memory_kib(child.pid);
+        web_rss_kib += rss;
+        web_pss_kib += pss;
+        web_processes.push(format!("{} {} MiB", child.comm, rss / 1024));
+    }
+    app.quit().await;
+    Launched {
+        process_to_ready_ms,
+        launch_to_ready_ms: launch_to_ready.as_secs_f64() * 1e3,
+        app_rss_kib,
+        app_pss_kib,
+        web_rss_kib,
+        web_pss_kib,
+        web_processes,
+    }
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// The measurements of one binary.
+#[derive(Default)]
+struct Series {
+    process_ms: Vec<f64>,
+    launch_ms: Vec<f64>,
+    app_rss: Vec<f64>,
+    web_rss: Vec<f64>,
+    total_rss: Vec<f64>,
+    total_pss: Vec<f64>,
+}
+
+fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    }
+}
+
+/// Points the harness at `binary` for the next launch. Only called between
+/// launches, on the one runtime thread, while nothing else reads the
+/// environment.
+fn use_binary(binary: &Path) {
+    std::env::set_var("AEROPAY_ONBOARDING_BIN", binary);
+}
+
+async fn run(settings: Settings) {
+    let binaries = if settings.apps.is_empty() {
+        vec![aeropay_onboarding_e2e::app_binary()]
+    } else {
+        settings.apps.clone()
+    };
+    println!(
+        "Aeropay Onboarding: start-up bench, {} warm-up + {} measured launches per binary, interleaved",
+        settings.warmup, settings.runs
+    );
+    for binary in &binaries {
+        let size = std::fs::metadata(binary)
+            .unwrap_or_else(|e| panic!("{}: {e}", binary.display()))
+            .len();
+        println!(
+            "  {} ({:.1} MiB)",
+            binary.display(),
+            size as f64 / 1048576.0
+        );
+    }
+    println!("load average at start: {}", load_average());
+    for _ in 0..settings.warmup {
+        for binary in &binaries {
+            use_binary(binary);
+            launch_once(binary).await;
+        }
+    }
+    let mut series: Vec<Series> = binaries.iter().map(|_| Series::default()).collect();
+    for run in 1..=settings.runs {
+        // Alternate the order so neither binary always follows the other.
+        let mut order: Vec<usize> = (0..binaries.len()).collect();
+        if run % 2 == 0 {
+            order.reverse();
+        }
+        for index in order {
+            let binary = &binaries[index];
+            use_binary(binary);
+            let l = launch_once(binary).await;
+            println!(
+                "run {run} {}: process start -> Ready {:.0} ms; harness launch -> Ready {:.0} ms; RSS app {:.1} MiB + web {:.1} MiB = {:.1} MiB; PSS total {:.1} MiB; [{}]",
+                binary.display(),
+                l.process_to_ready_ms,
+                l.launch_to_ready_ms,
+                mib(l.app_rss_kib),
+                mib(l.web_rss_kib),
+                mib(l.app_rss_kib + l.web_rss_kib),
+                mib(l.app_pss_kib + l.web_pss_kib),
+                l.web_processes.join(", ")
+            );
+            let s = &mut series[index];
+            s.process_ms.push(l.process_to_ready_ms);
+            s.launch_ms.push(l.launch_to_ready_ms);
+            s.app_rss.push(mib(l.app_rss_kib));
+            s.web_rss.push(mib(l.web_rss_kib));
+            s.total_rss.push(mib(l.app_rss_kib + l.web_rss_kib));
+            s.total_pss.push(mib(l.app_pss_kib + l.web_pss_kib));
+        }
+    }
+    println!("load average at end: {}", load_average());
+    for (binary, s) in binaries.iter().zip(&series) {
+        println!();
+        println!("== {} ==", binary.display());
+        let rows: [(&str, &[f64]); 6] = [
+            ("app process start -> \"Ready\" (ms)", &s.process_ms),
+            ("harness launch -> \"Ready\" (ms)", &s.launch_ms),
+            ("RSS, app process (MiB)", &s.app_rss),
+            ("RSS, WebKit processes (MiB)", &s.web_rss),
+            ("RSS, app + WebKit (MiB)", &s.total_rss),
+            ("PSS, app + WebKit (MiB)", &s.total_pss),
+        ];
+        for (what, samples) in rows {
+            println!("{what:<36}{}", summary(samples));
+        }
+    }
+    if series.len() > 1 {
+        println!();
+        for (binary, s) in binaries.iter().zip(&series).skip(1) {
+            println!(
+                "ratio of medians, {} / {}: process start -> Ready {:.2}x, RSS app + WebKit {:.2}x",
+                binary.display(),
+                binaries[0].display(),
+                median(&s.process_ms) / median(&series[0].process_ms),
+                median(&s.total_rss) / median(&series[0].total_rss)
+            );
+        }
+    }
+}
+
+/// The machine's load average (1, 5, 15 min), to judge how noisy a run was.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn main() {
+    let settings = Settings::from_args();
+    // One thread: the environment changes between launches (`use_binary`).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(run(settings));
+}
