@@ -787,3 +787,37 @@ async fn expired_tokens_are_purged_from_the_keychain() {
     assert_eq!(rig.enrollments.purge_expired_tokens().await.unwrap(), 1);
     assert!(rig.vault.get(&key).unwrap().is_none());
 }
+
+#[tokio::test]
+async fn the_audit_trail_follows_the_enrollment_without_personal_data() {
+    let rig = Rig::start(Options::default()).await;
+    let phone = phone();
+    let view = to_widget(&rig, &phone).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    let id = view.id.clone().unwrap();
+
+    let entries = rig.store.audit_entries(0, i64::MAX).unwrap();
+    let actions: Vec<String> = entries
+        .iter()
+        .filter(|e| e.correlation_id.as_deref() == Some(id.as_str()))
+        .map(|e| format!("{:?}", e.action))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "EnrollmentStarted",
+            "CodeSent",
+            "CodeConfirmed",
+            "WidgetOpened",
+            "LinkSucceeded"
+        ]
+    );
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let all = format!("{entries:?}");
+    assert!(
+        !all.contains(&digits) && !all.contains("ada@example.com"),
+        "{all}"
+    );
+    assert!(all.contains("Aerobank account ending 6789"));
+}

@@ -7,7 +7,8 @@ use crate::aeropay::{
 use crate::aerosync::{self, LinkCredentials, WidgetEvent, WidgetOptions, WidgetOrigin};
 use crate::config::Environment;
 use crate::store::{
-    mask_phone, EnrollmentRecord, EnrollmentStatus, KnownCustomer, PhoneHasher, Store,
+    mask_phone, AuditAction, AuditEntry, AuditMode, EnrollmentRecord, EnrollmentStatus,
+    KnownCustomer, PhoneHasher, Store,
 };
 use crate::vault::{Secret, SecretKey, StoredToken, TokenScope, Vault};
 use std::sync::Arc;
@@ -143,6 +144,12 @@ impl Enrollments {
         let session = guard.insert(session);
         self.save(session);
         tracing::info!(enrollment = %session.record.id, "enrollment started");
+        self.audit(
+            session,
+            AuditAction::EnrollmentStarted,
+            "details accepted",
+            None,
+        );
 
         let environment = self.environment_id();
         let known = match self
@@ -236,6 +243,13 @@ impl Enrollments {
         if !resend {
             session.code_attempts_left = CODE_ATTEMPTS;
         }
+        let sent = if resend { "new code sent" } else { "code sent" };
+        self.audit(
+            session,
+            AuditAction::CodeSent,
+            &format!("{sent} by {channel}"),
+            None,
+        );
         session.step = Step::Code {
             channel: channel.into(),
             attempts_left: session.code_attempts_left,
@@ -288,6 +302,7 @@ impl Enrollments {
         match self.deps.client.confirm_user(&user_id, code).await {
             Ok(_) => {
                 tracing::info!(enrollment = %session.record.id, "code confirmed");
+                self.audit(session, AuditAction::CodeConfirmed, "code confirmed", None);
                 if let Err(err) = self.remember(session, true) {
                     return self.fail(session, err);
                 }
@@ -295,6 +310,12 @@ impl Enrollments {
             }
             Err(err) if err.aeropay_code() == Some("AP111") => {
                 session.code_attempts_left = session.code_attempts_left.saturating_sub(1);
+                self.audit(
+                    session,
+                    AuditAction::CodeFailed,
+                    "wrong code",
+                    Some(err.code().to_owned()),
+                );
                 self.code_error(session, err.into())
             }
             Err(err) if err.aeropay_code() == Some("AP112") => self.fail(session, err.into()),
@@ -414,6 +435,12 @@ impl Enrollments {
             Err(err) => return self.fail(session, err.into()),
         };
         tracing::info!(enrollment = %session.record.id, origin = %launch.origin.as_str(), "widget opened");
+        self.audit(
+            session,
+            AuditAction::WidgetOpened,
+            &format!("widget opened from {}", launch.origin.as_str()),
+            None,
+        );
         session.widget = Some(WidgetSession {
             origin: launch.origin.clone(),
             success_handled: false,
@@ -629,6 +656,18 @@ impl Enrollments {
             notice,
         };
         tracing::info!(enrollment = %session.record.id, "account linked");
+        let linked = session
+            .record
+            .bank_name
+            .clone()
+            .map(|bank| {
+                format!(
+                    "{bank} account ending {}",
+                    session.record.account_last4.clone().unwrap_or_default()
+                )
+            })
+            .unwrap_or_else(|| "account linked".into());
+        self.audit(session, AuditAction::LinkSucceeded, &linked, None);
         self.save(session);
         self.publish(session)
     }
@@ -694,6 +733,7 @@ impl Enrollments {
             self.save(session);
         }
         tracing::info!(enrollment = %session.record.id, "enrollment cancelled");
+        self.audit(session, AuditAction::EnrollmentCancelled, "cancelled", None);
         self.publish(session)
     }
 
@@ -717,11 +757,43 @@ impl Enrollments {
 
     fn fail(&self, session: &mut Session, err: EnrollmentError) -> EnrollmentView {
         tracing::warn!(enrollment = %session.record.id, code = %err.code(), "enrollment failed: {err}");
+        let action = if matches!(session.step, Step::Code { .. }) {
+            AuditAction::CodeFailed
+        } else {
+            AuditAction::LinkFailed
+        };
+        self.audit(session, action, &err.message(), Some(err.code()));
         session.record.status = EnrollmentStatus::Failed;
         session.record.error_code = Some(err.code());
         self.save(session);
         session.step = Step::Failed { error: err.view() };
         self.publish(session)
+    }
+
+    /// One line in the audit trail (the store scrubs the detail again).
+    fn audit(
+        &self,
+        session: &Session,
+        action: AuditAction,
+        detail: &str,
+        error_code: Option<String>,
+    ) {
+        let entry = AuditEntry {
+            at: now(),
+            mode: if self.deps.mode == "kiosk" {
+                AuditMode::Kiosk
+            } else {
+                AuditMode::Desk
+            },
+            staff: None,
+            action,
+            detail: detail.to_owned(),
+            error_code,
+            correlation_id: Some(session.record.id.clone()),
+        };
+        if let Err(err) = self.deps.store.audit(&entry) {
+            tracing::error!(enrollment = %session.record.id, code = err.code(), "audit entry not written: {err}");
+        }
     }
 
     fn save(&self, session: &mut Session) {
