@@ -70,10 +70,6 @@ impl GroupChild {
         command.process_group(0);
         command.spawn().map(|child| Self { child })
     }
-
-    fn has_exited(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(Some(_)))
-    }
 }
 
 impl Drop for GroupChild {
@@ -97,40 +93,36 @@ struct Xvfb {
 impl Xvfb {
     fn start() -> Self {
         let xvfb = require_tool("Xvfb", "xvfb");
-        // Random display numbers keep parallel tests apart; a taken number
-        // makes Xvfb exit at once and we try another.
-        for attempt in 0..20u32 {
-            let number = 100 + (std::process::id() * 7 + attempt * 131) % 5000;
-            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-            if socket.exists() {
-                continue;
-            }
-            let mut process = GroupChild::spawn(
-                Command::new(&xvfb)
-                    .args([
-                        &format!(":{number}"),
-                        "-screen",
-                        "0",
-                        "1280x900x24",
-                        "-nolisten",
-                        "tcp",
-                    ])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null()),
-            )
-            .expect("Xvfb starts");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline && !socket.exists() && !process.has_exited() {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if socket.exists() && !process.has_exited() {
-                return Self {
-                    display: format!(":{number}"),
-                    _process: process,
-                };
-            }
+        // Xvfb picks a free display itself (its lock files make the choice
+        // atomic, so parallel tests never share a server) and writes the
+        // number to stdout once clients can connect.
+        let mut process = GroupChild::spawn(
+            Command::new(&xvfb)
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-screen",
+                    "0",
+                    "1280x900x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )
+        .expect("Xvfb starts");
+        let stdout = process.child.stdout.take().expect("Xvfb's stdout");
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+            .expect("Xvfb reports its display");
+        let number: u32 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("Xvfb did not start (it said {line:?})"));
+        Self {
+            display: format!(":{number}"),
+            _process: process,
         }
-        panic!("could not start Xvfb on any display");
     }
 }
 
@@ -270,7 +262,7 @@ impl App {
                 Err(_) if Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(100)).await
                 }
-                Err(err) => panic!("{locator:?} not found after {DEFAULT_WAIT:?}: {err}"),
+                Err(err) => panic!("{locator:?} not found after {DEFAULT_WAIT:?}: {err:?}"),
             }
         }
     }
@@ -279,10 +271,28 @@ impl App {
         self.find(css).await.click().await.expect("click");
     }
 
+    /// Replaces the field's value with `text`. WebKitWebDriver now and then
+    /// refuses keys while the page re-renders or refocuses: the field is
+    /// found, cleared and typed into again until it holds the text.
     pub async fn type_into(&self, css: &str, text: &str) {
-        let element = self.find(css).await;
-        element.clear().await.expect("clear");
-        element.send_keys(text).await.expect("type");
+        let deadline = Instant::now() + DEFAULT_WAIT;
+        loop {
+            let element = self.find(css).await;
+            let typed = async {
+                element.clear().await?;
+                element.send_keys(text).await?;
+                element.prop("value").await
+            }
+            .await;
+            match typed {
+                Ok(Some(value)) if value == text => return,
+                _ if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Ok(value) => panic!("`{css}` holds {value:?} after typing {text:?}"),
+                Err(err) => panic!("typing into `{css}` failed: {err}"),
+            }
+        }
     }
 
     pub async fn text(&self, css: &str) -> String {
@@ -320,15 +330,23 @@ impl App {
     pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
         let deadline = Instant::now() + DEFAULT_WAIT;
         loop {
-            let text = match self.client().find(Locator::Css(css)).await {
-                Ok(element) => element.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
+            let (text, problem) = match self.client().find(Locator::Css(css)).await {
+                Ok(element) => match element.text().await {
+                    Ok(text) => (text, None),
+                    Err(err) => (String::new(), Some(err)),
+                },
+                Err(err) => (String::new(), Some(err)),
             };
             if text.contains(expected) {
                 return text;
             }
             if Instant::now() >= deadline {
-                panic!("`{css}` never contained {expected:?}; last text: {text:?}");
+                panic!(
+                    "`{css}` never contained {expected:?}; last text: {text:?}{}",
+                    problem
+                        .map(|err| format!(" (last error: {err:?})"))
+                        .unwrap_or_default()
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -411,10 +429,18 @@ impl Drop for App {
     fn drop(&mut self) {
         if std::thread::panicking() {
             let path = self.shots.join("failure.png");
-            let _ = Command::new("import")
-                .args(["-display", &self.xvfb.display, "-window", "root"])
-                .arg(&path)
-                .status();
+            // `import` now and then fails while the window is being redrawn.
+            for _ in 0..5 {
+                let status = Command::new("import")
+                    .args(["-display", &self.xvfb.display, "-window", "root"])
+                    .arg(&path)
+                    .stderr(Stdio::null())
+                    .status();
+                if matches!(status, Ok(s) if s.success()) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
             eprintln!(
                 "screenshot: {}\n--- driver and app log ---\n{}",
                 path.display(),
