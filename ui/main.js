@@ -17,9 +17,12 @@ const stepper = document.querySelector(".stepper");
 let shown = null; // JSON of the view on screen
 let busy = false;
 
+// What was typed, read from the inputs themselves: FormData leaves out
+// inputs that are disabled while a command runs.
 function formValues() {
   const form = document.getElementById("details-form");
-  return form ? Object.fromEntries(new FormData(form).entries()) : null;
+  if (!form) return null;
+  return Object.fromEntries([...form.querySelectorAll("input[name]")].map((input) => [input.name, input.value]));
 }
 
 let settingsOpen = false;
@@ -102,14 +105,21 @@ const actions = {
   startOver: () => run("enrollment_start_over"),
   // Widget messages arrive while the customer works in the iframe: they do
   // not lock the page, and a refused one is reported without losing the step.
-  widgetMessage: async (origin, data) => {
-    try {
-      render(await invoke("enrollment_widget_message", { origin, data }));
-    } catch (error) {
-      showNotice(error);
-    }
+  // They go to Rust one at a time, in the order the widget posted them (old
+  // widgets post pageSuccess and widgetClose back to back).
+  widgetMessage: (origin, data) => {
+    widgetQueue = widgetQueue.then(async () => {
+      try {
+        render(await invoke("enrollment_widget_message", { origin, data }));
+      } catch (error) {
+        showNotice(error);
+      }
+    });
+    return widgetQueue;
   },
 };
+
+let widgetQueue = Promise.resolve();
 
 // Settings sit outside the enrollment: the enrollment resumes where it was.
 async function openSettings(result) {

@@ -185,7 +185,9 @@ function done(view, actions) {
 }
 
 function failed(view, actions) {
-  const canRetry = view.error.retry && view.id;
+  // Linking failed: the customer can go back to the bank list (another
+  // account or bank), whatever the error was. Otherwise: start over.
+  const relink = view.canLinkAgain;
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
@@ -194,8 +196,8 @@ function failed(view, actions) {
     el(
       "div",
       { class: "actions" },
-      canRetry ? button("Try again", () => actions.openWidget(), { id: "retry" }) : null,
-      button("Start over", () => actions.startOver(), { kind: canRetry ? "quiet" : "primary", id: "start-over" }),
+      relink ? button(view.error.retry ? "Try again" : "Choose another account", () => actions.openWidget(), { id: "retry" }) : null,
+      button("Start over", () => actions.startOver(), { kind: relink ? "quiet" : "primary", id: "start-over" }),
     ),
   );
 }

@@ -523,7 +523,7 @@ async fn wrong_origin_and_malformed_messages_are_refused_without_linking() {
         )
         .await
         .unwrap();
-    let Step::Failed { error } = &outcome.view.step else {
+    let Step::Failed { error, .. } = &outcome.view.step else {
         panic!("{:?}", outcome.view)
     };
     assert_eq!(error.code, "WIDGET_BAD_SUCCESS");
@@ -577,7 +577,7 @@ async fn an_account_of_another_customer_is_refused_with_its_code() {
         .widget_message(widget_origin, &forged)
         .await
         .unwrap();
-    let Step::Failed { error } = &outcome.view.step else {
+    let Step::Failed { error, .. } = &outcome.view.step else {
         panic!("{:?}", outcome.view)
     };
     assert_eq!(error.code, "AP410", "{error:?}");
@@ -622,7 +622,7 @@ async fn a_link_that_never_answers_is_reported_not_guessed() {
     rig.fault(json!({"operation": "link", "kind": "timeout", "ms": 5000, "count": 1}))
         .await;
     let view = rig.relay_all(&origin, &messages).await;
-    let Step::Failed { error } = &view.step else {
+    let Step::Failed { error, .. } = &view.step else {
         panic!("{view:?}")
     };
     assert_eq!(error.code, "LINK_OUTCOME_UNKNOWN");
@@ -639,7 +639,7 @@ async fn a_gateway_error_while_linking_is_reconciled_then_retried() {
     rig.fault(json!({"operation": "link", "kind": "html502", "count": 1}))
         .await;
     let view = rig.relay_all(&origin, &messages).await;
-    let Step::Failed { error } = &view.step else {
+    let Step::Failed { error, .. } = &view.step else {
         panic!("{view:?}")
     };
     assert_eq!(error.code, "LINK_OUTCOME_UNKNOWN");
@@ -700,7 +700,7 @@ async fn wrong_codes_count_down_then_stop_the_enrollment() {
         };
         assert_eq!(error.code, "AP111");
     }
-    let Step::Failed { error } = &last.step else {
+    let Step::Failed { error, .. } = &last.step else {
         panic!("{last:?}")
     };
     assert_eq!(error.code, "AP112");
@@ -820,4 +820,49 @@ async fn the_audit_trail_follows_the_enrollment_without_personal_data() {
         "{all}"
     );
     assert!(all.contains("Aerobank account ending 6789"));
+}
+
+#[tokio::test]
+async fn a_close_that_overtakes_its_success_does_not_lose_the_link() {
+    let rig = Rig::start(Options {
+        version: ApiVersion::V1,
+        sdk: SdkVersion::V1_1_3,
+        ..Options::default()
+    })
+    .await;
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    // 1.x posts pageSuccess then widgetClose at once; here the close is handled first.
+    let reordered = [messages[1].clone(), messages[0].clone()];
+    let view = rig.relay_all(&origin, &reordered).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerobank".to_string(), "6789".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn a_refused_account_leaves_the_way_open_to_another() {
+    let rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    // Savings: Aeropay links checking accounts only.
+    let (origin, messages) = rig.complete_widget(&view, &["2468"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    let Step::Failed {
+        error,
+        can_link_again,
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.code, "AP411");
+    assert!(!error.retry, "the same account would be refused again");
+    assert!(can_link_again, "another account may be chosen");
+    let view = rig.enrollments.open_widget_again().await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerobank".to_string(), "6789".to_string())]
+    );
 }

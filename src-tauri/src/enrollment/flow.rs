@@ -402,7 +402,7 @@ impl Enrollments {
         };
         let may_open = match &session.step {
             Step::ExistingAccounts { .. } | Step::WidgetClosed => true,
-            Step::Failed { error } => error.retry && session.user_id.is_some(),
+            Step::Failed { can_link_again, .. } => *can_link_again,
             _ => false,
         };
         if !may_open {
@@ -497,7 +497,10 @@ impl Enrollments {
         let view = match event {
             WidgetEvent::Success(success) => {
                 let handled = session.widget.as_ref().is_some_and(|w| w.success_handled);
-                if handled || !matches!(session.step, Step::Linking { .. }) {
+                // A close can overtake the success it followed (1.x and 2.0.5
+                // widgets send both at once): a first success still counts.
+                let open = matches!(session.step, Step::Linking { .. } | Step::WidgetClosed);
+                if handled || !open {
                     tracing::info!(enrollment = %session.record.id, "repeated pageSuccess ignored");
                     view_of(Some(session))
                 } else {
@@ -766,7 +769,18 @@ impl Enrollments {
         session.record.status = EnrollmentStatus::Failed;
         session.record.error_code = Some(err.code());
         self.save(session);
-        session.step = Step::Failed { error: err.view() };
+        let linking_stage = matches!(
+            session.step,
+            Step::CheckingAccounts
+                | Step::ExistingAccounts { .. }
+                | Step::Linking { .. }
+                | Step::WidgetClosed
+                | Step::Finishing
+        );
+        session.step = Step::Failed {
+            error: err.view(),
+            can_link_again: linking_stage && session.user_id.is_some(),
+        };
         self.publish(session)
     }
 

@@ -68,8 +68,13 @@ pub enum Step {
         /// Set when some of several accounts could not be linked.
         notice: Option<ViewError>,
     },
+    /// `canLinkAgain`: the customer is known and the failure came while
+    /// linking, so they may open the bank list again (another account,
+    /// another bank) whatever the error was.
+    #[serde(rename_all = "camelCase")]
     Failed {
         error: ViewError,
+        can_link_again: bool,
     },
     Cancelled,
 }
