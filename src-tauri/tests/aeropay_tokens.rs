@@ -183,16 +183,21 @@ async fn concurrent_rejections_share_one_renewal() {
     let server = MockServer::start().await;
     mount_token_with(&server, V2, 1800, Duration::from_millis(100)).await;
     let client = client(&server, V2);
-    // Warm the cache, then make the first 10 answers reject the token.
+    // Warm the cache, then reject that token (and only that one): callers
+    // holding it must share one renewal and succeed with the new token.
     mount_accounts(&server).await;
     client.bank_accounts(USER_ID).await.unwrap();
+    let stale = client.cached_user_token(USER_ID).expect("cached").token;
     Mock::given(method("GET"))
         .and(path("/v2/bankAccounts"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            format!("Bearer {}", stale.expose()).as_str(),
+        ))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"error": {"code": "AP007", "message": "expired"}})),
         )
-        .up_to_n_times(10)
         .with_priority(1)
         .mount(&server)
         .await;
