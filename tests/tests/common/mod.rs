@@ -317,15 +317,35 @@ pub fn enrollments(app: &App) -> Vec<EnrollmentRecord> {
 }
 
 /// The token the app keeps in the OS keychain for `user_id`.
+///
+/// The Secret Service races when several clients open sessions at once, so
+/// the tests of one binary read it one at a time, and a failed read is tried
+/// again once before the test fails with the error.
 pub async fn stored_token(user_id: &str) -> Option<StoredToken> {
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = ONE_AT_A_TIME.lock().await;
     let key = SecretKey::UserToken {
         environment: "simulator".into(),
         user_id: user_id.to_owned(),
     };
-    let secret = tokio::task::spawn_blocking(move || OsKeychain::new().get(&key))
-        .await
-        .expect("keychain read finished")
-        .unwrap_or_else(|err| panic!("keychain read failed ({}): {err}", err.code()));
+    let read = |key: SecretKey| async move {
+        tokio::task::spawn_blocking(move || OsKeychain::new().get(&key))
+            .await
+            .expect("keychain read finished")
+    };
+    let secret = match read(key.clone()).await {
+        Ok(secret) => secret,
+        Err(first) => {
+            eprintln!(
+                "keychain read failed once ({}): {first}; trying again",
+                first.code()
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            read(key)
+                .await
+                .unwrap_or_else(|err| panic!("keychain read failed ({}): {err}", err.code()))
+        }
+    };
     match secret {
         Some(Secret::AeropayToken(token)) => Some(token),
         None => None,
