@@ -16,6 +16,7 @@ fn main() {
         "enrollment_widget_message",
         "enrollment_cancel",
         "enrollment_start_over",
+        "kiosk_reset",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -6,6 +6,7 @@ import { invoke, describeError } from "./ipc.js";
 import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
+import { attractScreen, watchIdle } from "./kiosk.js";
 
 const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
@@ -26,10 +27,37 @@ function formValues() {
 }
 
 let settingsOpen = false;
+let kiosk = false;
+let attractShown = false; // kiosk: the welcome screen between customers
+let currentStep = null;
+
+// Kiosk: a fresh session (no enrollment yet) waits behind the attract screen.
+function showAttract() {
+  attractShown = true;
+  shown = null;
+  currentStep = "attract";
+  stopWidget();
+  stepper.hidden = true;
+  screen.dataset.step = "attract";
+  screen.replaceChildren(
+    attractScreen(async () => {
+      let view = await invoke("enrollment_state");
+      // A reset that failed left a customer behind: never show it to the next one.
+      if (view.id !== null) view = await invoke("kiosk_reset", { reason: "customer" });
+      attractShown = false;
+      render(view);
+    }),
+  );
+}
 
 function render(view) {
+  if (kiosk && view.id === null && view.step === "details" && (attractShown || currentStep === null)) {
+    if (!attractShown) showAttract();
+    return;
+  }
   const json = JSON.stringify(view);
   if (json === shown || settingsOpen) return; // the command answer and the event carry the same state
+  currentStep = view.step;
   const previousStep = shown ? JSON.parse(shown).step : null;
   const keep = view.step === "details" && previousStep === "details" ? formValues() : null;
   shown = json;
@@ -102,7 +130,7 @@ const actions = {
   useAccount: (bankAccountId) => run("enrollment_use_account", { bankAccountId }),
   openWidget: () => run("enrollment_open_widget"),
   cancel: () => run("enrollment_cancel"),
-  startOver: () => run("enrollment_start_over"),
+  startOver: () => (kiosk ? resetSession("customer") : run("enrollment_start_over")),
   // Widget messages arrive while the customer works in the iframe: they do
   // not lock the page, and a refused one is reported without losing the step.
   // They go to Rust one at a time, in the order the widget posted them (old
@@ -120,6 +148,32 @@ const actions = {
 };
 
 let widgetQueue = Promise.resolve();
+
+// Kiosk: drop everything of the customer (Rust clears the session, tokens,
+// bank windows and webview data) and show the attract screen.
+async function resetSession(reason) {
+  clearNotice();
+  // The customer's screen goes first; the idle watch rests from here on.
+  showAttract();
+  try {
+    await invoke("kiosk_reset", { reason });
+  } catch (error) {
+    showNotice(error);
+  }
+}
+
+function startKiosk(timers) {
+  kiosk = true;
+  document.body.dataset.mode = "kiosk";
+  document.addEventListener("contextmenu", (event) => event.preventDefault());
+  document.getElementById("open-settings").hidden = true;
+  watchIdle({
+    timers,
+    limit: () => (currentStep === "linking" ? timers.widgetIdleSeconds : timers.idleSeconds),
+    active: () => !attractShown && currentStep !== null,
+    reset: resetSession,
+  });
+}
 
 // Settings sit outside the enrollment: the enrollment resumes where it was.
 async function openSettings(result) {
@@ -166,6 +220,7 @@ async function boot() {
     version.textContent = `${info.product} ${info.version}`;
     appStatus.textContent = `Ready. Connected to: ${info.environment.label}.`;
     appStatus.dataset.state = "ready";
+    if (info.mode === "kiosk") startKiosk(info.kiosk);
   } catch (error) {
     environmentBadge.textContent = "Not connected";
     appStatus.textContent = describeError(error);

@@ -58,6 +58,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::enrollment_widget_message,
             crate::commands::enrollment_cancel,
             crate::commands::enrollment_start_over,
+            crate::commands::kiosk_reset,
         ])
 }
 
@@ -88,19 +89,20 @@ pub fn run(
                 &settings,
                 &data_dir,
                 vault.clone(),
-                "desk",
+                settings.mode.as_str(),
                 Some(listener),
             ))
             .map_err(|err| format!("[{}] {err}", err.code()))?;
             let allowed = allowed_origins(&backend);
             let system_browser = settings.oauth_in_system_browser;
+            let kiosk = settings.mode == crate::config::Mode::Kiosk;
             app.manage(AppState::new(
                 settings.clone(),
                 backend,
                 vault,
                 settings_path.clone(),
             ));
-            main_window(app.handle(), allowed, system_browser)?;
+            main_window(app.handle(), allowed, system_browser, kiosk)?;
             Ok(())
         })
         .run(tauri::generate_context!())
@@ -133,9 +135,21 @@ fn main_window<R: Runtime>(
     app: &AppHandle<R>,
     allowed: Vec<String>,
     system_browser: bool,
+    kiosk: bool,
 ) -> tauri::Result<()> {
     let popup_app = app.clone();
-    WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+    let builder = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()));
+    // A kiosk fills the screen, stays on top and offers no developer tools.
+    let builder = if kiosk {
+        builder
+            .fullscreen(true)
+            .decorations(false)
+            .always_on_top(true)
+            .devtools(false)
+    } else {
+        builder
+    };
+    builder
         .title("Aeropay Onboarding")
         .inner_size(1100.0, 860.0)
         .min_inner_size(720.0, 640.0)

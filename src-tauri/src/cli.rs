@@ -18,6 +18,25 @@ use url::Url;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Run as a kiosk (full screen, one customer at a time) or a desk
+    /// (normal window); overrides the setting.
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    Kiosk,
+    Desk,
+}
+
+impl From<ModeArg> for crate::config::Mode {
+    fn from(mode: ModeArg) -> Self {
+        match mode {
+            ModeArg::Kiosk => crate::config::Mode::Kiosk,
+            ModeArg::Desk => crate::config::Mode::Desk,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -79,6 +79,59 @@ pub enum ApiVersion {
     V2,
 }
 
+/// Where the app runs: a kiosk (customers alone, full screen, reset between
+/// customers) or a back-office desk (staff, a normal window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Desk,
+    Kiosk,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Desk => "desk",
+            Mode::Kiosk => "kiosk",
+        }
+    }
+}
+
+/// Kiosk idle handling, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct KioskTimers {
+    /// Quiet time before the "Are you still there?" warning.
+    pub idle_seconds: u32,
+    /// The warning's countdown before the session resets.
+    pub warning_seconds: u32,
+    /// Quiet time while the bank widget is open: the page cannot see what
+    /// the customer does inside it or in the bank's window.
+    pub widget_idle_seconds: u32,
+}
+
+impl Default for KioskTimers {
+    fn default() -> Self {
+        Self {
+            idle_seconds: 90,
+            warning_seconds: 30,
+            widget_idle_seconds: 300,
+        }
+    }
+}
+
+impl KioskTimers {
+    /// The countdown is never shorter than 20 s, so a customer can react.
+    pub fn normalized(self) -> Self {
+        Self {
+            idle_seconds: self.idle_seconds.max(1),
+            warning_seconds: self.warning_seconds.max(20),
+            widget_idle_seconds: self.widget_idle_seconds.max(self.idle_seconds.max(1)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Settings {
@@ -89,6 +142,8 @@ pub struct Settings {
     /// Open banks' OAuth pages in the system browser instead of an in-app
     /// window (for desks where banks refuse embedded windows).
     pub oauth_in_system_browser: bool,
+    pub mode: Mode,
+    pub kiosk: KioskTimers,
 }
 
 impl Default for Settings {
@@ -99,6 +154,8 @@ impl Default for Settings {
             merchant_id: None,
             widget: crate::aerosync::WidgetOptions::default(),
             oauth_in_system_browser: false,
+            mode: Mode::Desk,
+            kiosk: KioskTimers::default(),
         }
     }
 }
@@ -188,6 +245,29 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kiosk_countdown_is_never_under_twenty_seconds() {
+        let timers = KioskTimers {
+            idle_seconds: 0,
+            warning_seconds: 3,
+            widget_idle_seconds: 0,
+        }
+        .normalized();
+        assert_eq!(
+            (
+                timers.idle_seconds,
+                timers.warning_seconds,
+                timers.widget_idle_seconds
+            ),
+            (1, 20, 1)
+        );
+        let json = r#"{"mode":"kiosk","kiosk":{"idleSeconds":45}}"#;
+        let settings: Settings = serde_json::from_str(json).unwrap();
+        assert_eq!(settings.mode, Mode::Kiosk);
+        assert_eq!(settings.kiosk.idle_seconds, 45);
+        assert_eq!(settings.kiosk.warning_seconds, 30);
+    }
 
     #[test]
     fn missing_file_means_simulator() {

@@ -15,8 +15,9 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    match Cli::parse().command {
-        None => open_window(),
+    let cli = Cli::parse();
+    match cli.command {
+        None => open_window(cli.mode.map(Into::into)),
         Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Doctor) => doctor(),
         Some(Command::Configure(args)) => {
@@ -88,16 +89,19 @@ fn doctor() -> ExitCode {
     }
 }
 
-fn open_window() -> ExitCode {
+fn open_window(mode: Option<aeropay_onboarding::config::Mode>) -> ExitCode {
     let loaded = config::settings_path().and_then(|path| {
         let settings = Settings::load_from(&path)?;
         Ok((settings, config::data_dir()?, path))
     });
-    let (settings, data_dir, settings_path) = match loaded {
+    let (mut settings, data_dir, settings_path) = match loaded {
         Ok(loaded) => loaded,
         Err(err) => return fail(err.code(), &err),
     };
-    tracing::info!(environment = %settings.environment.id(), "starting");
+    if let Some(mode) = mode {
+        settings.mode = mode;
+    }
+    tracing::info!(environment = %settings.environment.id(), mode = settings.mode.as_str(), "starting");
     match aeropay_onboarding::run(settings, data_dir, settings_path) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail("APP_START", &err),

@@ -165,6 +165,7 @@ impl SettingsForm {
                 merchant_id,
                 widget,
                 oauth_in_system_browser: self.oauth_in_system_browser,
+                ..Settings::default()
             },
             credentials,
         ))

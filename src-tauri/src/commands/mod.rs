@@ -4,10 +4,12 @@
 
 mod enrollment;
 mod error;
+mod kiosk;
 mod settings;
 
 pub use enrollment::*;
 pub use error::CommandError;
+pub use kiosk::*;
 pub use settings::*;
 
 use crate::AppState;
@@ -28,6 +30,8 @@ pub struct AppInfo {
     pub product: String,
     pub version: String,
     pub environment: EnvironmentInfo,
+    pub mode: crate::config::Mode,
+    pub kiosk: crate::config::KioskTimers,
 }
 
 /// What the first screen shows: the product, its version, where it talks to.
@@ -42,5 +46,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
             label: environment.label(),
             simulated: environment.is_simulated(),
         },
+        mode: state.settings.mode,
+        kiosk: state.settings.kiosk.normalized(),
     })
 }

@@ -1,0 +1,51 @@
+//! Between two kiosk customers nothing of the first may survive.
+
+use super::CommandError;
+use crate::enrollment::EnrollmentView;
+use crate::store::{AuditAction, AuditEntry, AuditMode};
+use crate::AppState;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+/// Ends the current customer's session: the enrollment and the customer's
+/// cached tokens are dropped (a link call under way finishes and records its
+/// outcome first), bank windows close, and the main webview's cookies,
+/// storage and cache, the widget's included, are cleared. `reason` is
+/// `idle`, `customer` or `staff`, for the audit trail.
+#[tauri::command]
+pub async fn kiosk_reset<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    reason: String,
+) -> Result<EnrollmentView, CommandError> {
+    let view = state.backend.enrollments.start_over().await;
+    crate::app::close_bank_popups(&app);
+    if let Some(main) = app.get_webview_window("main") {
+        if let Err(err) = main.clear_all_browsing_data() {
+            tracing::warn!("webview data not cleared: {err}");
+        }
+    }
+    let action = match reason.as_str() {
+        "idle" => AuditAction::ResetByIdle,
+        _ => AuditAction::ResetByStaff,
+    };
+    let entry = AuditEntry {
+        at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        mode: match state.settings.mode {
+            crate::config::Mode::Kiosk => AuditMode::Kiosk,
+            crate::config::Mode::Desk => AuditMode::Desk,
+        },
+        staff: None,
+        action,
+        detail: format!(
+            "session reset ({})",
+            reason.chars().take(20).collect::<String>()
+        ),
+        error_code: None,
+        correlation_id: None,
+    };
+    if let Err(err) = state.backend.store.audit(&entry) {
+        tracing::error!(code = err.code(), "audit entry not written: {err}");
+    }
+    tracing::info!(reason = %reason.chars().take(20).collect::<String>(), "session reset");
+    Ok(view)
+}
