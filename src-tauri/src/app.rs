@@ -116,10 +116,8 @@ fn allowed_origins(backend: &Backend) -> Vec<String> {
         .map(|o| o.to_string())
         .collect();
     origins.extend(backend.simulator_origin());
-    if let Some(base) = backend.environment.api_base() {
-        if let crate::config::Environment::Custom { .. } = backend.environment {
-            origins.push(base.origin().ascii_serialization());
-        }
+    if let crate::config::Environment::Custom { base_url } = &backend.environment {
+        origins.push(base_url.origin().ascii_serialization());
     }
     origins
 }

@@ -132,13 +132,19 @@ impl Backend {
             },
             listener,
         ));
-        match enrollments.purge_expired_tokens().await {
-            Ok(0) => {}
-            Ok(purged) => {
-                tracing::info!(purged, "expired customer tokens removed from the keychain")
+        // One keychain read per known customer: kept off the start-up path.
+        let purging = enrollments.clone();
+        tokio::spawn(async move {
+            match purging.purge_expired_tokens().await {
+                Ok(0) => {}
+                Ok(purged) => {
+                    tracing::info!(purged, "expired customer tokens removed from the keychain")
+                }
+                Err(err) => {
+                    tracing::warn!(code = %err.code(), "could not purge expired tokens: {err}")
+                }
             }
-            Err(err) => tracing::warn!(code = %err.code(), "could not purge expired tokens: {err}"),
-        }
+        });
         Ok(Self {
             enrollments,
             store,
