@@ -17,6 +17,11 @@ fn main() {
         "enrollment_cancel",
         "enrollment_start_over",
         "kiosk_reset",
+        "desk_enrollments",
+        "enrollment_resume",
+        "enrollment_link_another",
+        "desk_export",
+        "desk_show_export",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

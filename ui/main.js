@@ -7,6 +7,7 @@ import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
 import { attractScreen, watchIdle } from "./kiosk.js";
+import { listScreen, defaultFilter, rangeOf } from "./desk.js";
 
 const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
@@ -56,7 +57,9 @@ function render(view) {
     return;
   }
   const json = JSON.stringify(view);
-  if (json === shown || settingsOpen) return; // the command answer and the event carry the same state
+  // The command answer and the event carry the same state; settings and the
+  // desk list sit over the enrollment, which is drawn again when they close.
+  if (json === shown || settingsOpen || listOpen) return;
   currentStep = view.step;
   const previousStep = shown ? JSON.parse(shown).step : null;
   const keep = view.step === "details" && previousStep === "details" ? formValues() : null;
@@ -175,10 +178,121 @@ function startKiosk(timers) {
   });
 }
 
+// Desk: the list of enrollments beside the enrollment itself.
+let listOpen = false;
+const desk = { filter: defaultFilter(), rows: null, error: null, exported: null, exportError: null };
+const deskNav = document.getElementById("desk-nav");
+
+function setNav(current) {
+  for (const tab of deskNav.querySelectorAll("[data-view]")) {
+    if (tab.dataset.view === current) tab.setAttribute("aria-current", "page");
+    else tab.removeAttribute("aria-current");
+  }
+}
+
+// Redraws the list, keeping the focused control (and the caret while
+// typing a search) where it was.
+function drawList() {
+  if (!listOpen) return;
+  const active = document.activeElement;
+  const focusId = active && screen.contains(active) ? active.id : null;
+  const caret = focusId && active.selectionStart !== undefined ? active.selectionStart : null;
+  screen.replaceChildren(listScreen(desk, deskActions));
+  const again = focusId ? document.getElementById(focusId) : null;
+  if (again) {
+    again.focus();
+    if (caret !== null && again.setSelectionRange && again.type === "search") again.setSelectionRange(caret, caret);
+  }
+}
+
+async function loadList() {
+  try {
+    desk.rows = await invoke("desk_enrollments", { filter: { ...rangeOf(desk.filter), status: desk.filter.status, text: desk.filter.text } });
+    desk.error = null;
+  } catch (error) {
+    desk.rows = [];
+    desk.error = error;
+  }
+  drawList();
+}
+
+async function openList() {
+  settingsOpen = false;
+  listOpen = true;
+  setNav("list");
+  stopWidget();
+  stepper.hidden = true;
+  screen.dataset.step = "list";
+  desk.exported = null;
+  desk.exportError = null;
+  drawList();
+  await loadList();
+  screen.querySelector("h2")?.setAttribute("tabindex", "-1");
+  screen.querySelector("h2")?.focus();
+}
+
+async function closeList() {
+  listOpen = false;
+  setNav("enroll");
+  shown = null;
+  render(await invoke("enrollment_state"));
+}
+
+// Resume or link another: the enrollment screen takes over (Rust emits its
+// progress); if Rust refuses, the list comes back with the reason.
+async function continueEnrollment(command, id) {
+  if (busy) return;
+  clearNotice();
+  setBusy(true);
+  listOpen = false;
+  setNav("enroll");
+  shown = null;
+  try {
+    render(await invoke(command, { id }));
+  } catch (error) {
+    listOpen = true;
+    setNav("list");
+    drawList();
+    showNotice(error);
+  } finally {
+    setBusy(false);
+  }
+}
+
+const deskActions = {
+  filter: (filter) => {
+    desk.filter = filter;
+    loadList();
+  },
+  resume: (id) => continueEnrollment("enrollment_resume", id),
+  linkAnother: (id) => continueEnrollment("enrollment_link_another", id),
+  exportCsv: async (filter) => {
+    desk.filter = filter;
+    try {
+      desk.exported = await invoke("desk_export", { range: rangeOf(filter) });
+      desk.exportError = null;
+    } catch (error) {
+      desk.exported = null;
+      desk.exportError = error;
+    }
+    drawList();
+  },
+  showExport: () => invoke("desk_show_export").catch(showNotice),
+};
+
+function startDesk() {
+  document.body.dataset.mode = "desk";
+  deskNav.hidden = false;
+  deskNav.querySelector("[data-view='enroll']").addEventListener("click", () => closeList());
+  deskNav.querySelector("[data-view='list']").addEventListener("click", () => openList());
+}
+
 // Settings sit outside the enrollment: the enrollment resumes where it was.
 async function openSettings(result) {
   try {
     const view = await invoke("settings_get");
+    listOpen = false;
+    setNav(null);
     settingsOpen = true;
     stopWidget();
     stepper.hidden = true;
@@ -204,6 +318,7 @@ async function saveSettings(form) {
 
 async function closeSettings() {
   settingsOpen = false;
+  setNav("enroll");
   shown = null;
   render(await invoke("enrollment_state"));
 }
@@ -221,6 +336,7 @@ async function boot() {
     appStatus.textContent = `Ready. Connected to: ${info.environment.label}.`;
     appStatus.dataset.state = "ready";
     if (info.mode === "kiosk") startKiosk(info.kiosk);
+    else startDesk();
   } catch (error) {
     environmentBadge.textContent = "Not connected";
     appStatus.textContent = describeError(error);

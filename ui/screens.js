@@ -81,7 +81,7 @@ function code(view, actions) {
       "div",
       { class: "actions" },
       el("button", { type: "submit", class: "button primary", id: "code-submit" }, "Verify"),
-      button("Send a new code", () => actions.resendCode(), { kind: "secondary", id: "code-resend" }),
+      view.canResend ? button("Send a new code", () => actions.resendCode(), { kind: "secondary", id: "code-resend" }) : null,
       button("Cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
     ),
   );
@@ -94,6 +94,13 @@ function code(view, actions) {
     { class: "card", "aria-labelledby": "screen-title" },
     el("h2", { id: "screen-title", text: "Enter the code" }),
     el("p", { class: "lead", text: `Aeropay sent a code ${channel}. Type it here.` }),
+    view.canResend
+      ? null
+      : el("p", {
+          class: "banner info",
+          id: "resumed-code-hint",
+          text: "Continued from the list: ask the customer for the code Aeropay sent earlier. Their phone number is not kept on this machine, so to send a new code, cancel and start a new enrollment with their details.",
+        }),
     view.resent ? el("p", { class: "banner info", role: "status", text: "A new code is on its way." }) : null,
     document.body.dataset.simulated === "true"
       ? el("p", { class: "banner sim", id: "simulated-code-hint", text: "Simulator: type 000000, Aeropay's sandbox test code." })

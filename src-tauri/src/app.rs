@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Builder, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_opener::OpenerExt;
+use tauri_plugin_window_state::StateFlags;
 
 /// Bank sign-in popups get labels with this prefix; no capability names
 /// them, so they have no IPC.
@@ -21,6 +22,8 @@ pub struct AppState {
     pub vault: Arc<dyn Vault>,
     /// Where the settings screen saves.
     pub settings_path: PathBuf,
+    /// The desk's last CSV export, to show in the file manager.
+    pub last_export: std::sync::Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             backend,
             vault,
             settings_path,
+            last_export: std::sync::Mutex::new(None),
         }
     }
 }
@@ -59,6 +63,11 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::enrollment_cancel,
             crate::commands::enrollment_start_over,
             crate::commands::kiosk_reset,
+            crate::commands::desk_enrollments,
+            crate::commands::enrollment_resume,
+            crate::commands::enrollment_link_another,
+            crate::commands::desk_export,
+            crate::commands::desk_show_export,
         ])
 }
 
@@ -81,7 +90,19 @@ pub fn run(
     data_dir: PathBuf,
     settings_path: PathBuf,
 ) -> Result<(), tauri::Error> {
-    app_builder(tauri::Builder::default())
+    let builder = app_builder(tauri::Builder::default());
+    // A desk window comes back where staff left it; a kiosk always fills
+    // the screen.
+    let builder = match settings.mode {
+        crate::config::Mode::Desk => builder.plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .with_filter(|label| label == "main")
+                .build(),
+        ),
+        crate::config::Mode::Kiosk => builder,
+    };
+    builder
         .setup(move |app| {
             let listener = state_listener(app.handle().clone());
             let vault: Arc<dyn Vault> = Arc::new(crate::vault::OsKeychain::new());

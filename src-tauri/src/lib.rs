@@ -10,6 +10,7 @@ pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod desk;
 pub mod doctor;
 pub mod enrollment;
 pub mod secret;

@@ -866,3 +866,213 @@ async fn a_refused_account_leaves_the_way_open_to_another() {
         [("Aerobank".to_string(), "6789".to_string())]
     );
 }
+
+fn everything() -> aeropay_onboarding::store::EnrollmentQuery {
+    aeropay_onboarding::store::EnrollmentQuery {
+        from: 0,
+        to: i64::MAX,
+        statuses: vec![],
+        text: None,
+        limit: 100,
+    }
+}
+
+#[tokio::test]
+async fn an_enrollment_stopped_at_the_code_resumes_in_a_new_app_session() {
+    let options = Options::default();
+    let mut rig = Rig::start(Options::default()).await;
+    let view = rig.enrollments.submit_details(details(&phone())).await;
+    assert!(matches!(view.step, Step::Code { .. }), "{view:?}");
+    let id = view.id.clone().unwrap();
+    let user_id = user_id_of(&rig, &view);
+
+    // The app is closed; later, staff pick the enrollment from the list.
+    rig.restart(&options);
+    let rows = rig.enrollments.list(&everything()).unwrap();
+    let row = rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(row.status, EnrollmentStatus::WaitingForCode);
+    assert_eq!(row.customer, "Ada L.");
+    assert!(row.can_resume && !row.can_link_another, "{row:?}");
+
+    let view = rig.enrollments.resume(&id).await.unwrap();
+    assert_eq!(view.id.as_deref(), Some(id.as_str()), "same enrollment");
+    assert_eq!(view.first_name.as_deref(), Some("Ada"));
+    let Step::Code {
+        can_resend: false, ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    // Without the phone number no new code can be asked for.
+    let again = rig.enrollments.resend_code().await;
+    assert_eq!(again.step, view.step);
+
+    let code = rig.otp(&user_id).await;
+    let view = rig.enrollments.submit_code(&code).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerobank".to_string(), "6789".to_string())]
+    );
+    let record = rig.store.enrollment(&id).unwrap().unwrap();
+    assert_eq!(record.status, EnrollmentStatus::Linked);
+    assert_eq!(rig.store.enrollments_between(0, i64::MAX).unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_closed_widget_resumes_at_the_bank_list_without_post_user() {
+    let options = Options::default();
+    let mut rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    let id = view.id.clone().unwrap();
+    let Step::Linking { widget_origin, .. } = &view.step else {
+        panic!("{view:?}")
+    };
+    let close = r#"{"type":"widgetClose","payload":{}}"#;
+    rig.enrollments
+        .widget_message(widget_origin, close)
+        .await
+        .unwrap();
+    assert_eq!(
+        rig.store.enrollment(&id).unwrap().unwrap().status,
+        EnrollmentStatus::WidgetClosed
+    );
+
+    rig.restart(&options);
+    let view = rig.enrollments.resume(&id).await.unwrap();
+    assert!(matches!(view.step, Step::Linking { .. }), "{view:?}");
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(done_accounts(&view).len(), 1);
+    // A confirmed customer is never sent through POST /user again: no
+    // merchant token was needed at all.
+    let mints = rig.client.mint_counts();
+    assert_eq!(
+        (mints.merchant, mints.user_for_merchant),
+        (0, 1),
+        "{mints:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_linked_customer_links_another_account_from_the_list() {
+    let options = Options::default();
+    let mut rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    let first = view.id.clone().unwrap();
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    rig.relay_all(&origin, &messages).await;
+
+    rig.restart(&options);
+    let row = rig
+        .enrollments
+        .list(&everything())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == first)
+        .unwrap();
+    assert!(row.can_link_another && !row.can_resume, "{row:?}");
+    assert_eq!(
+        rig.enrollments.resume(&first).await.unwrap_err().code(),
+        "ENROLLMENT_NOT_RESUMABLE"
+    );
+
+    // Straight to the widget, even though the customer has an account.
+    let view = rig.enrollments.link_another(&first).await.unwrap();
+    assert!(matches!(view.step, Step::Linking { .. }), "{view:?}");
+    let second = view.id.clone().unwrap();
+    assert_ne!(second, first, "a new enrollment in the list");
+    let (origin, messages) = rig
+        .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["3535"])
+        .await;
+    let view = rig.relay_all(&origin, &messages).await;
+    assert_eq!(
+        done_accounts(&view),
+        [("Aerosync Bank (MFA)".to_string(), "3535".to_string())]
+    );
+    let mints = rig.client.mint_counts();
+    assert_eq!(mints.merchant, 0, "no POST /user: {mints:?}");
+
+    let rows = rig.enrollments.list(&everything()).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].id, second, "newest first");
+    assert_eq!(rows[0].last4.as_deref(), Some("3535"));
+    assert_eq!(rows[1].last4.as_deref(), Some("6789"));
+}
+
+#[tokio::test]
+async fn the_list_filters_by_status_and_text_and_refuses_what_cannot_resume() {
+    let rig = Rig::start(Options::default()).await;
+    // Linked: Ada.
+    let view = to_widget(&rig, &phone()).await;
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    rig.relay_all(&origin, &messages).await;
+    rig.enrollments.start_over().await;
+    // Waiting for the code: Grace.
+    let mut grace = details(&phone());
+    grace.first_name = "Grace".into();
+    grace.last_name = "Hopper".into();
+    let waiting = rig.enrollments.submit_details(grace).await;
+    rig.enrollments.start_over().await;
+    // Refused before Aeropay knew the customer (a sandbox trigger number).
+    let mut refused = details("+1 404 555 0124");
+    refused.first_name = "Zed".into();
+    let refused = rig.enrollments.submit_details(refused).await;
+    rig.enrollments.start_over().await;
+
+    let query = |statuses: Vec<EnrollmentStatus>, text: Option<&str>| {
+        let mut query = everything();
+        query.statuses = statuses;
+        query.text = text.map(str::to_owned);
+        rig.enrollments
+            .list(&query)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.customer)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(query(vec![], None).len(), 3);
+    assert_eq!(query(vec![EnrollmentStatus::Linked], None), ["Ada L."]);
+    assert_eq!(
+        query(vec![EnrollmentStatus::WaitingForCode], None),
+        ["Grace H."]
+    );
+    assert_eq!(query(vec![], Some("grace")), ["Grace H."]);
+    assert_eq!(query(vec![], Some("6789")), ["Ada L."]);
+    assert_eq!(
+        query(vec![], Some("Aero%")),
+        Vec::<String>::new(),
+        "% is text"
+    );
+    assert_eq!(query(vec![], Some("Ada L")), ["Ada L."]);
+
+    let refused_id = refused.id.clone().unwrap();
+    let row = rig
+        .enrollments
+        .list(&everything())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == refused_id)
+        .expect("a refused enrollment is listed");
+    assert_eq!(row.status, EnrollmentStatus::Failed);
+    assert_eq!(row.error_code.as_deref(), Some("AP115"));
+    assert!(!row.can_resume && !row.can_link_another, "{row:?}");
+    assert_eq!(
+        rig.enrollments
+            .resume(&refused_id)
+            .await
+            .unwrap_err()
+            .code(),
+        "ENROLLMENT_NOT_RESUMABLE"
+    );
+    assert!(waiting.id.is_some());
+    assert_eq!(
+        rig.enrollments
+            .resume("no-such-id")
+            .await
+            .unwrap_err()
+            .code(),
+        "ENROLLMENT_NOT_FOUND"
+    );
+}

@@ -2,11 +2,13 @@
 //! Each command parses its input, calls the core, and maps errors once to
 //! `{code, message, retry}` (see `error.rs`).
 
+mod desk;
 mod enrollment;
 mod error;
 mod kiosk;
 mod settings;
 
+pub use desk::*;
 pub use enrollment::*;
 pub use error::CommandError;
 pub use kiosk::*;

@@ -29,6 +29,12 @@ pub enum EnrollmentError {
     WidgetReported { description: String },
     #[error("the app could not finish a background task; try again")]
     Internal,
+    #[error("that enrollment is not on this machine any more; refresh the list")]
+    NotFound,
+    #[error("that enrollment was made in {environment}; switch to it in Settings to continue it")]
+    OtherEnvironment { environment: String },
+    #[error("{reason}")]
+    NotResumable { reason: &'static str },
 }
 
 impl EnrollmentError {
@@ -44,6 +50,9 @@ impl EnrollmentError {
             EnrollmentError::LinkOutcomeUnknown => "LINK_OUTCOME_UNKNOWN".into(),
             EnrollmentError::WidgetReported { .. } => "WIDGET_ERROR".into(),
             EnrollmentError::Internal => "INTERNAL".into(),
+            EnrollmentError::NotFound => "ENROLLMENT_NOT_FOUND".into(),
+            EnrollmentError::OtherEnvironment { .. } => "ENROLLMENT_OTHER_ENVIRONMENT".into(),
+            EnrollmentError::NotResumable { .. } => "ENROLLMENT_NOT_RESUMABLE".into(),
         }
     }
 

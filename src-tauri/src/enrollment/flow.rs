@@ -19,7 +19,7 @@ use tokio::sync::Mutex;
 pub type StateListener = Arc<dyn Fn(&EnrollmentView) + Send + Sync>;
 
 /// Aeropay's default: after this many wrong codes it answers AP112.
-const CODE_ATTEMPTS: u32 = 5;
+pub(super) const CODE_ATTEMPTS: u32 = 5;
 
 /// What an enrollment needs from the rest of the app.
 pub struct EnrollmentDeps {
@@ -35,26 +35,26 @@ pub struct EnrollmentDeps {
 
 /// The enrollments of this app: at most one in progress at a time.
 pub struct Enrollments {
-    deps: EnrollmentDeps,
-    session: Mutex<Option<Session>>,
+    pub(super) deps: EnrollmentDeps,
+    pub(super) session: Mutex<Option<Session>>,
     listener: Option<StateListener>,
 }
 
-struct Session {
-    record: EnrollmentRecord,
+pub(super) struct Session {
+    pub(super) record: EnrollmentRecord,
     /// Normalized; kept in memory only, to resend the code.
-    details: CustomerDetails,
-    user_id: Option<String>,
-    returning: bool,
-    code_attempts_left: u32,
-    widget: Option<WidgetSession>,
+    pub(super) details: CustomerDetails,
+    pub(super) user_id: Option<String>,
+    pub(super) returning: bool,
+    pub(super) code_attempts_left: u32,
+    pub(super) widget: Option<WidgetSession>,
     /// Accounts the customer had before the widget opened: to spot an
     /// account linked twice, and to reconcile a link whose answer was lost.
-    accounts_before: Vec<BankAccount>,
-    step: Step,
+    pub(super) accounts_before: Vec<BankAccount>,
+    pub(super) step: Step,
 }
 
-struct WidgetSession {
+pub(super) struct WidgetSession {
     origin: WidgetOrigin,
     success_handled: bool,
 }
@@ -66,11 +66,11 @@ pub struct WidgetOutcome {
     pub open_popup: Option<url::Url>,
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn empty_details() -> Step {
+pub(super) fn empty_details() -> Step {
     Step::Details {
         field_errors: FieldErrors::new(),
         error: None,
@@ -90,7 +90,7 @@ impl Enrollments {
         &self.deps.client
     }
 
-    fn environment_id(&self) -> String {
+    pub(super) fn environment_id(&self) -> String {
         self.deps.environment.id()
     }
 
@@ -103,12 +103,7 @@ impl Enrollments {
     /// cached tokens. The next customer starts from an empty form.
     pub async fn start_over(&self) -> EnrollmentView {
         let mut guard = self.session.lock().await;
-        if let Some(session) = guard.take() {
-            if let Some(user_id) = &session.user_id {
-                self.deps.client.forget_user(user_id);
-            }
-            tracing::info!(enrollment = %session.record.id, "enrollment closed");
-        }
+        self.close(guard.take());
         let view = view_of(None);
         self.notify(&view);
         view
@@ -172,7 +167,7 @@ impl Enrollments {
         }
     }
 
-    fn new_session(&self, details: &CustomerDetails) -> Session {
+    pub(super) fn new_session(&self, details: &CustomerDetails) -> Session {
         let at = now();
         let phone_hash = if details.phone.is_empty() {
             String::new()
@@ -255,6 +250,7 @@ impl Enrollments {
             attempts_left: session.code_attempts_left,
             error: None,
             resent: resend,
+            can_resend: true,
         };
         session.record.status = EnrollmentStatus::WaitingForCode;
         self.save(session);
@@ -330,7 +326,14 @@ impl Enrollments {
         let Some(session) = guard.as_mut() else {
             return view_of(None);
         };
-        if !matches!(session.step, Step::Code { .. }) {
+        if !matches!(
+            session.step,
+            Step::Code {
+                can_resend: true,
+                ..
+            }
+        ) || session.details.phone.is_empty()
+        {
             return view_of(Some(session));
         }
         self.create_user(session, true).await
@@ -338,28 +341,36 @@ impl Enrollments {
 
     /// Step 3: the accounts the customer already has (network users may have
     /// linked one elsewhere). None verified: straight to the widget.
-    async fn check_accounts(&self, session: &mut Session) -> EnrollmentView {
+    pub(super) async fn check_accounts(&self, session: &mut Session) -> EnrollmentView {
+        match self.read_accounts(session).await {
+            Err(err) => self.fail(session, err),
+            Ok(usable) if usable.is_empty() => self.open_widget(session).await,
+            Ok(usable) => {
+                session.step = Step::ExistingAccounts { accounts: usable };
+                self.publish(session)
+            }
+        }
+    }
+
+    /// Reads the customer's accounts (kept to spot an account linked twice)
+    /// and returns the verified ones, showing progress meanwhile.
+    pub(super) async fn read_accounts(
+        &self,
+        session: &mut Session,
+    ) -> Result<Vec<AccountView>, EnrollmentError> {
         session.step = Step::CheckingAccounts;
         session.record.status = EnrollmentStatus::Linking;
         self.save(session);
         self.publish(session);
         let user_id = session.user_id.clone().unwrap_or_default();
-        let accounts = match self.deps.client.bank_accounts(&user_id).await {
-            Ok(accounts) => accounts,
-            Err(err) => return self.fail(session, err.into()),
-        };
-        let usable: Vec<AccountView> = accounts
+        let accounts = self.deps.client.bank_accounts(&user_id).await?;
+        let usable = accounts
             .iter()
             .filter(|account| is_verified(account.status.as_deref()))
             .map(account_view)
             .collect();
         session.accounts_before = accounts;
-        if usable.is_empty() {
-            self.open_widget(session).await
-        } else {
-            session.step = Step::ExistingAccounts { accounts: usable };
-            self.publish(session)
-        }
+        Ok(usable)
     }
 
     /// Uses an account the customer already has as their default.
@@ -415,7 +426,7 @@ impl Enrollments {
         self.open_widget(session).await
     }
 
-    async fn open_widget(&self, session: &mut Session) -> EnrollmentView {
+    pub(super) async fn open_widget(&self, session: &mut Session) -> EnrollmentView {
         let user_id = session.user_id.clone().unwrap_or_default();
         let credentials = match self.deps.client.aggregator_credentials(&user_id).await {
             Ok(credentials) => credentials,
@@ -513,6 +524,8 @@ impl Enrollments {
             WidgetEvent::Close => {
                 if matches!(session.step, Step::Linking { .. }) {
                     session.step = Step::WidgetClosed;
+                    session.record.status = EnrollmentStatus::WidgetClosed;
+                    self.save(session);
                     tracing::info!(enrollment = %session.record.id, "widget closed before linking");
                     self.publish(session)
                 } else {
@@ -731,10 +744,8 @@ impl Enrollments {
         }
         session.step = Step::Cancelled;
         session.widget = None;
-        if !session.details.phone.is_empty() {
-            session.record.status = EnrollmentStatus::Cancelled;
-            self.save(session);
-        }
+        session.record.status = EnrollmentStatus::Cancelled;
+        self.save(session);
         tracing::info!(enrollment = %session.record.id, "enrollment cancelled");
         self.audit(session, AuditAction::EnrollmentCancelled, "cancelled", None);
         self.publish(session)
@@ -758,7 +769,7 @@ impl Enrollments {
         self.publish(session)
     }
 
-    fn fail(&self, session: &mut Session, err: EnrollmentError) -> EnrollmentView {
+    pub(super) fn fail(&self, session: &mut Session, err: EnrollmentError) -> EnrollmentView {
         tracing::warn!(enrollment = %session.record.id, code = %err.code(), "enrollment failed: {err}");
         let action = if matches!(session.step, Step::Code { .. }) {
             AuditAction::CodeFailed
@@ -785,7 +796,7 @@ impl Enrollments {
     }
 
     /// One line in the audit trail (the store scrubs the detail again).
-    fn audit(
+    pub(super) fn audit(
         &self,
         session: &Session,
         action: AuditAction,
@@ -810,8 +821,8 @@ impl Enrollments {
         }
     }
 
-    fn save(&self, session: &mut Session) {
-        if session.details.phone.is_empty() {
+    pub(super) fn save(&self, session: &mut Session) {
+        if session.record.phone_hash.is_empty() {
             return; // nothing worth a record until the details are valid
         }
         session.record.updated_at = now();
@@ -820,7 +831,7 @@ impl Enrollments {
         }
     }
 
-    fn publish(&self, session: &Session) -> EnrollmentView {
+    pub(super) fn publish(&self, session: &Session) -> EnrollmentView {
         let view = view_of(Some(session));
         self.notify(&view);
         view
@@ -845,7 +856,7 @@ fn set_code_error(session: &mut Session, error: ViewError) {
     }
 }
 
-fn view_of(session: Option<&Session>) -> EnrollmentView {
+pub(super) fn view_of(session: Option<&Session>) -> EnrollmentView {
     match session {
         Some(session) => EnrollmentView {
             id: Some(session.record.id.clone()),

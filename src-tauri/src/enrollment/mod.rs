@@ -6,9 +6,11 @@
 mod details;
 mod error;
 mod flow;
+mod resume;
 mod view;
 
 pub use details::{normalize_us_phone, CustomerDetails, FieldErrors};
 pub use error::EnrollmentError;
 pub use flow::{EnrollmentDeps, Enrollments, StateListener};
+pub use resume::{resume_point, ListRow, ResumePoint};
 pub use view::{AccountView, EnrollmentView, Step, ViewError};

@@ -41,6 +41,9 @@ pub enum Step {
         attempts_left: u32,
         error: Option<ViewError>,
         resent: bool,
+        /// False for an enrollment resumed from the list: the phone number
+        /// is not kept on this machine, so no new code can be asked for.
+        can_resend: bool,
     },
     /// Looking up the customer's accounts (progress).
     CheckingAccounts,

@@ -9,28 +9,32 @@ pub enum EnrollmentStatus {
     Started,
     WaitingForCode,
     Linking,
+    /// The bank window was closed before an account was linked.
+    WidgetClosed,
     Linked,
     Failed,
     Cancelled,
 }
 
 impl EnrollmentStatus {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             EnrollmentStatus::Started => "started",
             EnrollmentStatus::WaitingForCode => "waiting_for_code",
             EnrollmentStatus::Linking => "linking",
+            EnrollmentStatus::WidgetClosed => "widget_closed",
             EnrollmentStatus::Linked => "linked",
             EnrollmentStatus::Failed => "failed",
             EnrollmentStatus::Cancelled => "cancelled",
         }
     }
 
-    fn parse(text: &str) -> Result<Self, StoreError> {
+    pub fn parse(text: &str) -> Result<Self, StoreError> {
         Ok(match text {
             "started" => EnrollmentStatus::Started,
             "waiting_for_code" => EnrollmentStatus::WaitingForCode,
             "linking" => EnrollmentStatus::Linking,
+            "widget_closed" => EnrollmentStatus::WidgetClosed,
             "linked" => EnrollmentStatus::Linked,
             "failed" => EnrollmentStatus::Failed,
             "cancelled" => EnrollmentStatus::Cancelled,
@@ -66,8 +70,23 @@ pub struct EnrollmentRecord {
     pub account_type: Option<String>,
 }
 
+impl EnrollmentRecord {
+    /// First name and last initial, as staff see the customer: "Ada L.".
+    pub fn customer_label(&self) -> String {
+        match self.last_initial.trim() {
+            "" => self.first_name.clone(),
+            initial => format!("{} {initial}.", self.first_name),
+        }
+    }
+}
+
 const COLUMNS: &str = "id, environment, mode, started_at, updated_at, first_name, last_initial,
     phone_masked, phone_hash, user_id, status, error_code, bank_name, account_last4, account_type";
+
+/// The same columns, from the `enrollments` table aliased `e`.
+const QUALIFIED: &str = "e.id, e.environment, e.mode, e.started_at, e.updated_at, e.first_name,
+    e.last_initial, e.phone_masked, e.phone_hash, e.user_id, e.status, e.error_code, e.bank_name,
+    e.account_last4, e.account_type";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<(EnrollmentRecord, String)> {
     let status: String = row.get(10)?;
@@ -152,6 +171,95 @@ impl Store {
         let rows = statement.query_map(params![from, to], from_row)?;
         rows.map(|row| with_status(row?)).collect()
     }
+
+    /// The enrollments a desk list shows, newest first, each with whether
+    /// the customer has confirmed their code (so may be served again
+    /// without `POST /user`).
+    pub fn search_enrollments(
+        &self,
+        query: &EnrollmentQuery,
+    ) -> Result<Vec<ListedEnrollment>, StoreError> {
+        let connection = self.connection();
+        let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
+        let statuses = serde_json::to_string(&statuses)
+            .map_err(|err| StoreError::Unreadable(err.to_string()))?;
+        let pattern = query
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(|text| format!("%{}%", escape_like(text)));
+        let mut statement = connection.prepare(&format!(
+            "SELECT {QUALIFIED}, c.confirmed FROM enrollments e
+             LEFT JOIN customers c
+               ON c.environment = e.environment AND c.phone_hash = e.phone_hash
+             WHERE e.started_at >= ?1 AND e.started_at < ?2
+               AND (?3 = '[]' OR e.status IN (SELECT value FROM json_each(?3)))
+               AND (?4 IS NULL
+                    OR e.first_name LIKE ?4 ESCAPE '\\'
+                    OR (e.first_name || ' ' || e.last_initial) LIKE ?4 ESCAPE '\\'
+                    OR e.phone_masked LIKE ?4 ESCAPE '\\'
+                    OR coalesce(e.bank_name, '') LIKE ?4 ESCAPE '\\'
+                    OR coalesce(e.account_last4, '') LIKE ?4 ESCAPE '\\'
+                    OR coalesce(e.error_code, '') LIKE ?4 ESCAPE '\\')
+             ORDER BY e.started_at DESC, e.id
+             LIMIT ?5"
+        ))?;
+        let rows = statement.query_map(
+            params![query.from, query.to, statuses, pattern, query.limit],
+            |row| {
+                let record = from_row(row)?;
+                let confirmed: Option<bool> = row.get(15)?;
+                Ok((record, confirmed.unwrap_or(false)))
+            },
+        )?;
+        rows.map(|row| {
+            let (record, customer_confirmed) = row?;
+            Ok(ListedEnrollment {
+                record: with_status(record)?,
+                customer_confirmed,
+            })
+        })
+        .collect()
+    }
+
+    /// Whether the customer of this record has confirmed their code.
+    pub fn customer_confirmed(&self, record: &EnrollmentRecord) -> Result<bool, StoreError> {
+        Ok(self
+            .find_customer(&record.environment, &record.phone_hash)?
+            .is_some_and(|customer| customer.confirmed))
+    }
+}
+
+/// What the desk list asks for: started within `[from, to)` (unix seconds),
+/// any of `statuses` (none: all), and `text` found in the name, masked
+/// phone, bank, last four or error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentQuery {
+    pub from: i64,
+    pub to: i64,
+    pub statuses: Vec<EnrollmentStatus>,
+    pub text: Option<String>,
+    pub limit: u32,
+}
+
+/// One row of the desk list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedEnrollment {
+    pub record: EnrollmentRecord,
+    pub customer_confirmed: bool,
+}
+
+/// `%` and `_` typed by staff are text, not wildcards.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 #[cfg(test)]

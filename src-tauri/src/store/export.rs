@@ -67,13 +67,9 @@ fn status_name(record: &EnrollmentRecord) -> String {
 }
 
 fn row(record: &EnrollmentRecord) -> Result<[String; 7], StoreError> {
-    let customer = match record.last_initial.trim() {
-        "" => record.first_name.clone(),
-        initial => format!("{} {initial}.", record.first_name),
-    };
     Ok([
         iso_date(record.started_at)?,
-        customer,
+        record.customer_label(),
         record.phone_masked.clone(),
         record.bank_name.clone().unwrap_or_default(),
         record.account_last4.clone().unwrap_or_default(),

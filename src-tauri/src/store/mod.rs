@@ -16,7 +16,7 @@ pub use audit::{
     mask_phone_numbers, scrub_detail, AuditAction, AuditEntry, AuditMode, ALL_ACTIONS,
 };
 pub use customers::KnownCustomer;
-pub use enrollments::{EnrollmentRecord, EnrollmentStatus};
+pub use enrollments::{EnrollmentQuery, EnrollmentRecord, EnrollmentStatus, ListedEnrollment};
 pub use error::StoreError;
 pub use export::ExportError;
 pub use phone::{mask_phone, PhoneHasher};

@@ -1,0 +1,127 @@
+//! The back office: the list of this machine's enrollments, continuing one,
+//! linking another account for a known customer, and CSV exports. None of
+//! it is offered on a kiosk, where the next customer stands at the screen.
+
+use super::CommandError;
+use crate::config::Mode;
+use crate::desk::{export_enrollments, DateRange, DeskError, DeskFilter, ExportSummary};
+use crate::enrollment::{EnrollmentView, ListRow};
+use crate::store::{AuditAction, AuditEntry, AuditMode};
+use crate::AppState;
+use tauri::{Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+impl From<DeskError> for CommandError {
+    fn from(err: DeskError) -> Self {
+        Self {
+            code: err.code().into(),
+            message: err.message(),
+            retry: matches!(err, DeskError::Write { .. } | DeskError::Store(_)),
+        }
+    }
+}
+
+fn desk_only(state: &AppState) -> Result<(), CommandError> {
+    match state.settings.mode {
+        Mode::Desk => Ok(()),
+        Mode::Kiosk => Err(CommandError {
+            code: "DESK_ONLY".into(),
+            message: "The list of enrollments is for the back office; it is not shown on a kiosk."
+                .into(),
+            retry: false,
+        }),
+    }
+}
+
+#[tauri::command]
+pub fn desk_enrollments(
+    state: State<'_, AppState>,
+    filter: DeskFilter,
+) -> Result<Vec<ListRow>, CommandError> {
+    desk_only(&state)?;
+    let query = filter.query()?;
+    Ok(state.backend.enrollments.list(&query)?)
+}
+
+/// Continues an enrollment from the list where it stopped.
+#[tauri::command]
+pub async fn enrollment_resume(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<EnrollmentView, CommandError> {
+    desk_only(&state)?;
+    Ok(state.backend.enrollments.resume(&id).await?)
+}
+
+/// A new enrollment that links one more account for a linked customer.
+#[tauri::command]
+pub async fn enrollment_link_another(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<EnrollmentView, CommandError> {
+    desk_only(&state)?;
+    Ok(state.backend.enrollments.link_another(&id).await?)
+}
+
+/// Saves the enrollments of a date range as CSV in the Downloads folder.
+#[tauri::command]
+pub fn desk_export(
+    state: State<'_, AppState>,
+    range: DateRange,
+) -> Result<ExportSummary, CommandError> {
+    desk_only(&state)?;
+    let folder = crate::desk::default_export_folder().ok_or(DeskError::NoExportFolder)?;
+    let summary = export_enrollments(&state.backend.store, &range, &folder)?;
+    let entry = AuditEntry {
+        at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        mode: AuditMode::Desk,
+        staff: None,
+        action: AuditAction::ExportWritten,
+        detail: format!(
+            "{} enrollments from {} to {}",
+            summary.rows,
+            range.from.chars().take(10).collect::<String>(),
+            range.to.chars().take(10).collect::<String>()
+        ),
+        error_code: None,
+        correlation_id: None,
+    };
+    if let Err(err) = state.backend.store.audit(&entry) {
+        tracing::error!(code = err.code(), "audit entry not written: {err}");
+    }
+    tracing::info!(rows = summary.rows, "enrollments exported");
+    *state.last_export.lock().unwrap_or_else(|e| e.into_inner()) = Some(summary.path.clone());
+    Ok(summary)
+}
+
+/// Shows the last export in the file manager. The path comes from Rust's
+/// own record of the export, never from the page.
+#[tauri::command]
+pub fn desk_show_export<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), CommandError> {
+    desk_only(&state)?;
+    let path = state
+        .last_export
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let Some(path) = path else {
+        return Err(CommandError {
+            code: "DESK_NO_EXPORT".into(),
+            message: "Nothing has been exported yet.".into(),
+            retry: false,
+        });
+    };
+    app.opener()
+        .reveal_item_in_dir(&path)
+        .map_err(|err| CommandError {
+            code: "DESK_REVEAL".into(),
+            message: format!(
+                "The file manager could not be opened ({err}). The file is {}.",
+                path.display()
+            ),
+            retry: false,
+        })
+}
