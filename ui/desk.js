@@ -88,7 +88,11 @@ function table(rows, actions) {
           el("td", { class: "date-cell", text: when(row.startedAt) }),
           el("td", { class: "customer-cell", text: row.customer }),
           el("td", { class: "phone-cell", text: row.phoneMasked }),
-          el("td", { class: "bank-cell", text: row.bankName ? `${row.bankName} •••• ${row.last4 || ""}` : "—" }),
+          el(
+            "td",
+            { class: "bank-cell" },
+            row.bankName ? [`${row.bankName} `, el("span", { class: "bank-last4", text: `•••• ${row.last4 || ""}` })] : "—",
+          ),
           statusCell(row),
           rowActions(row, actions),
         ),
@@ -139,7 +143,7 @@ export function listScreen(state, actions) {
       ? el("p", { class: "lead", text: "Loading…" })
       : state.rows.length === 0
         ? el("p", { class: "empty", id: "enrollments-empty", text: "No enrollments match. Widen the dates or clear the search." })
-        : table(state.rows, actions);
+        : el("div", { class: "table-scroll" }, table(state.rows, actions));
 
   return el(
     "section",
@@ -160,7 +164,12 @@ export function listScreen(state, actions) {
       ? el(
           "div",
           { class: "banner info", id: "export-result", role: "status" },
-          el("p", { class: "banner-message", text: `Saved ${state.exported.rows} ${state.exported.rows === 1 ? "enrollment" : "enrollments"} to ${state.exported.path}` }),
+          el(
+            "p",
+            { class: "banner-message" },
+            `Saved ${state.exported.rows} ${state.exported.rows === 1 ? "enrollment" : "enrollments"} to `,
+            el("code", { id: "export-path", text: state.exported.path }),
+          ),
           button("Show in folder", () => actions.showExport(), { kind: "quiet", id: "show-export" }),
         )
       : null,

@@ -282,6 +282,7 @@ const deskActions = {
 
 function startDesk() {
   document.body.dataset.mode = "desk";
+  document.documentElement.dataset.mode = "desk";
   deskNav.hidden = false;
   deskNav.querySelector("[data-view='enroll']").addEventListener("click", () => closeList());
   deskNav.querySelector("[data-view='list']").addEventListener("click", () => openList());
