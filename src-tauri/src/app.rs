@@ -4,12 +4,15 @@ use crate::config::Settings;
 use crate::enrollment::{EnrollmentView, Step};
 use crate::vault::Vault;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use tauri::webview::NewWindowResponse;
-use tauri::{AppHandle, Builder, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
+use tauri::{
+    AppHandle, Builder, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindow,
+    WebviewWindowBuilder, WindowEvent,
+};
 use tauri_plugin_opener::OpenerExt;
-use tauri_plugin_window_state::StateFlags;
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// Bank sign-in popups get labels with this prefix; no capability names
 /// them, so they have no IPC.
@@ -123,7 +126,10 @@ pub fn run(
                 vault,
                 settings_path.clone(),
             ));
-            main_window(app.handle(), allowed, system_browser, kiosk)?;
+            let window = main_window(app.handle(), allowed, system_browser, kiosk)?;
+            if !kiosk {
+                save_window_state_when_settled(&window);
+            }
             Ok(())
         })
         .run(tauri::generate_context!())
@@ -155,7 +161,7 @@ fn main_window<R: Runtime>(
     allowed: Vec<String>,
     system_browser: bool,
     kiosk: bool,
-) -> tauri::Result<()> {
+) -> tauri::Result<WebviewWindow<R>> {
     let popup_app = app.clone();
     let builder = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()));
     // A kiosk fills the screen, stays on top and offers no developer tools.
@@ -198,8 +204,36 @@ fn main_window<R: Runtime>(
                 }
             }
         })
-        .build()?;
-    Ok(())
+        .build()
+}
+
+/// What a desk window keeps between runs.
+const WINDOW_STATE: StateFlags = StateFlags::SIZE
+    .union(StateFlags::POSITION)
+    .union(StateFlags::MAXIMIZED);
+
+/// The window-state plugin writes its file when the app exits normally; a
+/// desk PC may also be switched off or the app killed, so the state is
+/// also written half a second after the window stops moving.
+fn save_window_state_when_settled<R: Runtime>(window: &WebviewWindow<R>) {
+    let changes = Arc::new(AtomicU64::new(0));
+    let app = window.app_handle().clone();
+    window.on_window_event(move |event| {
+        if !matches!(event, WindowEvent::Moved(_) | WindowEvent::Resized(_)) {
+            return;
+        }
+        let this_change = changes.fetch_add(1, Ordering::Relaxed) + 1;
+        let changes = changes.clone();
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            if changes.load(Ordering::Relaxed) == this_change {
+                if let Err(err) = app.save_window_state(WINDOW_STATE) {
+                    tracing::warn!("window size and position not saved: {err}");
+                }
+            }
+        });
+    });
 }
 
 fn bank_popup<R: Runtime>(

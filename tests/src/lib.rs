@@ -150,13 +150,35 @@ impl App {
     }
 
     pub async fn launch_with(launch: Launch) -> Self {
-        let binary = app_binary();
-        let driver_program = require_tool("WebKitWebDriver", "webkit2gtk-driver");
-        let xvfb = Xvfb::start();
         let home = tempfile::Builder::new()
             .prefix("aeropay-e2e-home")
             .tempdir()
             .expect("temp home");
+        Self::launch_in(home, launch).await
+    }
+
+    /// Ends the WebDriver session (the app's window closes, so the app
+    /// exits the way it does for a person) and starts the app again with
+    /// the same home: its settings, data and window state.
+    pub async fn relaunch(mut self, launch: Launch) -> Self {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+        // Give the app time to finish its own exit before the driver goes.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let home = tempfile::Builder::new()
+            .prefix("aeropay-e2e-home")
+            .tempdir()
+            .expect("temp home");
+        let old_home = std::mem::replace(&mut self.home, home);
+        drop(self);
+        Self::launch_in(old_home, launch).await
+    }
+
+    async fn launch_in(home: tempfile::TempDir, launch: Launch) -> Self {
+        let binary = app_binary();
+        let driver_program = require_tool("WebKitWebDriver", "webkit2gtk-driver");
+        let xvfb = Xvfb::start();
         let config_home = home.path().join(".config");
         if let Some(json) = &launch.settings_json {
             let dir = config_home.join("app.aeropay-onboarding.desktop");
@@ -180,7 +202,11 @@ impl App {
             .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::from(
-                std::fs::File::create(home.path().join("driver-and-app.log")).expect("log file"),
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(home.path().join("driver-and-app.log"))
+                    .expect("log file"),
             ));
         let driver = GroupChild::spawn(&mut driver).expect("WebKitWebDriver starts");
 

@@ -222,3 +222,51 @@ async fn a_linked_customer_links_another_account_from_the_list() {
     assert_eq!(listed[1][2], "Aerobank •••• 6789");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn the_desk_window_comes_back_where_staff_left_it() {
+    let desk = || aeropay_onboarding_e2e::Launch {
+        args: vec!["--mode".into(), "desk".into()],
+        ..Default::default()
+    };
+    let app = App::launch_with(desk()).await;
+    wait_ready(&app).await;
+    let before = app.client().get_window_rect().await.expect("window rect");
+    let wanted = (70, 50, 900, 720);
+    assert_ne!(before, wanted, "the test must change something");
+    app.client()
+        .set_window_rect(
+            wanted.0 as u32,
+            wanted.1 as u32,
+            wanted.2 as u32,
+            wanted.3 as u32,
+        )
+        .await
+        .expect("window moved and resized");
+    app.wait_for(
+        "the window to take its new size",
+        Duration::from_secs(5),
+        || async { app.client().get_window_rect().await.ok() == Some(wanted) },
+    )
+    .await;
+
+    // Saved once the window settles, not only on a clean exit.
+    let state_file = app
+        .home()
+        .join(".config/app.aeropay-onboarding.desktop/.window-state.json");
+    app.wait_for(
+        "the window state to be saved",
+        Duration::from_secs(10),
+        || async {
+            std::fs::read_to_string(&state_file)
+                .is_ok_and(|state| state.contains("\"main\"") && state.contains("\"width\": 900"))
+        },
+    )
+    .await;
+
+    let app = app.relaunch(desk()).await;
+    wait_ready(&app).await;
+    let after = app.client().get_window_rect().await.expect("window rect");
+    assert_eq!(after, wanted, "size and position restored");
+    app.quit().await;
+}
