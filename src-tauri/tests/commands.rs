@@ -211,3 +211,49 @@ fn settings_keep_the_secret_in_the_keychain_and_never_show_it_back() {
     assert_eq!(view["credentialsStored"], true);
     assert!(!view.to_string().contains("secret-xyz"));
 }
+
+fn today_range() -> serde_json::Value {
+    let today = time::OffsetDateTime::now_utc().date();
+    json!({ "from": today.to_string(), "to": today.to_string(), "utcOffsetMinutes": 0 })
+}
+
+#[test]
+fn the_desk_list_answers_on_a_desk_and_names_bad_filters() {
+    let (app, _dir) = app(Settings::default());
+    let main = window(&app, "main");
+    let mut filter = today_range();
+    filter["status"] = json!("all");
+    filter["text"] = json!("");
+    let rows = invoke_with(&main, "desk_enrollments", json!({ "filter": filter }))
+        .expect("the list answers");
+    assert_eq!(rows, json!([]));
+
+    filter["from"] = json!("2026-02-30");
+    let err = invoke_with(&main, "desk_enrollments", json!({ "filter": filter })).unwrap_err();
+    assert_eq!(err["code"], "DESK_BAD_DATE", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("YYYY-MM-DD"));
+
+    let err = invoke_with(&main, "enrollment_resume", json!({ "id": "nope" })).unwrap_err();
+    assert_eq!(err["code"], "ENROLLMENT_NOT_FOUND", "{err}");
+}
+
+#[test]
+fn a_kiosk_shows_no_list_and_resumes_nothing() {
+    let (app, _dir) = app(Settings {
+        mode: aeropay_onboarding::config::Mode::Kiosk,
+        ..Settings::default()
+    });
+    let main = window(&app, "main");
+    let mut filter = today_range();
+    filter["status"] = json!("all");
+    for (command, args) in [
+        ("desk_enrollments", json!({ "filter": filter })),
+        ("enrollment_resume", json!({ "id": "x" })),
+        ("enrollment_link_another", json!({ "id": "x" })),
+        ("desk_export", json!({ "range": today_range() })),
+        ("desk_show_export", json!({})),
+    ] {
+        let err = invoke_with(&main, command, args).unwrap_err();
+        assert_eq!(err["code"], "DESK_ONLY", "{command}: {err}");
+    }
+}
