@@ -12,8 +12,9 @@ APP := target/debug/aeropay-onboarding
 
 .PHONY: run test deps test-deps build lint
 
+# `make run MODE=kiosk` starts a kiosk; the default is the setting (desk).
 run: deps build
-	$(APP)
+	$(APP) $(if $(MODE),--mode $(MODE))
 
 deps:
 	scripts/install-rust-tools.sh
