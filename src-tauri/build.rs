@@ -17,6 +17,11 @@ fn main() {
         "enrollment_cancel",
         "enrollment_start_over",
         "kiosk_reset",
+        "staff_status",
+        "staff_unlock",
+        "staff_lock",
+        "staff_set_pin",
+        "kiosk_exit",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

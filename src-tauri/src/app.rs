@@ -2,6 +2,7 @@ use crate::aerosync::KNOWN_AEROSYNC_ORIGINS;
 use crate::backend::Backend;
 use crate::config::Settings;
 use crate::enrollment::{EnrollmentView, Step};
+use crate::staff::{StaffGuard, SystemClock};
 use crate::vault::Vault;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -21,6 +22,8 @@ pub struct AppState {
     pub vault: Arc<dyn Vault>,
     /// Where the settings screen saves.
     pub settings_path: PathBuf,
+    /// The staff PIN, its wait after wrong PINs, and the staff session.
+    pub staff: Arc<StaffGuard>,
 }
 
 impl AppState {
@@ -30,11 +33,18 @@ impl AppState {
         vault: Arc<dyn Vault>,
         settings_path: PathBuf,
     ) -> Self {
+        let staff = Arc::new(StaffGuard::new(
+            vault.clone(),
+            backend.store.clone(),
+            settings.mode,
+            Arc::new(SystemClock),
+        ));
         Self {
             settings,
             backend,
             vault,
             settings_path,
+            staff,
         }
     }
 }
@@ -59,6 +69,11 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::enrollment_cancel,
             crate::commands::enrollment_start_over,
             crate::commands::kiosk_reset,
+            crate::commands::staff_status,
+            crate::commands::staff_unlock,
+            crate::commands::staff_lock,
+            crate::commands::staff_set_pin,
+            crate::commands::kiosk_exit,
         ])
 }
 
