@@ -7,6 +7,7 @@ import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
 import { attractScreen, watchIdle } from "./kiosk.js";
+import { initStaff, staffCornerButton, staffGate, staffSettingsClosed } from "./staff.js";
 
 const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
@@ -47,6 +48,7 @@ function showAttract() {
       attractShown = false;
       render(view);
     }),
+    staffCornerButton(),
   );
 }
 
@@ -205,10 +207,18 @@ async function saveSettings(form) {
 async function closeSettings() {
   settingsOpen = false;
   shown = null;
+  if (kiosk) {
+    showAttract();
+    staffSettingsClosed();
+    return;
+  }
   render(await invoke("enrollment_state"));
 }
 
-document.getElementById("open-settings").addEventListener("click", () => openSettings());
+// Staff only: with a staff PIN set, the PIN dialog comes first.
+document.getElementById("open-settings").addEventListener("click", async () => {
+  if (await staffGate()) openSettings();
+});
 
 async function boot() {
   try {
@@ -221,6 +231,7 @@ async function boot() {
     appStatus.textContent = `Ready. Connected to: ${info.environment.label}.`;
     appStatus.dataset.state = "ready";
     if (info.mode === "kiosk") startKiosk(info.kiosk);
+    initStaff({ kiosk: info.mode === "kiosk", openSettings, closeSettings, settingsOpen: () => settingsOpen });
   } catch (error) {
     environmentBadge.textContent = "Not connected";
     appStatus.textContent = describeError(error);
