@@ -9,6 +9,8 @@ import { el, button } from "./dom.js";
 document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
 
 const POLL_MS = 5000;
+// A PIN dialog nobody types into closes by itself (a kiosk is public).
+const PIN_DIALOG_IDLE_MS = 60000;
 let hooks = { kiosk: false, openSettings() {}, closeSettings() {}, settingsOpen: () => false };
 let status = null; // the last StaffStatus from Rust
 let dialog = null; // the open PIN dialog or staff menu
@@ -115,13 +117,14 @@ function openDialog(kind, node, onCancel) {
     }
   });
   document.body.append(backdrop);
-  dialog = { kind, backdrop, returnFocus, timer: null };
+  dialog = { kind, backdrop, returnFocus, timer: null, idle: null };
   return dialog;
 }
 
 function closeDialog() {
   if (!dialog) return;
   clearInterval(dialog.timer);
+  clearInterval(dialog.idle);
   dialog.backdrop.remove();
   const { returnFocus } = dialog;
   dialog = null;
@@ -132,6 +135,7 @@ function closeDialog() {
 // on Cancel or Escape.
 function askPin() {
   return new Promise((resolve) => {
+    let lastActivity = Date.now();
     const input = el("input", {
       id: "staff-pin",
       class: "staff-pin-input",
@@ -178,6 +182,7 @@ function askPin() {
           wait.textContent = `Try again in ${left} second${left === 1 ? "" : "s"}.`;
         } else {
           clearInterval(open.timer);
+          lastActivity = Date.now();
           wait.textContent = "You can try again now.";
           input.focus();
         }
@@ -203,6 +208,14 @@ function askPin() {
         else input.focus();
       }
     });
+
+    // Closes after a quiet minute, unless a wait is being counted down.
+    for (const type of ["keydown", "pointerdown", "input"]) {
+      node.addEventListener(type, () => (lastActivity = Date.now()));
+    }
+    open.idle = setInterval(() => {
+      if (!unlock.disabled && Date.now() - lastActivity >= PIN_DIALOG_IDLE_MS) finish(false);
+    }, 1000);
 
     input.focus();
     if (status?.waitSeconds > 0) countDown(status.waitSeconds);
