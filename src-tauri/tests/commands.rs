@@ -368,3 +368,30 @@ fn popups_cannot_reach_the_staff_commands() {
         assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
     }
 }
+
+#[test]
+fn a_reset_while_staff_are_unlocked_names_staff_in_the_audit_trail() {
+    let (app, _dir) = app(Settings {
+        mode: Mode::Kiosk,
+        ..Settings::default()
+    });
+    set_pin(&app);
+    let main = window(&app, "main");
+    invoke_with(&main, "kiosk_reset", json!({"reason": "idle"})).unwrap();
+    invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
+    invoke_with(&main, "kiosk_reset", json!({"reason": "staff"})).unwrap();
+    let state = app.state::<AppState>();
+    let audit = state.backend.store.audit_entries(0, i64::MAX).unwrap();
+    let staff: Vec<_> = audit
+        .iter()
+        .map(|e| (e.action.as_str(), e.staff.as_deref()))
+        .collect();
+    assert_eq!(
+        staff,
+        [
+            ("reset_by_idle", None),
+            ("pin_succeeded", Some("staff")),
+            ("reset_by_staff", Some("staff"))
+        ]
+    );
+}
