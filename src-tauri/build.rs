@@ -22,6 +22,11 @@ fn main() {
         "enrollment_link_another",
         "desk_export",
         "desk_show_export",
+        "staff_status",
+        "staff_unlock",
+        "staff_lock",
+        "staff_set_pin",
+        "kiosk_exit",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -8,6 +8,7 @@ import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
 import { attractScreen, watchIdle } from "./kiosk.js";
 import { listScreen, defaultFilter, rangeOf } from "./desk.js";
+import { initStaff, staffCornerButton, staffGate, staffSettingsClosed } from "./staff.js";
 
 const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
@@ -48,6 +49,7 @@ function showAttract() {
       attractShown = false;
       render(view);
     }),
+    staffCornerButton(),
   );
 }
 
@@ -321,10 +323,18 @@ async function closeSettings() {
   settingsOpen = false;
   setNav("enroll");
   shown = null;
+  if (kiosk) {
+    showAttract();
+    staffSettingsClosed();
+    return;
+  }
   render(await invoke("enrollment_state"));
 }
 
-document.getElementById("open-settings").addEventListener("click", () => openSettings());
+// Staff only: with a staff PIN set, the PIN dialog comes first.
+document.getElementById("open-settings").addEventListener("click", async () => {
+  if (await staffGate()) openSettings();
+});
 
 async function boot() {
   try {
@@ -338,6 +348,7 @@ async function boot() {
     appStatus.dataset.state = "ready";
     if (info.mode === "kiosk") startKiosk(info.kiosk);
     else startDesk();
+    initStaff({ kiosk: info.mode === "kiosk", openSettings, closeSettings, settingsOpen: () => settingsOpen });
   } catch (error) {
     environmentBadge.textContent = "Not connected";
     appStatus.textContent = describeError(error);

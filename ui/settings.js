@@ -2,6 +2,7 @@
 // secret, only whether one is stored) and sends the form back.
 
 import { el, button, errorBanner } from "./dom.js";
+import { staffPinSection } from "./staff.js";
 
 function field(id, label, input, hint, error) {
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
@@ -69,6 +70,10 @@ export function settingsScreen(view, { save, close, restart }, result) {
       el("input", { type: "checkbox", name: "oauthInSystemBrowser", id: "settings-oauthInSystemBrowser", checked: view.oauthInSystemBrowser }),
       " Open bank sign-in pages in the system browser (for banks that refuse in-app windows)",
     ),
+    field("settings-mode", "Mode", select("settings-mode", "mode", [["desk", "Desk (a normal window for staff)"], ["kiosk", "Kiosk (full screen, customers alone)"]], view.mode), "Takes effect after a restart; --mode on the command line overrides it.", errors.mode),
+    field("settings-kioskIdleSeconds", "Kiosk: quiet seconds before the warning", el("input", { id: "settings-kioskIdleSeconds", name: "kioskIdleSeconds", inputmode: "numeric", value: String(view.kiosk.idleSeconds), autocomplete: "off" }), "10 to 3600", errors.kioskIdleSeconds),
+    field("settings-kioskWarningSeconds", "Kiosk: warning countdown in seconds", el("input", { id: "settings-kioskWarningSeconds", name: "kioskWarningSeconds", inputmode: "numeric", value: String(view.kiosk.warningSeconds), autocomplete: "off" }), "20 to 600", errors.kioskWarningSeconds),
+    field("settings-kioskWidgetIdleSeconds", "Kiosk: quiet seconds while the bank widget is open", el("input", { id: "settings-kioskWidgetIdleSeconds", name: "kioskWidgetIdleSeconds", inputmode: "numeric", value: String(view.kiosk.widgetIdleSeconds), autocomplete: "off" }), "At least the quiet seconds above, at most 7200", errors.kioskWidgetIdleSeconds),
     el(
       "div",
       { class: "actions" },
@@ -93,6 +98,10 @@ export function settingsScreen(view, { save, close, restart }, result) {
         sdkVersion: view.widget.sdkVersion,
       },
       oauthInSystemBrowser: data.get("oauthInSystemBrowser") === "on",
+      mode: data.get("mode"),
+      kioskIdleSeconds: data.get("kioskIdleSeconds") || "",
+      kioskWarningSeconds: data.get("kioskWarningSeconds") || "",
+      kioskWidgetIdleSeconds: data.get("kioskWidgetIdleSeconds") || "",
     });
   });
 
@@ -110,5 +119,6 @@ export function settingsScreen(view, { save, close, restart }, result) {
       : null,
     result?.error ? errorBanner(result.error) : null,
     form,
+    staffPinSection(view.staffPinSet),
   );
 }

@@ -2,6 +2,7 @@ use crate::aerosync::KNOWN_AEROSYNC_ORIGINS;
 use crate::backend::Backend;
 use crate::config::Settings;
 use crate::enrollment::{EnrollmentView, Step};
+use crate::staff::{StaffGuard, SystemClock};
 use crate::vault::Vault;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -27,6 +28,8 @@ pub struct AppState {
     pub settings_path: PathBuf,
     /// The desk's last CSV export, to show in the file manager.
     pub last_export: std::sync::Mutex<Option<PathBuf>>,
+    /// The staff PIN, its wait after wrong PINs, and the staff session.
+    pub staff: Arc<StaffGuard>,
 }
 
 impl AppState {
@@ -36,12 +39,19 @@ impl AppState {
         vault: Arc<dyn Vault>,
         settings_path: PathBuf,
     ) -> Self {
+        let staff = Arc::new(StaffGuard::new(
+            vault.clone(),
+            backend.store.clone(),
+            settings.mode,
+            Arc::new(SystemClock),
+        ));
         Self {
             settings,
             backend,
             vault,
             settings_path,
             last_export: std::sync::Mutex::new(None),
+            staff,
         }
     }
 }
@@ -71,6 +81,11 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::enrollment_link_another,
             crate::commands::desk_export,
             crate::commands::desk_show_export,
+            crate::commands::staff_status,
+            crate::commands::staff_unlock,
+            crate::commands::staff_lock,
+            crate::commands::staff_set_pin,
+            crate::commands::kiosk_exit,
         ])
 }
 

@@ -53,6 +53,10 @@ pub enum Command {
     /// origin allowed. Prints `ok` or `FAIL` with the fix for each check;
     /// exits non-zero if any check fails.
     Doctor,
+    /// Set or replace the staff PIN (4 to 12 digits) on this machine, read
+    /// from standard input. Only its argon2id hash is stored, in the OS
+    /// keychain. Settings and API credentials are left as they are.
+    SetStaffPin,
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +123,10 @@ pub struct ConfigureArgs {
     pub merchant_id: u64,
     #[arg(long, value_enum, default_value = "v2")]
     pub api_version: ApiVersionArg,
+    /// Also set the staff PIN (4 to 12 digits), read from standard input as
+    /// a third line after the API key and secret.
+    #[arg(long)]
+    pub staff_pin_stdin: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -135,8 +143,12 @@ pub enum CliError {
     Vault(#[from] VaultError),
     #[error("expected the API key and the API secret on standard input, one per line: {0}")]
     MissingInput(&'static str),
+    #[error("expected the staff PIN (4 to 12 digits) on standard input: {0}")]
+    MissingPin(&'static str),
     #[error("cannot read standard input: {0}")]
     Stdin(#[from] std::io::Error),
+    #[error("{0}")]
+    Staff(#[from] crate::staff::StaffError),
 }
 
 impl CliError {
@@ -145,7 +157,9 @@ impl CliError {
             CliError::Config(err) => err.code(),
             CliError::Vault(err) => err.code(),
             CliError::MissingInput(_) => "CLI_MISSING_INPUT",
+            CliError::MissingPin(_) => "CLI_MISSING_INPUT",
             CliError::Stdin(_) => "CLI_STDIN",
+            CliError::Staff(err) => err.code(),
         }
     }
 }
@@ -166,8 +180,10 @@ impl ConfigureArgs {
     }
 }
 
-/// Reads the key and secret, writes them to the vault, then the settings file.
-/// The keychain goes first: if it fails, the settings are left as they were.
+/// Reads the key and secret (and, with `--staff-pin-stdin`, the staff PIN),
+/// writes them to the vault, then the settings file. Everything is read and
+/// checked first, and the keychain goes before the file: if anything fails,
+/// the settings are left as they were.
 pub fn configure(
     args: &ConfigureArgs,
     input: &mut dyn BufRead,
@@ -176,6 +192,14 @@ pub fn configure(
 ) -> Result<Settings, CliError> {
     let api_key = read_line(input, "the API key is missing")?;
     let api_secret = read_line(input, "the API secret is missing")?;
+    let pin = if args.staff_pin_stdin {
+        Some(read_pin(
+            input,
+            "the third line (after the API key and secret) is empty",
+        )?)
+    } else {
+        None
+    };
     let environment = args.environment();
     vault.put(
         &SecretKey::MerchantCredentials {
@@ -187,6 +211,9 @@ pub fn configure(
             merchant_id: args.merchant_id,
         },
     )?;
+    if let Some(pin) = &pin {
+        crate::staff::store_pin(vault, pin)?;
+    }
     let mut settings = Settings::load_from(settings_path)?;
     settings.environment = environment;
     settings.merchant_id = Some(args.merchant_id);
@@ -196,6 +223,24 @@ pub fn configure(
     };
     settings.save_to(settings_path)?;
     Ok(settings)
+}
+
+/// Reads the staff PIN from standard input and stores its hash: the PIN
+/// never passes through arguments, so neither `ps` nor the shell history
+/// sees it.
+pub fn set_staff_pin(input: &mut dyn BufRead, vault: &dyn Vault) -> Result<(), CliError> {
+    let pin = read_pin(input, "nothing was read")?;
+    crate::staff::store_pin(vault, &pin)?;
+    Ok(())
+}
+
+fn read_pin(input: &mut dyn BufRead, missing: &'static str) -> Result<crate::staff::Pin, CliError> {
+    let mut line = String::new();
+    input.read_line(&mut line)?;
+    if line.trim().is_empty() {
+        return Err(CliError::MissingPin(missing));
+    }
+    Ok(crate::staff::Pin::parse(&line)?)
 }
 
 fn read_line(input: &mut dyn BufRead, missing: &'static str) -> Result<SecretString, CliError> {
@@ -278,6 +323,87 @@ mod tests {
         let err = configure(&args, &mut input, &vault, &path).unwrap_err();
         assert_eq!(err.code(), "CLI_MISSING_INPUT");
         assert!(!path.exists());
+    }
+
+    fn configure_args(extra: &[&str]) -> ConfigureArgs {
+        let mut argv = vec![
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "simulator",
+            "--merchant-id",
+            "1234",
+        ];
+        argv.extend_from_slice(extra);
+        let Some(Command::Configure(args)) = Cli::try_parse_from(argv).unwrap().command else {
+            panic!("configure expected")
+        };
+        args
+    }
+
+    #[test]
+    fn configure_sets_the_staff_pin_from_a_third_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let vault = MemoryVault::new();
+        let mut input: &[u8] = b"key-1\nsecret-1\n 246813 \n";
+        configure(
+            &configure_args(&["--staff-pin-stdin"]),
+            &mut input,
+            &vault,
+            &path,
+        )
+        .unwrap();
+        let phc = crate::staff::read_pin_hash(&vault)
+            .unwrap()
+            .expect("a PIN hash");
+        let pin = crate::staff::Pin::parse("246813").unwrap();
+        assert!(crate::staff::verify_pin(&pin, &phc).unwrap());
+        let on_disk = std::fs::read_to_string(&path).unwrap();
+        assert!(!on_disk.contains("246813") && !on_disk.contains("argon2"));
+    }
+
+    #[test]
+    fn configure_with_a_bad_pin_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        for (stdin, code) in [
+            (&b"key-1\nsecret-1\n12ab\n"[..], "STAFF_PIN_FORMAT"),
+            (&b"key-1\nsecret-1\n"[..], "CLI_MISSING_INPUT"),
+        ] {
+            let vault = MemoryVault::new();
+            let mut input = stdin;
+            let err = configure(
+                &configure_args(&["--staff-pin-stdin"]),
+                &mut input,
+                &vault,
+                &path,
+            )
+            .unwrap_err();
+            assert_eq!(err.code(), code, "{err}");
+            assert!(!path.exists());
+            assert!(vault
+                .get(&SecretKey::MerchantCredentials {
+                    environment: "simulator".into()
+                })
+                .unwrap()
+                .is_none());
+            assert_eq!(crate::staff::read_pin_hash(&vault).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn set_staff_pin_reads_only_the_pin() {
+        let cli = Cli::try_parse_from(["aeropay-onboarding", "set-staff-pin"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::SetStaffPin)));
+        let vault = MemoryVault::new();
+        let mut input: &[u8] = b"8642\n";
+        set_staff_pin(&mut input, &vault).unwrap();
+        assert!(crate::staff::read_pin_hash(&vault).unwrap().is_some());
+        let mut input: &[u8] = b"86\n";
+        let err = set_staff_pin(&mut input, &vault).unwrap_err();
+        assert_eq!(err.code(), "STAFF_PIN_FORMAT");
+        assert!(!err.to_string().contains("86"), "{err}");
     }
 
     #[test]

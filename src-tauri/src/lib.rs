@@ -16,6 +16,7 @@ pub mod enrollment;
 pub mod secret;
 pub mod settings_form;
 pub mod simulator;
+pub mod staff;
 pub mod store;
 pub mod vault;
 

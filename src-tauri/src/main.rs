@@ -20,6 +20,15 @@ fn main() -> ExitCode {
         None => open_window(cli.mode.map(Into::into)),
         Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Doctor) => doctor(),
+        Some(Command::SetStaffPin) => {
+            match cli::set_staff_pin(&mut std::io::stdin().lock(), &OsKeychain::new()) {
+                Ok(()) => {
+                    println!("Staff PIN set; only its hash is in the OS keychain.");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(err.code(), &err),
+            }
+        }
         Some(Command::Configure(args)) => {
             let result = config::settings_path()
                 .map_err(cli::CliError::from)
@@ -38,6 +47,9 @@ fn main() -> ExitCode {
                         settings.environment.label(),
                         args.merchant_id
                     );
+                    if args.staff_pin_stdin {
+                        println!("Staff PIN set; only its hash is in the OS keychain.");
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(err) => fail(err.code(), &err),

@@ -3,7 +3,7 @@
 //! back to the page.
 
 use crate::aerosync::WidgetOptions;
-use crate::config::{ApiVersion, Environment, Settings};
+use crate::config::{ApiVersion, Environment, KioskTimers, Mode, Settings};
 use crate::secret::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,6 +29,16 @@ pub struct SettingsForm {
     pub widget: WidgetOptions,
     #[serde(default)]
     pub oauth_in_system_browser: bool,
+    /// `kiosk` or `desk`; missing means desk.
+    #[serde(default)]
+    pub mode: Mode,
+    /// The kiosk timers as typed, in seconds; missing means the default.
+    #[serde(default)]
+    pub kiosk_idle_seconds: Option<String>,
+    #[serde(default)]
+    pub kiosk_warning_seconds: Option<String>,
+    #[serde(default)]
+    pub kiosk_widget_idle_seconds: Option<String>,
 }
 
 /// What the page shows: no secret, only whether one is stored.
@@ -42,8 +52,12 @@ pub struct SettingsView {
     pub credentials_stored: bool,
     pub widget: WidgetOptions,
     pub oauth_in_system_browser: bool,
+    pub mode: Mode,
+    pub kiosk: KioskTimers,
     /// The saved settings differ from the ones this run uses.
     pub restart_pending: bool,
+    /// Whether a staff PIN is set (never the PIN or its hash).
+    pub staff_pin_set: bool,
 }
 
 impl SettingsView {
@@ -65,7 +79,10 @@ impl SettingsView {
             credentials_stored,
             widget: settings.widget.clone(),
             oauth_in_system_browser: settings.oauth_in_system_browser,
+            mode: settings.mode,
+            kiosk: settings.kiosk,
             restart_pending: false,
+            staff_pin_set: false,
         }
     }
 }
@@ -79,6 +96,69 @@ pub struct NewCredentials {
 }
 
 pub type FieldErrors = BTreeMap<String, String>;
+
+/// Bounds of the kiosk timers a form may set, in seconds.
+pub const KIOSK_IDLE_RANGE: (u32, u32) = (10, 3600);
+pub const KIOSK_WARNING_RANGE: (u32, u32) = (20, 600);
+pub const KIOSK_WIDGET_IDLE_MAX: u32 = 7200;
+
+/// Reads one timer field: missing means `default`, otherwise whole seconds
+/// within `min..=max`.
+fn seconds_field(
+    errors: &mut FieldErrors,
+    field: &str,
+    typed: Option<&str>,
+    default: u32,
+    (min, max): (u32, u32),
+) -> u32 {
+    let Some(text) = typed else {
+        return default;
+    };
+    match text.trim().parse::<u32>() {
+        Ok(value) if (min..=max).contains(&value) => value,
+        _ => {
+            errors.insert(
+                field.into(),
+                format!("Enter a number of seconds from {min} to {max}."),
+            );
+            default
+        }
+    }
+}
+
+/// The names of the settings that differ between `old` and `new`, as the
+/// page names its fields (for the audit trail: names, never values).
+pub fn changed_fields(old: &Settings, new: &Settings) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    if old.environment != new.environment {
+        changed.push("environment");
+    }
+    if old.api_version != new.api_version {
+        changed.push("apiVersion");
+    }
+    if old.merchant_id != new.merchant_id {
+        changed.push("merchantId");
+    }
+    if old.widget != new.widget {
+        changed.push("widget");
+    }
+    if old.oauth_in_system_browser != new.oauth_in_system_browser {
+        changed.push("oauthInSystemBrowser");
+    }
+    if old.mode != new.mode {
+        changed.push("mode");
+    }
+    if old.kiosk.idle_seconds != new.kiosk.idle_seconds {
+        changed.push("kioskIdleSeconds");
+    }
+    if old.kiosk.warning_seconds != new.kiosk.warning_seconds {
+        changed.push("kioskWarningSeconds");
+    }
+    if old.kiosk.widget_idle_seconds != new.kiosk.widget_idle_seconds {
+        changed.push("kioskWidgetIdleSeconds");
+    }
+    changed
+}
 
 impl SettingsForm {
     /// The settings to save and, when both were typed, the credentials to
@@ -143,6 +223,28 @@ impl SettingsForm {
                 );
             }
         }
+        let defaults = KioskTimers::default();
+        let idle_seconds = seconds_field(
+            &mut errors,
+            "kioskIdleSeconds",
+            self.kiosk_idle_seconds.as_deref(),
+            defaults.idle_seconds,
+            KIOSK_IDLE_RANGE,
+        );
+        let warning_seconds = seconds_field(
+            &mut errors,
+            "kioskWarningSeconds",
+            self.kiosk_warning_seconds.as_deref(),
+            defaults.warning_seconds,
+            KIOSK_WARNING_RANGE,
+        );
+        let widget_idle_seconds = seconds_field(
+            &mut errors,
+            "kioskWidgetIdleSeconds",
+            self.kiosk_widget_idle_seconds.as_deref(),
+            defaults.widget_idle_seconds.max(idle_seconds),
+            (idle_seconds, KIOSK_WIDGET_IDLE_MAX),
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -165,7 +267,12 @@ impl SettingsForm {
                 merchant_id,
                 widget,
                 oauth_in_system_browser: self.oauth_in_system_browser,
-                ..Settings::default()
+                mode: self.mode,
+                kiosk: KioskTimers {
+                    idle_seconds,
+                    warning_seconds,
+                    widget_idle_seconds,
+                },
             },
             credentials,
         ))
@@ -186,6 +293,10 @@ mod tests {
             api_secret: SecretString::default(),
             widget: WidgetOptions::default(),
             oauth_in_system_browser: false,
+            mode: Mode::Desk,
+            kiosk_idle_seconds: None,
+            kiosk_warning_seconds: None,
+            kiosk_widget_idle_seconds: None,
         }
     }
 
@@ -234,5 +345,55 @@ mod tests {
         let json = serde_json::to_string(&SettingsView::of(&settings, true)).unwrap();
         assert!(!json.contains("k-123") && !json.contains("s-456"), "{json}");
         assert!(json.contains("\"credentialsStored\":true"));
+    }
+
+    #[test]
+    fn mode_and_kiosk_timers_are_checked() {
+        let mut kiosk = form("simulator");
+        kiosk.mode = Mode::Kiosk;
+        kiosk.kiosk_idle_seconds = Some(" 60 ".into());
+        kiosk.kiosk_warning_seconds = Some("25".into());
+        kiosk.kiosk_widget_idle_seconds = Some("600".into());
+        let (settings, _) = kiosk.validate().unwrap();
+        assert_eq!(settings.mode, Mode::Kiosk);
+        assert_eq!(
+            settings.kiosk,
+            KioskTimers {
+                idle_seconds: 60,
+                warning_seconds: 25,
+                widget_idle_seconds: 600
+            }
+        );
+        kiosk.kiosk_idle_seconds = Some("5".into());
+        kiosk.kiosk_warning_seconds = Some("ten".into());
+        kiosk.kiosk_widget_idle_seconds = Some("9000".into());
+        let errors = kiosk.validate().unwrap_err();
+        assert_eq!(
+            errors.keys().map(String::as_str).collect::<Vec<_>>(),
+            [
+                "kioskIdleSeconds",
+                "kioskWarningSeconds",
+                "kioskWidgetIdleSeconds"
+            ]
+        );
+        assert!(errors["kioskIdleSeconds"].contains("from 10 to 3600"));
+        // Missing timers keep the defaults.
+        let (settings, _) = form("simulator").validate().unwrap();
+        assert_eq!(settings.kiosk, KioskTimers::default());
+    }
+
+    #[test]
+    fn changed_fields_are_named_never_valued() {
+        let old = Settings::default();
+        let mut new = old.clone();
+        assert!(changed_fields(&old, &new).is_empty());
+        new.environment = Environment::Sandbox;
+        new.merchant_id = Some(4321);
+        new.mode = Mode::Kiosk;
+        new.kiosk.idle_seconds = 45;
+        assert_eq!(
+            changed_fields(&old, &new),
+            ["environment", "merchantId", "mode", "kioskIdleSeconds"]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! (`app_builder`), the app's real capabilities, no display.
 
 use aeropay_onboarding::backend::Backend;
-use aeropay_onboarding::config::{Environment, Settings};
+use aeropay_onboarding::config::{Environment, Mode, Settings};
 use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey};
 use aeropay_onboarding::{app_builder, AppState};
 use serde_json::json;
@@ -21,7 +21,7 @@ fn app(settings: Settings) -> (App<MockRuntime>, tempfile::TempDir) {
         &settings,
         dir.path(),
         vault.clone(),
-        "desk",
+        settings.mode.as_str(),
         None,
     ))
     .expect("backend starts");
@@ -256,4 +256,187 @@ fn a_kiosk_shows_no_list_and_resumes_nothing() {
         let err = invoke_with(&main, command, args).unwrap_err();
         assert_eq!(err["code"], "DESK_ONLY", "{command}: {err}");
     }
+}
+const STAFF_PIN: &str = "482913";
+
+fn set_pin(app: &App<MockRuntime>) {
+    let state = app.state::<AppState>();
+    let pin = aeropay_onboarding::staff::Pin::parse(STAFF_PIN).unwrap();
+    aeropay_onboarding::staff::store_pin(state.vault.as_ref(), &pin).unwrap();
+}
+
+fn simulator_form() -> serde_json::Value {
+    json!({"form": {"environment": "simulator", "apiVersion": "v2", "mode": "kiosk",
+                    "kioskIdleSeconds": "45", "kioskWarningSeconds": "30", "kioskWidgetIdleSeconds": "300"}})
+}
+
+#[test]
+fn with_a_pin_set_settings_are_refused_until_staff_unlock() {
+    let (app, _dir) = app(Settings::default());
+    set_pin(&app);
+    let main = window(&app, "main");
+    for (cmd, args) in [
+        ("settings_get", json!({})),
+        ("settings_save", simulator_form()),
+        ("app_restart", json!({})),
+    ] {
+        let err = invoke_with(&main, cmd, args).expect_err("staff only");
+        assert_eq!(err["code"], "STAFF_LOCKED", "{cmd}: {err}");
+        assert!(err["message"].as_str().unwrap().contains("staff PIN"));
+    }
+    let status = invoke(&main, "staff_status").unwrap();
+    assert_eq!(
+        status,
+        json!({"pinSet": true, "unlocked": false, "secondsUntilLock": 0, "waitSeconds": 0})
+    );
+
+    let wrong = invoke_with(&main, "staff_unlock", json!({"pin": "000000"})).unwrap_err();
+    assert_eq!(wrong["code"], "STAFF_PIN_WRONG", "{wrong}");
+    assert_eq!(wrong["retry"], true);
+    let refused = invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap_err();
+    assert_eq!(
+        refused["code"], "STAFF_PIN_WAIT",
+        "the wait refuses even the right PIN"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let unlocked = invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
+    assert_eq!(unlocked["unlocked"], true);
+    assert_eq!(unlocked["secondsUntilLock"], 900);
+
+    let view = invoke(&main, "settings_get").unwrap();
+    assert_eq!(view["staffPinSet"], true);
+    assert_eq!(view["mode"], "desk");
+    assert_eq!(view["kiosk"]["idleSeconds"], 90);
+    let saved = invoke_with(&main, "settings_save", simulator_form()).unwrap();
+    assert_eq!(saved["saved"], true, "{saved}");
+
+    let state = app.state::<AppState>();
+    let audit = state.backend.store.audit_entries(0, i64::MAX).unwrap();
+    let actions: Vec<_> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["pin_failed", "pin_succeeded", "settings_changed"]);
+    let changed = audit.last().unwrap();
+    assert_eq!(changed.staff.as_deref(), Some("staff"));
+    assert_eq!(
+        changed.detail,
+        "settings saved; changed: mode, kioskIdleSeconds"
+    );
+    assert!(!format!("{audit:?}").contains(STAFF_PIN));
+
+    let locked = invoke(&main, "staff_lock").unwrap();
+    assert_eq!(locked["unlocked"], false);
+    let err = invoke(&main, "settings_get").unwrap_err();
+    assert_eq!(err["code"], "STAFF_LOCKED");
+}
+
+#[test]
+fn a_kiosk_without_a_pin_refuses_settings_and_says_how_to_set_one() {
+    let (app, _dir) = app(Settings {
+        mode: Mode::Kiosk,
+        ..Settings::default()
+    });
+    let main = window(&app, "main");
+    for cmd in ["settings_get", "app_restart", "kiosk_exit"] {
+        let err = invoke(&main, cmd).unwrap_err();
+        assert_eq!(err["code"], "STAFF_NO_PIN", "{cmd}: {err}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("aeropay-onboarding configure --staff-pin"),
+            "{err}"
+        );
+    }
+    let err = invoke_with(&main, "staff_set_pin", json!({"newPin": "1234"})).unwrap_err();
+    assert_eq!(err["code"], "STAFF_NO_PIN");
+    assert_eq!(invoke(&main, "staff_status").unwrap()["pinSet"], false);
+}
+
+#[test]
+fn a_desk_sets_its_first_pin_and_then_needs_it() {
+    let (app, _dir) = app(Settings::default());
+    let main = window(&app, "main");
+    invoke(&main, "settings_get").expect("a desk without a PIN is open");
+    let err = invoke_with(
+        &main,
+        "staff_set_pin",
+        json!({"newPin": "12", "confirmPin": "12"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "STAFF_PIN_FORMAT");
+    let err = invoke_with(
+        &main,
+        "staff_set_pin",
+        json!({"newPin": "2468", "confirmPin": "2469"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "STAFF_PIN_MISMATCH");
+    let status = invoke_with(
+        &main,
+        "staff_set_pin",
+        json!({"newPin": "2468", "confirmPin": "2468"}),
+    )
+    .unwrap();
+    assert_eq!(
+        (status["pinSet"].clone(), status["unlocked"].clone()),
+        (json!(true), json!(true))
+    );
+    invoke(&main, "staff_lock").unwrap();
+    assert_eq!(
+        invoke(&main, "settings_get").unwrap_err()["code"],
+        "STAFF_LOCKED"
+    );
+    let err = invoke_with(&main, "staff_set_pin", json!({"newPin": "1357"})).unwrap_err();
+    assert_eq!(
+        err["code"], "STAFF_LOCKED",
+        "changing the PIN takes the old one"
+    );
+    // Leaving kiosk mode is for kiosks only.
+    invoke_with(&main, "staff_unlock", json!({"pin": "2468"})).unwrap();
+    assert_eq!(
+        invoke(&main, "kiosk_exit").unwrap_err()["code"],
+        "KIOSK_NOT_ACTIVE"
+    );
+}
+
+#[test]
+fn popups_cannot_reach_the_staff_commands() {
+    let (app, _dir) = app(Settings::default());
+    let popup = window(&app, "bank-popup-2");
+    for cmd in [
+        "staff_status",
+        "staff_unlock",
+        "staff_lock",
+        "staff_set_pin",
+        "kiosk_exit",
+    ] {
+        let err = invoke_with(&popup, cmd, json!({"pin": "1234", "newPin": "1234"})).unwrap_err();
+        assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn a_reset_while_staff_are_unlocked_names_staff_in_the_audit_trail() {
+    let (app, _dir) = app(Settings {
+        mode: Mode::Kiosk,
+        ..Settings::default()
+    });
+    set_pin(&app);
+    let main = window(&app, "main");
+    invoke_with(&main, "kiosk_reset", json!({"reason": "idle"})).unwrap();
+    invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
+    invoke_with(&main, "kiosk_reset", json!({"reason": "staff"})).unwrap();
+    let state = app.state::<AppState>();
+    let audit = state.backend.store.audit_entries(0, i64::MAX).unwrap();
+    let staff: Vec<_> = audit
+        .iter()
+        .map(|e| (e.action.as_str(), e.staff.as_deref()))
+        .collect();
+    assert_eq!(
+        staff,
+        [
+            ("reset_by_idle", None),
+            ("pin_succeeded", Some("staff")),
+            ("reset_by_staff", Some("staff"))
+        ]
+    );
 }

@@ -34,7 +34,7 @@ pub async fn kiosk_reset<R: Runtime>(
             crate::config::Mode::Kiosk => AuditMode::Kiosk,
             crate::config::Mode::Desk => AuditMode::Desk,
         },
-        staff: None,
+        staff: state.staff.actor().map(str::to_owned),
         action,
         detail: format!(
             "session reset ({})",

@@ -7,12 +7,14 @@ mod enrollment;
 mod error;
 mod kiosk;
 mod settings;
+mod staff;
 
 pub use desk::*;
 pub use enrollment::*;
 pub use error::CommandError;
 pub use kiosk::*;
 pub use settings::*;
+pub use staff::*;
 
 use crate::AppState;
 use serde::Serialize;

@@ -1,9 +1,13 @@
 //! The settings screen: read (never a secret), save (secrets to the keychain
-//! first), restart to apply.
+//! first), restart to apply. Staff only: with a staff PIN set each needs an
+//! unlocked staff session (and refreshes it); a kiosk without a PIN refuses
+//! them.
 
+use super::staff::{audit_mode, require_staff};
 use super::CommandError;
 use crate::config::Settings;
-use crate::settings_form::{FieldErrors, SettingsForm, SettingsView};
+use crate::settings_form::{changed_fields, FieldErrors, SettingsForm, SettingsView};
+use crate::store::{AuditAction, AuditEntry};
 use crate::vault::{Secret, SecretKey, Vault};
 use crate::AppState;
 use serde::Serialize;
@@ -35,6 +39,7 @@ async fn blocking<T: Send + 'static>(
 /// from the ones this run uses.
 #[tauri::command]
 pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, CommandError> {
+    require_staff(&state).await?;
     let saved = Settings::load_from(&state.settings_path)?;
     let key = SecretKey::MerchantCredentials {
         environment: saved.environment.id(),
@@ -42,6 +47,7 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, Co
     let stored = blocking(state.vault.clone(), move |vault| vault.get(&key)).await?;
     let mut view = SettingsView::of(&saved, stored.is_some());
     view.restart_pending = saved != state.settings;
+    view.staff_pin_set = state.staff.status()?.pin_set;
     Ok(view)
 }
 
@@ -52,6 +58,7 @@ pub async fn settings_save(
     state: State<'_, AppState>,
     form: SettingsForm,
 ) -> Result<SettingsSaved, CommandError> {
+    let staff = require_staff(&state).await?;
     let (settings, credentials) = match form.validate() {
         Ok(valid) => valid,
         Err(field_errors) => {
@@ -61,6 +68,11 @@ pub async fn settings_save(
             })
         }
     };
+    let previous = Settings::load_from(&state.settings_path)?;
+    let mut changed = changed_fields(&previous, &settings);
+    if credentials.is_some() {
+        changed.push("apiCredentials");
+    }
     if let Some(credentials) = credentials {
         let key = SecretKey::MerchantCredentials {
             environment: settings.environment.id(),
@@ -74,6 +86,23 @@ pub async fn settings_save(
     }
     settings.save_to(&state.settings_path)?;
     tracing::info!(environment = %settings.environment.id(), "settings saved");
+    let detail = if changed.is_empty() {
+        "settings saved; nothing changed".to_owned()
+    } else {
+        format!("settings saved; changed: {}", changed.join(", "))
+    };
+    let entry = AuditEntry {
+        at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        mode: audit_mode(&state),
+        staff: staff.map(str::to_owned),
+        action: AuditAction::SettingsChanged,
+        detail,
+        error_code: None,
+        correlation_id: None,
+    };
+    if let Err(err) = state.backend.store.audit(&entry) {
+        tracing::error!(code = err.code(), "audit entry not written: {err}");
+    }
     Ok(SettingsSaved {
         saved: true,
         field_errors: FieldErrors::new(),
@@ -82,6 +111,10 @@ pub async fn settings_save(
 
 /// Restarts the app so new settings take effect.
 #[tauri::command]
-pub fn app_restart<R: Runtime>(app: AppHandle<R>) {
+pub async fn app_restart<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), CommandError> {
+    require_staff(&state).await?;
     app.restart();
 }

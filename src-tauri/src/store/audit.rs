@@ -223,6 +223,22 @@ impl Store {
         Ok(())
     }
 
+    /// Wrong staff PINs since the last right one: how many, and when the
+    /// last was typed (unix seconds). Restores the wait after a restart.
+    pub fn pin_failures_since_last_success(&self) -> Result<(u32, Option<i64>), StoreError> {
+        let (count, last): (i64, Option<i64>) = self.connection().query_row(
+            "SELECT COUNT(*), MAX(at) FROM audit_log
+             WHERE action = ?1
+               AND id > COALESCE((SELECT MAX(id) FROM audit_log WHERE action = ?2), 0)",
+            params![
+                AuditAction::PinFailed.as_str(),
+                AuditAction::PinSucceeded.as_str()
+            ],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        Ok((u32::try_from(count).unwrap_or(u32::MAX), last))
+    }
+
     /// Entries written within `[from, to)` (unix seconds), oldest first.
     pub fn audit_entries(&self, from: i64, to: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let connection = self.connection();
@@ -313,6 +329,32 @@ mod tests {
             [AuditAction::EnrollmentStarted, AuditAction::CodeSent]
         );
         assert_eq!(listed[0], entry(10, AuditAction::EnrollmentStarted, "new"));
+    }
+
+    #[test]
+    fn wrong_pins_count_from_the_last_right_one() {
+        let store = Store::in_memory().unwrap();
+        assert_eq!(store.pin_failures_since_last_success().unwrap(), (0, None));
+        store
+            .audit(&entry(1, AuditAction::PinFailed, "wrong"))
+            .unwrap();
+        store
+            .audit(&entry(2, AuditAction::PinSucceeded, "ok"))
+            .unwrap();
+        assert_eq!(store.pin_failures_since_last_success().unwrap(), (0, None));
+        store
+            .audit(&entry(5, AuditAction::PinFailed, "wrong"))
+            .unwrap();
+        store
+            .audit(&entry(6, AuditAction::CodeSent, "other"))
+            .unwrap();
+        store
+            .audit(&entry(9, AuditAction::PinFailed, "wrong"))
+            .unwrap();
+        assert_eq!(
+            store.pin_failures_since_last_success().unwrap(),
+            (2, Some(9))
+        );
     }
 
     #[test]

@@ -1,0 +1,117 @@
+//! The staff PIN on the page: status, unlock, lock, set or change the PIN,
+//! and leaving kiosk mode. The rules live in `crate::staff`.
+
+use super::CommandError;
+use crate::staff::{StaffError, StaffGuard, StaffStatus};
+use crate::store::{AuditAction, AuditEntry, AuditMode};
+use crate::AppState;
+use std::sync::Arc;
+use tauri::{AppHandle, Runtime, State};
+
+impl From<StaffError> for CommandError {
+    fn from(err: StaffError) -> Self {
+        Self {
+            code: err.code().into(),
+            message: err.to_string(),
+            retry: err.retry(),
+        }
+    }
+}
+
+/// Runs a staff rule off the UI thread (keychain, argon2).
+async fn with_guard<T: Send + 'static>(
+    guard: &Arc<StaffGuard>,
+    f: impl FnOnce(&StaffGuard) -> Result<T, StaffError> + Send + 'static,
+) -> Result<T, CommandError> {
+    let guard = guard.clone();
+    tokio::task::spawn_blocking(move || f(&guard))
+        .await
+        .map_err(|_| CommandError {
+            code: "INTERNAL".into(),
+            message: "The staff check did not finish; try again.".into(),
+            retry: true,
+        })?
+        .map_err(CommandError::from)
+}
+
+/// For staff-only commands: refused with STAFF_LOCKED (or STAFF_NO_PIN on a
+/// kiosk without a PIN); counts as staff activity. Returns who acts, for
+/// the audit trail.
+pub(crate) async fn require_staff(state: &AppState) -> Result<Option<&'static str>, CommandError> {
+    with_guard(&state.staff, |guard| guard.require()).await
+}
+
+pub(crate) fn audit_mode(state: &AppState) -> AuditMode {
+    match state.settings.mode {
+        crate::config::Mode::Kiosk => AuditMode::Kiosk,
+        crate::config::Mode::Desk => AuditMode::Desk,
+    }
+}
+
+/// Whether a PIN is set, staff are unlocked (and for how long), and how long
+/// the next PIN attempt must wait.
+#[tauri::command]
+pub async fn staff_status(state: State<'_, AppState>) -> Result<StaffStatus, CommandError> {
+    with_guard(&state.staff, |guard| guard.status()).await
+}
+
+/// Checks the PIN; the right one starts a staff session.
+#[tauri::command]
+pub async fn staff_unlock(
+    state: State<'_, AppState>,
+    pin: String,
+) -> Result<StaffStatus, CommandError> {
+    with_guard(&state.staff, move |guard| guard.unlock(&pin)).await
+}
+
+/// Ends the staff session now.
+#[tauri::command]
+pub async fn staff_lock(state: State<'_, AppState>) -> Result<StaffStatus, CommandError> {
+    with_guard(&state.staff, |guard| guard.lock()).await
+}
+
+/// Sets the first PIN (desk mode) or changes it (an unlocked session).
+/// `confirm_pin`, when given, must be the same PIN.
+#[tauri::command]
+pub async fn staff_set_pin(
+    state: State<'_, AppState>,
+    new_pin: String,
+    confirm_pin: Option<String>,
+) -> Result<StaffStatus, CommandError> {
+    with_guard(&state.staff, move |guard| {
+        guard.set_pin(&new_pin, confirm_pin.as_deref())
+    })
+    .await
+}
+
+/// Leaves kiosk mode (staff only): the app quits, so whatever started the
+/// kiosk (a session autostart, a service) decides what comes next.
+#[tauri::command]
+pub async fn kiosk_exit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), CommandError> {
+    if state.settings.mode != crate::config::Mode::Kiosk {
+        return Err(CommandError {
+            code: "KIOSK_NOT_ACTIVE".into(),
+            message: "The app is not in kiosk mode.".into(),
+            retry: false,
+        });
+    }
+    let staff = require_staff(&state).await?;
+    let entry = AuditEntry {
+        at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        mode: audit_mode(&state),
+        staff: staff.map(str::to_owned),
+        action: AuditAction::KioskExited,
+        detail: "kiosk mode left by staff; the app quits".into(),
+        error_code: None,
+        correlation_id: None,
+    };
+    if let Err(err) = state.backend.store.audit(&entry) {
+        tracing::error!(code = err.code(), "audit entry not written: {err}");
+    }
+    tracing::info!("leaving kiosk mode");
+    app.exit(0);
+    Ok(())
+}

@@ -1,0 +1,85 @@
+use thiserror::Error;
+
+/// What can go wrong with the staff PIN. Messages tell a shop assistant what
+/// to do; none ever contains a PIN or its hash.
+#[derive(Debug, Error)]
+pub enum StaffError {
+    #[error("That PIN is not right. Wait {wait_seconds} seconds, then try again.")]
+    PinWrong { wait_seconds: u64 },
+    #[error("Too many wrong PINs in a row. Wait {wait_seconds} seconds, then try again.")]
+    PinWait { wait_seconds: u64 },
+    #[error("Staff only: unlock with the staff PIN first.")]
+    Locked,
+    #[error("No staff PIN is set on this machine, so settings are closed. Set one from a terminal: `aeropay-onboarding configure --staff-pin-stdin …` or `aeropay-onboarding set-staff-pin` (the PIN is read from standard input).")]
+    NoPin,
+    #[error("A staff PIN is 4 to 12 digits.")]
+    PinFormat,
+    #[error("The two PINs are not the same. Type the new PIN twice.")]
+    PinMismatch,
+    #[error(
+        "The stored staff PIN is damaged: set a new one with `aeropay-onboarding set-staff-pin`."
+    )]
+    StoredHashInvalid,
+    #[error("{0}")]
+    Vault(#[from] crate::vault::VaultError),
+}
+
+impl StaffError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StaffError::PinWrong { .. } => "STAFF_PIN_WRONG",
+            StaffError::PinWait { .. } => "STAFF_PIN_WAIT",
+            StaffError::Locked => "STAFF_LOCKED",
+            StaffError::NoPin => "STAFF_NO_PIN",
+            StaffError::PinFormat => "STAFF_PIN_FORMAT",
+            StaffError::PinMismatch => "STAFF_PIN_MISMATCH",
+            StaffError::StoredHashInvalid => "STAFF_PIN_STORED_INVALID",
+            StaffError::Vault(err) => err.code(),
+        }
+    }
+
+    /// Whether trying again (later) can help.
+    pub fn retry(&self) -> bool {
+        match self {
+            StaffError::PinWrong { .. } | StaffError::PinWait { .. } | StaffError::Locked => true,
+            StaffError::Vault(err) => matches!(
+                err,
+                crate::vault::VaultError::Locked { .. }
+                    | crate::vault::VaultError::NoSecretService { .. }
+            ),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_messages_say_what_to_do() {
+        let cases = [
+            (
+                StaffError::PinWrong { wait_seconds: 2 },
+                "STAFF_PIN_WRONG",
+                "Wait 2 seconds",
+            ),
+            (
+                StaffError::PinWait { wait_seconds: 7 },
+                "STAFF_PIN_WAIT",
+                "Wait 7 seconds",
+            ),
+            (
+                StaffError::Locked,
+                "STAFF_LOCKED",
+                "unlock with the staff PIN",
+            ),
+            (StaffError::NoPin, "STAFF_NO_PIN", "configure --staff-pin"),
+            (StaffError::PinFormat, "STAFF_PIN_FORMAT", "4 to 12 digits"),
+        ];
+        for (err, code, says) in cases {
+            assert_eq!(err.code(), code);
+            assert!(err.to_string().contains(says), "{err}");
+        }
+    }
+}

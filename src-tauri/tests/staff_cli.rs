@@ -1,0 +1,103 @@
+//! Setting the staff PIN from the command line, into the real Secret Service
+//! (`make test` runs this inside scripts/with-keyring.sh): the PIN comes in
+//! on standard input, only its argon2id hash reaches the keychain.
+
+use aeropay_onboarding::staff::{read_pin_hash, verify_pin, Pin};
+use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+
+// One keychain entry for the machine, and the Secret Service races on
+// concurrent writes: one test at a time.
+static KEYCHAIN: Mutex<()> = Mutex::new(());
+
+fn run(args: &[&str], stdin: &str, config_home: &std::path::Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", config_home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn printed(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn stored_pin_is(pin: &str) -> bool {
+    let phc = read_pin_hash(&OsKeychain::new())
+        .unwrap()
+        .expect("a staff PIN in the keychain");
+    assert!(phc.starts_with("$argon2id$") && !phc.contains(pin), "{phc}");
+    verify_pin(&Pin::parse(pin).unwrap(), &phc).unwrap()
+}
+
+#[test]
+fn configure_and_set_staff_pin_store_only_the_hash() {
+    let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
+    let home = tempfile::tempdir().unwrap();
+    let configure = run(
+        &[
+            "configure",
+            "--environment",
+            "custom",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--merchant-id",
+            "4321",
+            "--staff-pin-stdin",
+        ],
+        "pin-key\npin-secret\n482913\n",
+        home.path(),
+    );
+    let text = printed(&configure);
+    assert!(configure.status.success(), "{text}");
+    assert!(
+        text.contains("Staff PIN set") && !text.contains("482913"),
+        "{text}"
+    );
+    assert!(stored_pin_is("482913"));
+    let settings = std::fs::read_to_string(
+        home.path()
+            .join("app.aeropay-onboarding.desktop/settings.json"),
+    )
+    .unwrap();
+    assert!(!settings.contains("482913") && !settings.contains("argon2"));
+
+    // On a configured machine: only the PIN changes.
+    let set = run(&["set-staff-pin"], "7531\n", home.path());
+    assert!(set.status.success(), "{}", printed(&set));
+    assert!(stored_pin_is("7531") && !stored_pin_is("482913"));
+
+    // A PIN of the wrong shape changes nothing, and is not repeated.
+    let bad = run(&["set-staff-pin"], "75x1\n", home.path());
+    let text = printed(&bad);
+    assert!(!bad.status.success());
+    assert!(
+        text.contains("STAFF_PIN_FORMAT") && !text.contains("75x1"),
+        "{text}"
+    );
+    assert!(stored_pin_is("7531"));
+
+    let vault = OsKeychain::new();
+    assert!(vault.delete(&SecretKey::StaffPin).unwrap());
+    assert!(vault
+        .delete(&SecretKey::MerchantCredentials {
+            environment: "custom:127.0.0.1:9".into()
+        })
+        .unwrap());
+}

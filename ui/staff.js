@@ -1,0 +1,305 @@
+// The staff PIN on the page: the PIN dialog, the kiosk's staff menu, the
+// "Staff unlocked · Lock" indicator and the settings screen's PIN section.
+// Rust decides everything (whether a PIN is set, the session, the wait
+// after wrong PINs); this shows its answers and counts the wait down.
+
+import { invoke, describeError } from "./ipc.js";
+import { el, button } from "./dom.js";
+
+document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
+
+const POLL_MS = 5000;
+// A PIN dialog nobody types into closes by itself (a kiosk is public).
+const PIN_DIALOG_IDLE_MS = 60000;
+let hooks = { kiosk: false, openSettings() {}, closeSettings() {}, settingsOpen: () => false };
+let status = null; // the last StaffStatus from Rust
+let dialog = null; // the open PIN dialog or staff menu
+
+// `options`: { kiosk, openSettings(), closeSettings(), settingsOpen() }.
+export function initStaff(options) {
+  hooks = { ...hooks, ...options };
+  refresh();
+  setInterval(refresh, POLL_MS);
+}
+
+// Asks Rust for the staff state and follows it on the page.
+async function refresh() {
+  try {
+    follow(await invoke("staff_status"));
+  } catch (error) {
+    // The keychain may be locked: commands that need it will say so.
+    console.warn("staff status", describeError(error));
+  }
+  return status;
+}
+
+function follow(next) {
+  const wasUnlocked = status?.unlocked;
+  status = next;
+  showIndicator(status.unlocked);
+  // The session ended (Lock, or 15 minutes without staff activity):
+  // nothing staff-only stays on screen.
+  if (wasUnlocked && !status.unlocked) {
+    if (dialog?.kind === "menu") closeDialog();
+    if (hooks.settingsOpen()) hooks.closeSettings();
+  }
+}
+
+function showIndicator(unlocked) {
+  let indicator = document.getElementById("staff-indicator");
+  if (!unlocked) {
+    indicator?.remove();
+    return;
+  }
+  if (indicator) return;
+  indicator = el(
+    "p",
+    { id: "staff-indicator", class: "staff-indicator", role: "status" },
+    "Staff unlocked · ",
+    button("Lock", lock, { kind: "secondary", id: "staff-lock" }),
+  );
+  document.querySelector(".header-end")?.prepend(indicator);
+}
+
+async function lock() {
+  try {
+    follow(await invoke("staff_lock"));
+  } catch (error) {
+    console.warn("staff lock", describeError(error));
+  }
+}
+
+// Before a staff-only screen: resolves true when it may open (no PIN at a
+// desk, or staff already unlocked, or the right PIN typed now).
+export async function staffGate() {
+  const current = await refresh();
+  if (!current || !current.pinSet || current.unlocked) return true;
+  return askPin();
+}
+
+// The kiosk's discreet way in, for the attract screen's corner.
+export function staffCornerButton() {
+  return el("button", { type: "button", class: "staff-corner", id: "staff-open", onclick: openStaffMenu }, "Staff");
+}
+
+async function openStaffMenu() {
+  const current = await refresh();
+  if (current?.unlocked || (await askPin())) showMenu();
+}
+
+// Settings were closed on a kiosk: staff go back to their menu.
+export function staffSettingsClosed() {
+  if (hooks.kiosk && status?.unlocked) showMenu();
+}
+
+// A modal dialog: focus moves in, Tab stays in, Escape cancels, focus goes
+// back where it was.
+function openDialog(kind, node, onCancel) {
+  closeDialog();
+  const returnFocus = document.activeElement;
+  const backdrop = el("div", { class: "staff-backdrop" }, node);
+  backdrop.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      onCancel();
+    } else if (event.key === "Tab") {
+      const focusable = [...node.querySelectorAll("button:not([disabled]), input:not([disabled])")];
+      if (focusable.length === 0) return;
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  });
+  document.body.append(backdrop);
+  dialog = { kind, backdrop, returnFocus, timer: null, idle: null };
+  return dialog;
+}
+
+function closeDialog() {
+  if (!dialog) return;
+  clearInterval(dialog.timer);
+  clearInterval(dialog.idle);
+  dialog.backdrop.remove();
+  const { returnFocus } = dialog;
+  dialog = null;
+  if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+}
+
+// The PIN dialog. Resolves true once the right PIN unlocked staff, false
+// on Cancel or Escape.
+function askPin() {
+  return new Promise((resolve) => {
+    let lastActivity = Date.now();
+    const input = el("input", {
+      id: "staff-pin",
+      class: "staff-pin-input",
+      type: "password",
+      inputmode: "numeric",
+      pattern: "[0-9]*",
+      maxlength: "12",
+      autocomplete: "off",
+      "aria-describedby": "staff-pin-error staff-pin-wait",
+    });
+    const error = el("p", { class: "field-error", id: "staff-pin-error", role: "alert" });
+    const wait = el("p", { class: "staff-wait", id: "staff-pin-wait", "aria-live": "polite" });
+    const unlock = el("button", { type: "submit", class: "button primary", id: "staff-pin-unlock" }, "Unlock");
+    const cancel = button("Cancel", () => finish(false), { kind: "quiet", id: "staff-pin-cancel" });
+    const form = el(
+      "form",
+      { class: "form", id: "staff-pin-form", novalidate: true },
+      el("div", { class: "field" }, el("label", { for: "staff-pin", text: "Staff PIN" }), input, error, wait),
+      el("div", { class: "actions" }, unlock, cancel),
+    );
+    const node = el(
+      "div",
+      { class: "staff-dialog", id: "staff-pin-dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": "staff-pin-title" },
+      el("h2", { id: "staff-pin-title", text: "Staff only" }),
+      form,
+    );
+    const open = openDialog("pin", node, () => finish(false));
+
+    function finish(ok) {
+      if (dialog === open) closeDialog();
+      resolve(ok);
+    }
+
+    // Counts Rust's wait down; Unlock is off until it is over.
+    function countDown(seconds) {
+      clearInterval(open.timer);
+      const until = Date.now() + seconds * 1000;
+      wait.dataset.wait = String(seconds);
+      const tick = () => {
+        const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+        wait.dataset.waiting = String(left > 0);
+        unlock.disabled = left > 0;
+        if (left > 0) {
+          wait.textContent = `Try again in ${left} second${left === 1 ? "" : "s"}.`;
+        } else {
+          clearInterval(open.timer);
+          lastActivity = Date.now();
+          wait.textContent = "You can try again now.";
+          input.focus();
+        }
+      };
+      tick();
+      open.timer = setInterval(tick, 250);
+    }
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (unlock.disabled) return;
+      unlock.disabled = true;
+      try {
+        follow(await invoke("staff_unlock", { pin: input.value }));
+        finish(true);
+      } catch (failure) {
+        input.value = "";
+        error.textContent = describeError(failure);
+        input.setAttribute("aria-invalid", "true");
+        unlock.disabled = false;
+        const current = await refresh();
+        if (current?.waitSeconds > 0) countDown(current.waitSeconds);
+        else input.focus();
+      }
+    });
+
+    // Closes after a quiet minute, unless a wait is being counted down.
+    for (const type of ["keydown", "pointerdown", "input"]) {
+      node.addEventListener(type, () => (lastActivity = Date.now()));
+    }
+    open.idle = setInterval(() => {
+      if (!unlock.disabled && Date.now() - lastActivity >= PIN_DIALOG_IDLE_MS) finish(false);
+    }, 1000);
+
+    input.focus();
+    if (status?.waitSeconds > 0) countDown(status.waitSeconds);
+  });
+}
+
+// The kiosk's staff menu: Settings, Leave kiosk mode, Back (locks again).
+function showMenu() {
+  const error = el("p", { class: "field-error", id: "staff-menu-error", role: "alert" });
+  const back = async () => {
+    closeDialog();
+    await lock();
+  };
+  const node = el(
+    "div",
+    { class: "staff-dialog", id: "staff-menu", role: "dialog", "aria-modal": "true", "aria-labelledby": "staff-menu-title" },
+    el("h2", { id: "staff-menu-title", text: "Staff" }),
+    el(
+      "div",
+      { class: "staff-menu-actions" },
+      button("Settings", () => {
+        closeDialog();
+        hooks.openSettings();
+      }, { id: "staff-menu-settings" }),
+      button("Leave kiosk mode", async () => {
+        error.textContent = "";
+        try {
+          await invoke("kiosk_exit");
+        } catch (failure) {
+          error.textContent = describeError(failure);
+        }
+      }, { kind: "secondary", id: "staff-menu-exit" }),
+      button("Back", back, { kind: "quiet", id: "staff-menu-back" }),
+    ),
+    error,
+  );
+  openDialog("menu", node, back);
+  node.querySelector("#staff-menu-settings").focus();
+}
+
+// The settings screen's "Staff PIN" section: set the first PIN or change it.
+export function staffPinSection(pinSet) {
+  const newPin = el("input", { id: "staff-new-pin", class: "staff-pin-input", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "12", autocomplete: "new-password" });
+  const confirm = el("input", { id: "staff-confirm-pin", class: "staff-pin-input", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "12", autocomplete: "new-password" });
+  const error = el("p", { class: "field-error", id: "staff-set-pin-error", role: "alert" });
+  const done = el("p", { class: "staff-pin-done", id: "staff-set-pin-done", role: "status" });
+  const hint = el("p", {
+    class: "hint",
+    id: "staff-pin-hint",
+    text: pinSet
+      ? "A staff PIN is set. To change it, type the new PIN twice."
+      : "No staff PIN yet: anyone at this desk can open Settings, and a kiosk cannot open them at all. 4 to 12 digits.",
+  });
+  const submit = el("button", { type: "submit", class: "button secondary", id: "staff-set-pin" }, pinSet ? "Change PIN" : "Set PIN");
+  const form = el(
+    "form",
+    { class: "form", id: "staff-pin-settings", novalidate: true },
+    el("div", { class: "field" }, el("label", { for: "staff-new-pin", text: "New PIN" }), newPin),
+    el("div", { class: "field" }, el("label", { for: "staff-confirm-pin", text: "New PIN again" }), confirm),
+    error,
+    done,
+    el("div", { class: "actions" }, submit),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    done.textContent = "";
+    try {
+      follow(await invoke("staff_set_pin", { newPin: newPin.value, confirmPin: confirm.value }));
+      done.textContent = "Staff PIN saved.";
+      hint.textContent = "A staff PIN is set. To change it, type the new PIN twice.";
+      submit.textContent = "Change PIN";
+    } catch (failure) {
+      error.textContent = describeError(failure);
+    } finally {
+      newPin.value = "";
+      confirm.value = "";
+    }
+  });
+  return el(
+    "section",
+    { class: "staff-pin-section", "aria-labelledby": "staff-pin-heading" },
+    el("h3", { id: "staff-pin-heading", text: "Staff PIN" }),
+    hint,
+    form,
+  );
+}
