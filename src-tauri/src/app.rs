@@ -30,6 +30,9 @@ pub struct AppState {
     pub last_export: std::sync::Mutex<Option<PathBuf>>,
     /// The staff PIN, its wait after wrong PINs, and the staff session.
     pub staff: Arc<StaffGuard>,
+    /// `--mode` given on the command line: it wins over the saved setting,
+    /// after a restart too (a restart keeps the arguments).
+    pub mode_override: Option<crate::config::Mode>,
 }
 
 impl AppState {
@@ -52,7 +55,13 @@ impl AppState {
             settings_path,
             last_export: std::sync::Mutex::new(None),
             staff,
+            mode_override: None,
         }
+    }
+
+    pub fn with_mode_override(mut self, mode: Option<crate::config::Mode>) -> Self {
+        self.mode_override = mode;
+        self
     }
 }
 
@@ -107,6 +116,7 @@ pub fn run(
     settings: Settings,
     data_dir: PathBuf,
     settings_path: PathBuf,
+    mode_override: Option<crate::config::Mode>,
 ) -> Result<(), tauri::Error> {
     let builder = app_builder(tauri::Builder::default());
     // A desk window comes back where staff left it; a kiosk always fills
@@ -135,12 +145,10 @@ pub fn run(
             let allowed = allowed_origins(&backend);
             let system_browser = settings.oauth_in_system_browser;
             let kiosk = settings.mode == crate::config::Mode::Kiosk;
-            app.manage(AppState::new(
-                settings.clone(),
-                backend,
-                vault,
-                settings_path.clone(),
-            ));
+            app.manage(
+                AppState::new(settings.clone(), backend, vault, settings_path.clone())
+                    .with_mode_override(mode_override),
+            );
             let window = main_window(app.handle(), allowed, system_browser, kiosk)?;
             if !kiosk {
                 save_window_state_when_settled(&window);

@@ -114,7 +114,7 @@ fn open_window(mode: Option<aeropay_onboarding::config::Mode>) -> ExitCode {
         settings.mode = mode;
     }
     tracing::info!(environment = %settings.environment.id(), mode = settings.mode.as_str(), "starting");
-    match aeropay_onboarding::run(settings, data_dir, settings_path) {
+    match aeropay_onboarding::run(settings, data_dir, settings_path, mode) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail("APP_START", &err),
     }

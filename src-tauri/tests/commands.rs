@@ -15,6 +15,14 @@ use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 /// The app as `run` builds it, on the mock runtime, with its data in a
 /// temporary folder and secrets in memory.
 fn app(settings: Settings) -> (App<MockRuntime>, tempfile::TempDir) {
+    app_with_override(settings, None)
+}
+
+/// The app started with `--mode` on the command line.
+fn app_with_override(
+    settings: Settings,
+    mode_override: Option<Mode>,
+) -> (App<MockRuntime>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let vault = Arc::new(MemoryVault::new());
     let backend = tauri::async_runtime::block_on(Backend::start(
@@ -26,12 +34,10 @@ fn app(settings: Settings) -> (App<MockRuntime>, tempfile::TempDir) {
     ))
     .expect("backend starts");
     let app = app_builder(mock_builder())
-        .manage(AppState::new(
-            settings,
-            backend,
-            vault,
-            dir.path().join("settings.json"),
-        ))
+        .manage(
+            AppState::new(settings, backend, vault, dir.path().join("settings.json"))
+                .with_mode_override(mode_override),
+        )
         .build(tauri::generate_context!())
         .expect("app builds");
     (app, dir)
@@ -438,5 +444,36 @@ fn a_reset_while_staff_are_unlocked_names_staff_in_the_audit_trail() {
             ("pin_succeeded", Some("staff")),
             ("reset_by_staff", Some("staff"))
         ]
+    );
+}
+
+#[test]
+fn a_mode_from_the_command_line_is_no_pending_restart() {
+    // Saved settings: the default desk; this run: `--mode kiosk`.
+    let (overridden, _dir) = app_with_override(
+        Settings {
+            mode: Mode::Kiosk,
+            ..Settings::default()
+        },
+        Some(Mode::Kiosk),
+    );
+    set_pin(&overridden);
+    let main = window(&overridden, "main");
+    invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
+    let view = invoke(&main, "settings_get").unwrap();
+    assert_eq!(view["mode"], "desk", "the saved setting is shown");
+    assert_eq!(view["restartPending"], false, "{view}");
+
+    // Without the override the same difference is a pending restart.
+    let (plain, _dir2) = app(Settings {
+        mode: Mode::Kiosk,
+        ..Settings::default()
+    });
+    set_pin(&plain);
+    let main = window(&plain, "main");
+    invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
+    assert_eq!(
+        invoke(&main, "settings_get").unwrap()["restartPending"],
+        true
     );
 }

@@ -46,7 +46,13 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, Co
     };
     let stored = blocking(state.vault.clone(), move |vault| vault.get(&key)).await?;
     let mut view = SettingsView::of(&saved, stored.is_some());
-    view.restart_pending = saved != state.settings;
+    // What a restart would run with: the saved settings, unless `--mode`
+    // keeps overriding the mode.
+    let mut after_restart = saved;
+    if let Some(mode) = state.mode_override {
+        after_restart.mode = mode;
+    }
+    view.restart_pending = after_restart != state.settings;
     view.staff_pin_set = state.staff.status()?.pin_set;
     Ok(view)
 }
