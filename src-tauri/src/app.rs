@@ -44,6 +44,9 @@ impl AppState {
 pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
+        // Used from Rust only (the kiosk reset clears it): no capability
+        // grants the page any clipboard command.
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![
             crate::commands::app_info,
             crate::commands::settings_get,
@@ -81,7 +84,8 @@ pub fn run(
     data_dir: PathBuf,
     settings_path: PathBuf,
 ) -> Result<(), tauri::Error> {
-    app_builder(tauri::Builder::default())
+    // One app per data directory; checked first, before anything opens.
+    app_builder(tauri::Builder::default().plugin(crate::instance::plugin(&data_dir)))
         .setup(move |app| {
             let listener = state_listener(app.handle().clone());
             let vault: Arc<dyn Vault> = Arc::new(crate::vault::OsKeychain::new());

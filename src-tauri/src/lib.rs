@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod doctor;
 pub mod enrollment;
+pub mod instance;
 pub mod secret;
 pub mod settings_form;
 pub mod simulator;

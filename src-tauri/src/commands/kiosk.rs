@@ -5,11 +5,14 @@ use crate::enrollment::EnrollmentView;
 use crate::store::{AuditAction, AuditEntry, AuditMode};
 use crate::AppState;
 use tauri::{AppHandle, Manager, Runtime, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// Ends the current customer's session: the enrollment and the customer's
 /// cached tokens are dropped (a link call under way finishes and records its
 /// outcome first), bank windows close, and the main webview's cookies,
-/// storage and cache, the widget's included, are cleared. `reason` is
+/// storage and cache, the widget's included, are cleared, and so is the
+/// system clipboard (a phone number or e-mail copied there would otherwise
+/// wait for the next customer's paste). `reason` is
 /// `idle`, `customer` or `staff`, for the audit trail.
 #[tauri::command]
 pub async fn kiosk_reset<R: Runtime>(
@@ -23,6 +26,9 @@ pub async fn kiosk_reset<R: Runtime>(
         if let Err(err) = main.clear_all_browsing_data() {
             tracing::warn!("webview data not cleared: {err}");
         }
+    }
+    if let Err(err) = app.clipboard().clear() {
+        tracing::warn!("clipboard not cleared: {err}");
     }
     let action = match reason.as_str() {
         "idle" => AuditAction::ResetByIdle,
