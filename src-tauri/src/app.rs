@@ -151,7 +151,7 @@ fn main_window<R: Runtime>(
     } else {
         builder
     };
-    builder
+    let window = builder
         .title("Aeropay Onboarding")
         .inner_size(1100.0, 860.0)
         .min_inner_size(720.0, 640.0)
@@ -182,6 +182,9 @@ fn main_window<R: Runtime>(
             }
         })
         .build()?;
+    if kiosk {
+        crate::commands::cover_monitor(&window);
+    }
     Ok(())
 }
 

@@ -72,6 +72,16 @@ const GESTURES: &str = r##"
 async fn the_kiosk_page_refuses_menu_selection_zoom_and_drag() {
     let app = App::launch_with(launch("kiosk")).await;
     app.wait_for_text("#attract-start", "Tap to start").await;
+    // The window covers the screen, also here with no window manager to
+    // answer the full-screen request.
+    let size = app
+        .execute("return [innerWidth, innerHeight, screen.width, screen.height]")
+        .await;
+    assert_eq!(size[0], size[2], "width of the page and the screen: {size}");
+    assert_eq!(
+        size[1], size[3],
+        "height of the page and the screen: {size}"
+    );
     app.click("#attract-start").await;
     app.wait_for_text("#screen-title", "New customer").await;
     let refused = app.execute(GESTURES).await;

@@ -4,7 +4,7 @@ use super::CommandError;
 use crate::enrollment::EnrollmentView;
 use crate::store::{AuditAction, AuditEntry, AuditMode};
 use crate::AppState;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// Ends the current customer's session: the enrollment and the customer's
@@ -54,4 +54,22 @@ pub async fn kiosk_reset<R: Runtime>(
     }
     tracing::info!(reason = %reason.chars().take(20).collect::<String>(), "session reset");
     Ok(view)
+}
+
+/// A kiosk window also covers its monitor by size and position: without a
+/// window manager (a bare X session, as many kiosks run) nobody answers the
+/// full-screen request, and the window would keep its desk size.
+pub fn cover_monitor<R: Runtime>(window: &WebviewWindow<R>) {
+    match window.current_monitor() {
+        Ok(Some(monitor)) => {
+            let placed = window
+                .set_position(*monitor.position())
+                .and_then(|()| window.set_size(*monitor.size()));
+            if let Err(err) = placed {
+                tracing::warn!("kiosk window not fitted to the monitor: {err}");
+            }
+        }
+        Ok(None) => tracing::warn!("no monitor found for the kiosk window"),
+        Err(err) => tracing::warn!("kiosk window not fitted to the monitor: {err}"),
+    }
 }
