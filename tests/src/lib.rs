@@ -293,6 +293,32 @@ impl App {
         self.find(css).await.click().await.expect("click");
     }
 
+    /// A real double click (pointer actions) in the middle of the element.
+    pub async fn double_click(&self, css: &str) {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let element = self.find(css).await;
+        let mut mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        for _ in 0..2 {
+            mouse = mouse
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+        }
+        self.client()
+            .perform_actions(mouse)
+            .await
+            .expect("double click");
+        let _ = self.client().release_actions().await;
+    }
+
     /// Replaces the field's value with `text`. WebKitWebDriver now and then
     /// refuses keys while the page re-renders or refocuses: the field is
     /// found, cleared and typed into again until it holds the text.

@@ -2,10 +2,6 @@
 //! text selection outside the fields, no zoom, nothing dragged out. The desk
 //! window keeps the ordinary behaviour.
 
-use aeropay_onboarding_e2e::fantoccini::actions::{
-    InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
-};
-use aeropay_onboarding_e2e::fantoccini::elements::Element;
 use aeropay_onboarding_e2e::fantoccini::key::Key;
 use aeropay_onboarding_e2e::{App, Launch};
 
@@ -14,31 +10,6 @@ fn launch(mode: &str) -> Launch {
         settings_json: Some(r#"{"kiosk": {"idleSeconds": 600}}"#.into()),
         args: vec!["--mode".into(), mode.into()],
     }
-}
-
-async fn double_click(app: &App, element: Element) {
-    let click = [
-        PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        },
-        PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        },
-    ];
-    let mut mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
-        element,
-        duration: None,
-        x: 0.0,
-        y: 0.0,
-    });
-    for action in click.iter().chain(click.iter()) {
-        mouse = mouse.then(action.clone());
-    }
-    app.client()
-        .perform_actions(mouse)
-        .await
-        .expect("double click");
-    let _ = app.client().release_actions().await;
 }
 
 /// For each gesture: whether the page refused it (`defaultPrevented`), for
@@ -121,8 +92,7 @@ async fn the_kiosk_page_refuses_menu_selection_zoom_and_drag() {
 
     // A real double click on the lead text selects nothing; in a field it
     // selects the word.
-    let lead = app.find(".card .lead").await;
-    double_click(&app, lead).await;
+    app.double_click(".card .lead").await;
     let selected = app.execute("return window.getSelection().toString()").await;
     assert_eq!(selected, "", "text outside the fields was selected");
     app.screenshot("kiosk-details");

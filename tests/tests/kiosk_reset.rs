@@ -485,3 +485,36 @@ async fn a_reset_clears_the_clipboard() {
     );
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_reset_clears_the_primary_selection() {
+    let app = App::launch_with(kiosk(5, 5)).await;
+    start(&app).await;
+    app.type_into("#field-email", "katherine.johnson@example.com")
+        .await;
+    // The customer double-clicks their e-mail: on X11 the selection is
+    // offered to every other program (middle-click paste).
+    app.double_click("#field-email").await;
+    let primary = |display: String| async move {
+        let output = Command::new("xclip")
+            .args(["-display", &display, "-selection", "primary", "-o"])
+            .stderr(Stdio::null())
+            .output()
+            .expect("xclip runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let display = app.display().to_owned();
+    let selected = primary(display.clone()).await;
+    assert!(
+        selected.contains("katherine") || selected.contains("example"),
+        "the double click selected {selected:?}"
+    );
+    start_over_from_the_warning(&app).await;
+    wait_resets_done(&app, 1).await;
+    let left = primary(display).await;
+    assert!(
+        !left.contains("katherine") && !left.contains("example"),
+        "the primary selection still holds {left:?}"
+    );
+    app.quit().await;
+}

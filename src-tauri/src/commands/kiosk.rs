@@ -11,8 +11,9 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 /// cached tokens are dropped (a link call under way finishes and records its
 /// outcome first), bank windows close, and the main webview's cookies,
 /// storage and cache, the widget's included, are cleared, and so is the
-/// system clipboard (a phone number or e-mail copied there would otherwise
-/// wait for the next customer's paste). `reason` is
+/// system clipboard and, on Linux, the primary selection (a phone number or
+/// e-mail copied or selected there would otherwise wait for the next
+/// customer's paste). `reason` is
 /// `idle`, `customer` or `staff`, for the audit trail.
 #[tauri::command]
 pub async fn kiosk_reset<R: Runtime>(
@@ -29,6 +30,10 @@ pub async fn kiosk_reset<R: Runtime>(
     }
     if let Err(err) = app.clipboard().clear() {
         tracing::warn!("clipboard not cleared: {err}");
+    }
+    #[cfg(target_os = "linux")]
+    if let Err(err) = clear_primary_selection() {
+        tracing::warn!("primary selection not cleared: {err}");
     }
     let action = match reason.as_str() {
         "idle" => AuditAction::ResetByIdle,
@@ -72,4 +77,15 @@ pub fn cover_monitor<R: Runtime>(window: &WebviewWindow<R>) {
         Ok(None) => tracing::warn!("no monitor found for the kiosk window"),
         Err(err) => tracing::warn!("kiosk window not fitted to the monitor: {err}"),
     }
+}
+
+/// On Linux, text selected in a field is also offered to other programs as
+/// the primary selection (middle-click paste), which the clipboard plugin
+/// does not clear.
+#[cfg(target_os = "linux")]
+fn clear_primary_selection() -> Result<(), arboard::Error> {
+    use arboard::{ClearExtLinux, LinuxClipboardKind};
+    arboard::Clipboard::new()?
+        .clear_with()
+        .clipboard(LinuxClipboardKind::Primary)
 }
