@@ -5,8 +5,9 @@ SHELL := /bin/bash
 # Build: WebKitGTK and its headers (pulls GTK, libsoup, D-Bus headers).
 RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
 # Tests: a virtual display, the WebDriver for WebKitGTK, a real Secret
-# Service in a private D-Bus session, screenshots, Node for the API mock.
-TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick
+# Service in a private D-Bus session, screenshots, the X clipboard (xclip),
+# Node for the API mock.
+TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip
 
 APP := target/debug/aeropay-onboarding
 

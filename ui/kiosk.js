@@ -1,5 +1,6 @@
-// Kiosk behaviour on the page: the attract screen between customers, and
-// the idle watch that warns, then asks Rust to reset the session.
+// Kiosk behaviour on the page: the attract screen between customers, the
+// idle watch that warns, then asks Rust to reset the session, and the
+// lockdown of the page (no context menu, selection, zoom or dragging out).
 
 import { el, button } from "./dom.js";
 
@@ -11,14 +12,72 @@ export function attractScreen(onStart) {
     el("span", { class: "attract-title", text: "Link your bank account with Aeropay" }),
     el("span", { class: "attract-cta", text: "Tap to start" }),
   );
+  // For the reset timings (README, Performance): the frame that shows it.
+  requestAnimationFrame(() => performance.mark(MARK.attractShown));
   return el("section", { class: "attract-screen", "aria-label": "Welcome" }, start);
+}
+
+// Performance marks of the last reset: when it was asked for, when the attract
+// screen was drawn, and when Rust had finished (kiosk_reset returned).
+export const MARK = {
+  trigger: "kiosk-reset-trigger",
+  attractShown: "kiosk-attract-shown",
+  resetDone: "kiosk-reset-done",
+};
+
+// A kiosk page is not a document to work with: no context menu, no text
+// selection outside the fields, no zoom (keys, ctrl+wheel, pinch), nothing
+// dragged out of it or dropped into it. Covers the app page; the widget's
+// frame is the widget's own.
+export function lockDown() {
+  const stop = (event) => event.preventDefault();
+  const editable = (target) => target instanceof Element && target.closest("input, textarea, select, [contenteditable='true']");
+  document.addEventListener("contextmenu", stop);
+  document.addEventListener("selectstart", (event) => {
+    if (!editable(event.target)) event.preventDefault();
+  });
+  const zoomKeys = new Set(["+", "=", "-", "_", "0"]);
+  const zoomCodes = new Set(["NumpadAdd", "NumpadSubtract", "Numpad0", "Equal", "Minus", "Digit0"]);
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      if ((event.ctrlKey || event.metaKey) && (zoomKeys.has(event.key) || zoomCodes.has(event.code))) event.preventDefault();
+    },
+    { capture: true },
+  );
+  document.addEventListener(
+    "wheel",
+    (event) => {
+      if (event.ctrlKey || event.metaKey) event.preventDefault();
+    },
+    { capture: true, passive: false },
+  );
+  for (const type of ["gesturestart", "gesturechange", "gestureend"]) {
+    document.addEventListener(type, stop, { capture: true, passive: false });
+  }
+  document.addEventListener(
+    "touchmove",
+    (event) => {
+      if (event.touches.length > 1) event.preventDefault();
+    },
+    { capture: true, passive: false },
+  );
+  for (const type of ["dragstart", "dragover", "drop"]) {
+    document.addEventListener(type, stop, { capture: true });
+  }
 }
 
 // Watches for a quiet customer. `limit()` says how many quiet seconds are
 // allowed now (longer while the bank widget is open: the page cannot see
 // what happens inside it). After that a warning counts down; at zero, or on
 // "Start over", `reset(reason)` runs.
-export function watchIdle({ timers, limit, active, reset }) {
+export function watchIdle({ timers, limit, active, reset: resetSession }) {
+  const reset = async (reason) => {
+    for (const name of Object.values(MARK)) performance.clearMarks(name);
+    performance.mark(MARK.trigger);
+    await resetSession(reason);
+    performance.mark(MARK.resetDone);
+  };
   let lastActivity = Date.now();
   let warning = null;
   const touch = () => {

@@ -6,7 +6,7 @@ import { invoke, describeError } from "./ipc.js";
 import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
-import { attractScreen, watchIdle } from "./kiosk.js";
+import { attractScreen, watchIdle, lockDown } from "./kiosk.js";
 import { listScreen, defaultFilter, rangeOf } from "./desk.js";
 import { initStaff, staffCornerButton, staffGate, staffSettingsClosed } from "./staff.js";
 
@@ -32,6 +32,7 @@ let settingsOpen = false;
 let kiosk = false;
 let attractShown = false; // kiosk: the welcome screen between customers
 let currentStep = null;
+const dropped = new Set(); // kiosk: enrollments ended by a reset, never shown again
 
 // Kiosk: a fresh session (no enrollment yet) waits behind the attract screen.
 function showAttract() {
@@ -54,6 +55,8 @@ function showAttract() {
 }
 
 function render(view) {
+  // A reset waits for a link call under way; its outcome is recorded, not shown.
+  if (kiosk && view.id !== null && (attractShown || dropped.has(view.id))) return;
   if (kiosk && view.id === null && view.step === "details" && (attractShown || currentStep === null)) {
     if (!attractShown) showAttract();
     return;
@@ -158,6 +161,8 @@ let widgetQueue = Promise.resolve();
 // bank windows and webview data) and show the attract screen.
 async function resetSession(reason) {
   clearNotice();
+  const last = shown ? JSON.parse(shown).id : null;
+  if (last) dropped.add(last);
   // The customer's screen goes first; the idle watch rests from here on.
   showAttract();
   try {
@@ -170,7 +175,7 @@ async function resetSession(reason) {
 function startKiosk(timers) {
   kiosk = true;
   document.body.dataset.mode = "kiosk";
-  document.addEventListener("contextmenu", (event) => event.preventDefault());
+  lockDown();
   document.getElementById("open-settings").hidden = true;
   watchIdle({
     timers,

@@ -70,6 +70,9 @@ impl AppState {
 pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
+        // Used from Rust only (the kiosk reset clears it): no capability
+        // grants the page any clipboard command.
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![
             crate::commands::app_info,
             crate::commands::settings_get,
@@ -118,13 +121,14 @@ pub fn run(
     settings_path: PathBuf,
     mode_override: Option<crate::config::Mode>,
 ) -> Result<(), tauri::Error> {
-    let builder = app_builder(tauri::Builder::default());
+    // One app per data directory; checked first, before anything opens.
+    let builder = app_builder(tauri::Builder::default().plugin(crate::instance::plugin(&data_dir)));
     // A desk window comes back where staff left it; a kiosk always fills
     // the screen.
     let builder = match settings.mode {
         crate::config::Mode::Desk => builder.plugin(
             tauri_plugin_window_state::Builder::new()
-                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .with_state_flags(WINDOW_STATE)
                 .with_filter(|label| label == "main")
                 .build(),
         ),
@@ -197,7 +201,7 @@ fn main_window<R: Runtime>(
     } else {
         builder
     };
-    builder
+    let window = builder
         .title("Aeropay Onboarding")
         .inner_size(1100.0, 860.0)
         .min_inner_size(720.0, 640.0)
@@ -227,7 +231,11 @@ fn main_window<R: Runtime>(
                 }
             }
         })
-        .build()
+        .build()?;
+    if kiosk {
+        crate::commands::cover_monitor(&window);
+    }
+    Ok(window)
 }
 
 /// What a desk window keeps between runs.

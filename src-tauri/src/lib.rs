@@ -13,6 +13,7 @@ pub mod config;
 pub mod desk;
 pub mod doctor;
 pub mod enrollment;
+pub mod instance;
 pub mod secret;
 pub mod settings_form;
 pub mod simulator;

@@ -477,3 +477,23 @@ fn a_mode_from_the_command_line_is_no_pending_restart() {
         true
     );
 }
+
+#[test]
+fn the_page_gets_no_clipboard_commands_and_a_reset_still_clears_the_session() {
+    let (app, _dir) = app(Settings::default());
+    let main = window(&app, "main");
+    // The clipboard plugin serves Rust only (the kiosk reset clears it).
+    for command in [
+        "plugin:clipboard-manager|read_text",
+        "plugin:clipboard-manager|write_text",
+        "plugin:clipboard-manager|clear",
+    ] {
+        let err = invoke_with(&main, command, json!({"text": "x", "label": null}))
+            .expect_err("no clipboard access for the page");
+        assert!(err.to_string().contains("not allowed"), "{command}: {err}");
+    }
+    // Without a clipboard (no display here) the reset goes on regardless.
+    let view =
+        invoke_with(&main, "kiosk_reset", json!({"reason": "staff"})).expect("the reset answers");
+    assert!(view["id"].is_null(), "{view}");
+}

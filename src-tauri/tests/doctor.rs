@@ -1,5 +1,5 @@
 //! `doctor`: the checks on the simulator, against a custom environment with a
-//! wrong secret, and the binary without a Secret Service. The test that uses
+//! wrong secret, the binary without a Secret Service and with a locked one. The test that uses
 //! the real keychain runs inside scripts/with-keyring.sh (`make test`).
 
 use aeropay_onboarding::config::{Environment, Settings};
@@ -207,5 +207,73 @@ fn without_a_secret_service_the_binary_fails_and_names_the_fix() {
         "{stdout}"
     );
     // The rest still runs: the simulator answers without a keychain.
+    assert!(stdout.contains("ok    merchant token"), "{stdout}");
+}
+
+fn require_tool(program: &str, package: &str) {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
+    assert!(
+        found,
+        "`{program}` not found: install the Debian package `{package}` (`make test` installs it)"
+    );
+}
+
+#[test]
+fn a_locked_keychain_fails_with_vault_locked_and_the_unlock_fix() {
+    // Its own D-Bus session and gnome-keyring, so locking the collection
+    // touches no keyring another test uses.
+    require_tool("dbus-run-session", "dbus-daemon");
+    require_tool("dbus-send", "dbus-bin");
+    require_tool("gnome-keyring-daemon", "gnome-keyring");
+    let dir = tempfile::tempdir().unwrap();
+    let runtime_dir = dir.path().join("run");
+    std::fs::create_dir_all(&runtime_dir).unwrap();
+    std::fs::set_permissions(
+        &runtime_dir,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
+    // Unlocked at start (as after a desktop login), then locked through the
+    // Secret Service's own Lock call; the collection's Locked property proves it.
+    let script = r#"
+        eval "$(printf 'test-keyring-password' | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
+        dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+          org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null || exit 90
+        dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets/collection/login \
+          org.freedesktop.DBus.Properties.Get string:org.freedesktop.Secret.Collection string:Locked \
+          | grep -q 'boolean true' || exit 91
+        exec "$0" doctor
+    "#;
+    let output = Command::new("dbus-run-session")
+        .args([
+            "--",
+            "sh",
+            "-c",
+            script,
+            env!("CARGO_BIN_EXE_aeropay-onboarding"),
+        ])
+        // No display: the unlock prompt cannot open and nothing waits on it.
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(90), "Lock refused: {stderr}");
+    assert_ne!(output.status.code(), Some(91), "still unlocked: {stderr}");
+    assert!(!output.status.success(), "{stdout}");
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("FAIL  keychain"), "{stdout}");
+    assert!(stdout.contains("VAULT_LOCKED"), "{stdout}");
+    assert!(
+        stdout.contains("fix: unlock the keychain (log in to the desktop session, or run `gnome-keyring-daemon --unlock`)"),
+        "{stdout}"
+    );
+    // The rest still runs: the simulator answers without the keychain.
     assert!(stdout.contains("ok    merchant token"), "{stdout}");
 }

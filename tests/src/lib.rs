@@ -261,6 +261,28 @@ impl App {
         self.home.path()
     }
 
+    /// The X display the app draws on.
+    pub fn display(&self) -> &str {
+        &self.xvfb.display
+    }
+
+    /// A command for the app binary with this app's environment (HOME, XDG
+    /// directories, display): another start of the same installation.
+    pub fn app_command(&self) -> Command {
+        let home = self.home.path();
+        let mut command = Command::new(app_binary());
+        command
+            .env("DISPLAY", &self.xvfb.display)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .env("NO_AT_BRIDGE", "1");
+        command
+    }
+
     /// Log output of the driver and the app so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.home.path().join("driver-and-app.log")).unwrap_or_default()
@@ -295,6 +317,32 @@ impl App {
 
     pub async fn click(&self, css: &str) {
         self.find(css).await.click().await.expect("click");
+    }
+
+    /// A real double click (pointer actions) in the middle of the element.
+    pub async fn double_click(&self, css: &str) {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let element = self.find(css).await;
+        let mut mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        for _ in 0..2 {
+            mouse = mouse
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+        }
+        self.client()
+            .perform_actions(mouse)
+            .await
+            .expect("double click");
+        let _ = self.client().release_actions().await;
     }
 
     /// Replaces the field's value with `text`. WebKitWebDriver now and then

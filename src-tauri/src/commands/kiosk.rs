@@ -4,12 +4,16 @@ use super::CommandError;
 use crate::enrollment::EnrollmentView;
 use crate::store::{AuditAction, AuditEntry, AuditMode};
 use crate::AppState;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// Ends the current customer's session: the enrollment and the customer's
 /// cached tokens are dropped (a link call under way finishes and records its
 /// outcome first), bank windows close, and the main webview's cookies,
-/// storage and cache, the widget's included, are cleared. `reason` is
+/// storage and cache, the widget's included, are cleared, and so is the
+/// system clipboard and, on Linux, the primary selection (a phone number or
+/// e-mail copied or selected there would otherwise wait for the next
+/// customer's paste). `reason` is
 /// `idle`, `customer` or `staff`, for the audit trail.
 #[tauri::command]
 pub async fn kiosk_reset<R: Runtime>(
@@ -23,6 +27,13 @@ pub async fn kiosk_reset<R: Runtime>(
         if let Err(err) = main.clear_all_browsing_data() {
             tracing::warn!("webview data not cleared: {err}");
         }
+    }
+    if let Err(err) = app.clipboard().clear() {
+        tracing::warn!("clipboard not cleared: {err}");
+    }
+    #[cfg(target_os = "linux")]
+    if let Err(err) = clear_primary_selection() {
+        tracing::warn!("primary selection not cleared: {err}");
     }
     let action = match reason.as_str() {
         "idle" => AuditAction::ResetByIdle,
@@ -48,4 +59,33 @@ pub async fn kiosk_reset<R: Runtime>(
     }
     tracing::info!(reason = %reason.chars().take(20).collect::<String>(), "session reset");
     Ok(view)
+}
+
+/// A kiosk window also covers its monitor by size and position: without a
+/// window manager (a bare X session, as many kiosks run) nobody answers the
+/// full-screen request, and the window would keep its desk size.
+pub fn cover_monitor<R: Runtime>(window: &WebviewWindow<R>) {
+    match window.current_monitor() {
+        Ok(Some(monitor)) => {
+            let placed = window
+                .set_position(*monitor.position())
+                .and_then(|()| window.set_size(*monitor.size()));
+            if let Err(err) = placed {
+                tracing::warn!("kiosk window not fitted to the monitor: {err}");
+            }
+        }
+        Ok(None) => tracing::warn!("no monitor found for the kiosk window"),
+        Err(err) => tracing::warn!("kiosk window not fitted to the monitor: {err}"),
+    }
+}
+
+/// On Linux, text selected in a field is also offered to other programs as
+/// the primary selection (middle-click paste), which the clipboard plugin
+/// does not clear.
+#[cfg(target_os = "linux")]
+fn clear_primary_selection() -> Result<(), arboard::Error> {
+    use arboard::{ClearExtLinux, LinuxClipboardKind};
+    arboard::Clipboard::new()?
+        .clear_with()
+        .clipboard(LinuxClipboardKind::Primary)
 }
