@@ -123,7 +123,21 @@ impl Store {
     /// Inserts or replaces the record with this id.
     pub fn save_enrollment(&self, record: &EnrollmentRecord) -> Result<(), StoreError> {
         self.connection().execute(
-            &format!("INSERT OR REPLACE INTO enrollments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
+            // An upsert, not INSERT OR REPLACE: the row keeps its rowid, so
+            // enrollments started in the same second list in the order they
+            // began.
+            &format!(
+                "INSERT INTO enrollments ({COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT (id) DO UPDATE SET
+                   environment = excluded.environment, mode = excluded.mode,
+                   started_at = excluded.started_at, updated_at = excluded.updated_at,
+                   first_name = excluded.first_name, last_initial = excluded.last_initial,
+                   phone_masked = excluded.phone_masked, phone_hash = excluded.phone_hash,
+                   user_id = excluded.user_id, status = excluded.status,
+                   error_code = excluded.error_code, bank_name = excluded.bank_name,
+                   account_last4 = excluded.account_last4, account_type = excluded.account_type"
+            ),
             params![
                 record.id,
                 record.environment,
@@ -166,7 +180,7 @@ impl Store {
         let connection = self.connection();
         let mut statement = connection.prepare(&format!(
             "SELECT {COLUMNS} FROM enrollments WHERE started_at >= ?1 AND started_at < ?2
-             ORDER BY started_at DESC, id"
+             ORDER BY started_at DESC, rowid DESC"
         ))?;
         let rows = statement.query_map(params![from, to], from_row)?;
         rows.map(|row| with_status(row?)).collect()
@@ -202,7 +216,7 @@ impl Store {
                     OR coalesce(e.bank_name, '') LIKE ?4 ESCAPE '\\'
                     OR coalesce(e.account_last4, '') LIKE ?4 ESCAPE '\\'
                     OR coalesce(e.error_code, '') LIKE ?4 ESCAPE '\\')
-             ORDER BY e.started_at DESC, e.id
+             ORDER BY e.started_at DESC, e.rowid DESC
              LIMIT ?5"
         ))?;
         let rows = statement.query_map(
@@ -304,6 +318,23 @@ mod tests {
             ["b", "a"]
         );
         assert_eq!(store.enrollments_between(15, 100).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn enrollments_of_the_same_second_list_newest_first_even_after_updates() {
+        let store = Store::in_memory().unwrap();
+        for id in ["first", "second", "third"] {
+            store.save_enrollment(&record(id, 50)).unwrap();
+        }
+        let mut updated = record("first", 50);
+        updated.status = EnrollmentStatus::Linked;
+        store.save_enrollment(&updated).unwrap();
+        let listed = store.enrollments_between(0, 100).unwrap();
+        assert_eq!(
+            listed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["third", "second", "first"]
+        );
+        assert_eq!(listed[2].status, EnrollmentStatus::Linked);
     }
 
     #[test]
