@@ -6,7 +6,7 @@ use super::CommandError;
 use crate::config::Mode;
 use crate::desk::{export_enrollments, DateRange, DeskError, DeskFilter, ExportSummary};
 use crate::enrollment::{EnrollmentView, ListRow};
-use crate::store::{AuditAction, AuditEntry, AuditMode};
+use crate::store::AuditAction;
 use crate::AppState;
 use tauri::{Runtime, State};
 use tauri_plugin_opener::OpenerExt;
@@ -72,23 +72,16 @@ pub fn desk_export(
     desk_only(&state)?;
     let folder = crate::desk::default_export_folder().ok_or(DeskError::NoExportFolder)?;
     let summary = export_enrollments(&state.backend.store, &range, &folder)?;
-    let entry = AuditEntry {
-        at: time::OffsetDateTime::now_utc().unix_timestamp(),
-        mode: AuditMode::Desk,
-        staff: None,
-        action: AuditAction::ExportWritten,
-        detail: format!(
+    super::audit(
+        &state,
+        AuditAction::ExportWritten,
+        format!(
             "{} enrollments from {} to {}",
             summary.rows,
             range.from.chars().take(10).collect::<String>(),
             range.to.chars().take(10).collect::<String>()
         ),
-        error_code: None,
-        correlation_id: None,
-    };
-    if let Err(err) = state.backend.store.audit(&entry) {
-        tracing::error!(code = err.code(), "audit entry not written: {err}");
-    }
+    );
     tracing::info!(rows = summary.rows, "enrollments exported");
     *state.last_export.lock().unwrap_or_else(|e| e.into_inner()) = Some(summary.path.clone());
     Ok(summary)

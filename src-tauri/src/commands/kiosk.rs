@@ -2,7 +2,7 @@
 
 use super::CommandError;
 use crate::enrollment::EnrollmentView;
-use crate::store::{AuditAction, AuditEntry, AuditMode};
+use crate::store::AuditAction;
 use crate::AppState;
 use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -39,24 +39,14 @@ pub async fn kiosk_reset<R: Runtime>(
         "idle" => AuditAction::ResetByIdle,
         _ => AuditAction::ResetByStaff,
     };
-    let entry = AuditEntry {
-        at: time::OffsetDateTime::now_utc().unix_timestamp(),
-        mode: match state.settings.mode {
-            crate::config::Mode::Kiosk => AuditMode::Kiosk,
-            crate::config::Mode::Desk => AuditMode::Desk,
-        },
-        staff: state.staff.actor().map(str::to_owned),
+    super::audit(
+        &state,
         action,
-        detail: format!(
+        format!(
             "session reset ({})",
             reason.chars().take(20).collect::<String>()
         ),
-        error_code: None,
-        correlation_id: None,
-    };
-    if let Err(err) = state.backend.store.audit(&entry) {
-        tracing::error!(code = err.code(), "audit entry not written: {err}");
-    }
+    );
     tracing::info!(reason = %reason.chars().take(20).collect::<String>(), "session reset");
     Ok(view)
 }

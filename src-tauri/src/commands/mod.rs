@@ -16,6 +16,7 @@ pub use kiosk::*;
 pub use settings::*;
 pub use staff::*;
 
+use crate::store::{AuditAction, AuditEntry, AuditMode};
 use crate::AppState;
 use serde::Serialize;
 use tauri::State;
@@ -53,4 +54,26 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
         mode: state.settings.mode,
         kiosk: state.settings.kiosk.normalized(),
     })
+}
+
+/// One line of the audit trail for an action taken through a command, with
+/// this run's mode and `staff` while staff are unlocked (the store scrubs
+/// the detail again). The action has happened either way, so a failed
+/// write is logged, not shown.
+pub(crate) fn audit(state: &AppState, action: AuditAction, detail: String) {
+    let entry = AuditEntry {
+        at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        mode: match state.settings.mode {
+            crate::config::Mode::Kiosk => AuditMode::Kiosk,
+            crate::config::Mode::Desk => AuditMode::Desk,
+        },
+        staff: state.staff.actor().map(str::to_owned),
+        action,
+        detail,
+        error_code: None,
+        correlation_id: None,
+    };
+    if let Err(err) = state.backend.store.audit(&entry) {
+        tracing::error!(code = err.code(), "audit entry not written: {err}");
+    }
 }

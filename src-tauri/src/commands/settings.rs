@@ -3,11 +3,11 @@
 //! unlocked staff session (and refreshes it); a kiosk without a PIN refuses
 //! them.
 
-use super::staff::{audit_mode, require_staff};
+use super::staff::require_staff;
 use super::CommandError;
 use crate::config::Settings;
 use crate::settings_form::{changed_fields, FieldErrors, SettingsForm, SettingsView};
-use crate::store::{AuditAction, AuditEntry};
+use crate::store::AuditAction;
 use crate::vault::{Secret, SecretKey, Vault};
 use crate::AppState;
 use serde::Serialize;
@@ -64,7 +64,7 @@ pub async fn settings_save(
     state: State<'_, AppState>,
     form: SettingsForm,
 ) -> Result<SettingsSaved, CommandError> {
-    let staff = require_staff(&state).await?;
+    require_staff(&state).await?;
     let (settings, credentials) = match form.validate() {
         Ok(valid) => valid,
         Err(field_errors) => {
@@ -97,18 +97,7 @@ pub async fn settings_save(
     } else {
         format!("settings saved; changed: {}", changed.join(", "))
     };
-    let entry = AuditEntry {
-        at: time::OffsetDateTime::now_utc().unix_timestamp(),
-        mode: audit_mode(&state),
-        staff: staff.map(str::to_owned),
-        action: AuditAction::SettingsChanged,
-        detail,
-        error_code: None,
-        correlation_id: None,
-    };
-    if let Err(err) = state.backend.store.audit(&entry) {
-        tracing::error!(code = err.code(), "audit entry not written: {err}");
-    }
+    super::audit(&state, AuditAction::SettingsChanged, detail);
     Ok(SettingsSaved {
         saved: true,
         field_errors: FieldErrors::new(),

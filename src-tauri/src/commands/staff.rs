@@ -3,7 +3,7 @@
 
 use super::CommandError;
 use crate::staff::{StaffError, StaffGuard, StaffStatus};
-use crate::store::{AuditAction, AuditEntry, AuditMode};
+use crate::store::AuditAction;
 use crate::AppState;
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
@@ -39,13 +39,6 @@ async fn with_guard<T: Send + 'static>(
 /// the audit trail.
 pub(crate) async fn require_staff(state: &AppState) -> Result<Option<&'static str>, CommandError> {
     with_guard(&state.staff, |guard| guard.require()).await
-}
-
-pub(crate) fn audit_mode(state: &AppState) -> AuditMode {
-    match state.settings.mode {
-        crate::config::Mode::Kiosk => AuditMode::Kiosk,
-        crate::config::Mode::Desk => AuditMode::Desk,
-    }
 }
 
 /// Whether a PIN is set, staff are unlocked (and for how long), and how long
@@ -98,19 +91,12 @@ pub async fn kiosk_exit<R: Runtime>(
             retry: false,
         });
     }
-    let staff = require_staff(&state).await?;
-    let entry = AuditEntry {
-        at: time::OffsetDateTime::now_utc().unix_timestamp(),
-        mode: audit_mode(&state),
-        staff: staff.map(str::to_owned),
-        action: AuditAction::KioskExited,
-        detail: "kiosk mode left by staff; the app quits".into(),
-        error_code: None,
-        correlation_id: None,
-    };
-    if let Err(err) = state.backend.store.audit(&entry) {
-        tracing::error!(code = err.code(), "audit entry not written: {err}");
-    }
+    require_staff(&state).await?;
+    super::audit(
+        &state,
+        AuditAction::KioskExited,
+        "kiosk mode left by staff; the app quits".into(),
+    );
     tracing::info!("leaving kiosk mode");
     app.exit(0);
     Ok(())
