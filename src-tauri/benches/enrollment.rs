@@ -339,7 +339,7 @@ async fn complete_widget(
     else {
         panic!("the widget is not open: {view:?}")
     };
-    let url = url::Url::parse(widget_url).unwrap();
+    let url = url::Url::parse(widget_url.expose()).unwrap();
     let param = |name: &str| {
         url.query_pairs()
             .find(|(k, _)| k == name)

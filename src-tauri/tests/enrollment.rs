@@ -142,7 +142,7 @@ impl Rig {
         else {
             panic!("the widget is not open: {view:?}")
         };
-        let url = url::Url::parse(widget_url).unwrap();
+        let url = url::Url::parse(widget_url.expose()).unwrap();
         let param = |name: &str| {
             url.query_pairs()
                 .find(|(k, _)| k == name)

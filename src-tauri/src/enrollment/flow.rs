@@ -457,7 +457,7 @@ impl Enrollments {
             success_handled: false,
         });
         session.step = Step::Linking {
-            widget_url: launch.url.expose().to_owned(),
+            widget_url: launch.url.clone(),
             widget_origin: launch.origin.as_str().to_owned(),
             simulated: self.deps.environment.is_simulated(),
         };

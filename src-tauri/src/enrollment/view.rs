@@ -1,3 +1,4 @@
+use crate::secret::SecretString;
 use serde::Serialize;
 
 use super::FieldErrors;
@@ -56,7 +57,7 @@ pub enum Step {
     /// secret the page may hold, because the iframe needs it.
     #[serde(rename_all = "camelCase")]
     Linking {
-        widget_url: String,
+        widget_url: SecretString,
         widget_origin: String,
         simulated: bool,
     },
@@ -91,4 +92,26 @@ pub struct EnrollmentView {
     pub first_name: Option<String>,
     #[serde(flatten)]
     pub step: Step,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_widget_url_reaches_the_page_but_never_debug_output() {
+        let view = EnrollmentView {
+            id: Some("e1".into()),
+            first_name: None,
+            step: Step::Linking {
+                widget_url: SecretString::new("https://sync.aero.inc/?token=widget-token-123"),
+                widget_origin: "https://sync.aero.inc".into(),
+                simulated: false,
+            },
+        };
+        let page = serde_json::to_string(&view).unwrap();
+        assert!(page.contains("widget-token-123"), "{page}");
+        let printed = format!("{view:?}");
+        assert!(!printed.contains("widget-token-123"), "{printed}");
+    }
 }
