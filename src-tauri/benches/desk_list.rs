@@ -103,7 +103,10 @@ fn main() {
         let samples = (0..runs)
             .map(|_| {
                 let start = Instant::now();
-                rows = store.search_enrollments(&query).expect("list").len();
+                rows = store
+                    .search_enrollments("simulator", &query)
+                    .expect("list")
+                    .len();
                 start.elapsed()
             })
             .collect();

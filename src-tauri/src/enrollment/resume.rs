@@ -81,13 +81,11 @@ impl From<ListedEnrollment> for ListRow {
 impl Enrollments {
     /// The enrollments of this environment on this machine, newest first.
     pub fn list(&self, query: &EnrollmentQuery) -> Result<Vec<ListRow>, EnrollmentError> {
-        let environment = self.environment_id();
         Ok(self
             .deps
             .store
-            .search_enrollments(query)?
+            .search_enrollments(&self.environment_id(), query)?
             .into_iter()
-            .filter(|listed| listed.record.environment == environment)
             .map(ListRow::from)
             .collect())
     }

@@ -186,11 +186,13 @@ impl Store {
         rows.map(|row| with_status(row?)).collect()
     }
 
-    /// The enrollments a desk list shows, newest first, each with whether
+    /// The enrollments of `environment` a desk list shows, newest first
+    /// (the limit counts only those), each with whether
     /// the customer has confirmed their code (so may be served again
     /// without `POST /user`).
     pub fn search_enrollments(
         &self,
+        environment: &str,
         query: &EnrollmentQuery,
     ) -> Result<Vec<ListedEnrollment>, StoreError> {
         let connection = self.connection();
@@ -207,7 +209,7 @@ impl Store {
             "SELECT {QUALIFIED}, c.confirmed FROM enrollments e
              LEFT JOIN customers c
                ON c.environment = e.environment AND c.phone_hash = e.phone_hash
-             WHERE e.started_at >= ?1 AND e.started_at < ?2
+             WHERE e.environment = ?6 AND e.started_at >= ?1 AND e.started_at < ?2
                AND (?3 = '[]' OR e.status IN (SELECT value FROM json_each(?3)))
                AND (?4 IS NULL
                     OR e.first_name LIKE ?4 ESCAPE '\\'
@@ -220,7 +222,14 @@ impl Store {
              LIMIT ?5"
         ))?;
         let rows = statement.query_map(
-            params![query.from, query.to, statuses, pattern, query.limit],
+            params![
+                query.from,
+                query.to,
+                statuses,
+                pattern,
+                query.limit,
+                environment
+            ],
             |row| {
                 let record = from_row(row)?;
                 let confirmed: Option<bool> = row.get(15)?;
@@ -335,6 +344,32 @@ mod tests {
             ["third", "second", "first"]
         );
         assert_eq!(listed[2].status, EnrollmentStatus::Linked);
+    }
+
+    #[test]
+    fn the_list_is_one_environments_and_its_limit_counts_only_that_one() {
+        let store = Store::in_memory().unwrap();
+        store.save_enrollment(&record("sim", 10)).unwrap();
+        let mut sandbox = record("sandbox", 20);
+        sandbox.environment = "sandbox".into();
+        store.save_enrollment(&sandbox).unwrap();
+        let query = EnrollmentQuery {
+            from: 0,
+            to: 100,
+            statuses: vec![],
+            text: None,
+            limit: 1,
+        };
+        let ids = |environment| {
+            store
+                .search_enrollments(environment, &query)
+                .unwrap()
+                .into_iter()
+                .map(|listed| listed.record.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("simulator"), ["sim"]);
+        assert_eq!(ids("sandbox"), ["sandbox"]);
     }
 
     #[test]
