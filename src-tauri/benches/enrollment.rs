@@ -297,7 +297,7 @@ impl Machine {
                 phone_hasher: Arc::new(PhoneHasher::new(b"bench-key")),
                 environment: Environment::Simulator,
                 widget: WidgetOptions::default(),
-                mode: "desk".into(),
+                mode: aeropay_onboarding::config::Mode::Desk,
             },
             None,
         );

@@ -142,7 +142,6 @@ pub fn run(
                 &settings,
                 &data_dir,
                 vault.clone(),
-                settings.mode.as_str(),
                 Some(listener),
             ))
             .map_err(|err| format!("[{}] {err}", err.code()))?;

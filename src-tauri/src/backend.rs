@@ -76,7 +76,6 @@ impl Backend {
         settings: &Settings,
         data_dir: &Path,
         vault: Arc<dyn Vault>,
-        mode: &str,
         listener: Option<StateListener>,
     ) -> Result<Self, StartError> {
         let store = Arc::new(Store::open(&data_dir.join("app.sqlite3"))?);
@@ -128,7 +127,7 @@ impl Backend {
                 phone_hasher: Arc::new(phone_hasher(vault.as_ref()).await),
                 environment: settings.environment.clone(),
                 widget: widget_options(settings),
-                mode: mode.to_owned(),
+                mode: settings.mode,
             },
             listener,
         ));

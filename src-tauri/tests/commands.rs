@@ -25,14 +25,9 @@ fn app_with_override(
 ) -> (App<MockRuntime>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let vault = Arc::new(MemoryVault::new());
-    let backend = tauri::async_runtime::block_on(Backend::start(
-        &settings,
-        dir.path(),
-        vault.clone(),
-        settings.mode.as_str(),
-        None,
-    ))
-    .expect("backend starts");
+    let backend =
+        tauri::async_runtime::block_on(Backend::start(&settings, dir.path(), vault.clone(), None))
+            .expect("backend starts");
     let app = app_builder(mock_builder())
         .manage(
             AppState::new(settings, backend, vault, dir.path().join("settings.json"))

@@ -226,7 +226,7 @@ fn enrollments(
                 sdk_version: options.sdk,
                 ..WidgetOptions::default()
             },
-            mode: "desk".into(),
+            mode: aeropay_onboarding::config::Mode::Desk,
         },
         None,
     )

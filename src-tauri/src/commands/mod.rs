@@ -63,10 +63,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
 pub(crate) fn audit(state: &AppState, action: AuditAction, detail: String) {
     let entry = AuditEntry {
         at: time::OffsetDateTime::now_utc().unix_timestamp(),
-        mode: match state.settings.mode {
-            crate::config::Mode::Kiosk => AuditMode::Kiosk,
-            crate::config::Mode::Desk => AuditMode::Desk,
-        },
+        mode: AuditMode::from(state.settings.mode),
         staff: state.staff.actor().map(str::to_owned),
         action,
         detail,

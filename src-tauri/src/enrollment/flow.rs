@@ -5,7 +5,7 @@ use crate::aeropay::{
     AeropayClient, BankAccount, ErrorCategory, LinkSource, LinkedBankAccount, MfaType, NewUser,
 };
 use crate::aerosync::{self, LinkCredentials, WidgetEvent, WidgetOptions, WidgetOrigin};
-use crate::config::Environment;
+use crate::config::{Environment, Mode};
 use crate::store::{
     mask_phone, AuditAction, AuditEntry, AuditMode, EnrollmentRecord, EnrollmentStatus,
     KnownCustomer, PhoneHasher, Store,
@@ -29,8 +29,8 @@ pub struct EnrollmentDeps {
     pub phone_hasher: Arc<PhoneHasher>,
     pub environment: Environment,
     pub widget: WidgetOptions,
-    /// "kiosk" or "desk", kept in the record.
-    pub mode: String,
+    /// Kept in the record and the audit trail.
+    pub mode: Mode,
 }
 
 /// The enrollments of this app: at most one in progress at a time.
@@ -178,7 +178,7 @@ impl Enrollments {
             record: EnrollmentRecord {
                 id: uuid::Uuid::new_v4().to_string(),
                 environment: self.environment_id(),
-                mode: self.deps.mode.clone(),
+                mode: self.deps.mode.as_str().into(),
                 started_at: at,
                 updated_at: at,
                 first_name: details.first_name.clone(),
@@ -805,11 +805,7 @@ impl Enrollments {
     ) {
         let entry = AuditEntry {
             at: now(),
-            mode: if self.deps.mode == "kiosk" {
-                AuditMode::Kiosk
-            } else {
-                AuditMode::Desk
-            },
+            mode: AuditMode::from(self.deps.mode),
             staff: None,
             action,
             detail: detail.to_owned(),

@@ -162,7 +162,7 @@ impl Enrollments {
         let at = now();
         let record = EnrollmentRecord {
             id: uuid::Uuid::new_v4().to_string(),
-            mode: self.deps.mode.clone(),
+            mode: self.deps.mode.as_str().into(),
             started_at: at,
             updated_at: at,
             status: EnrollmentStatus::Started,

@@ -208,10 +208,7 @@ impl StaffGuard {
     fn audit(&self, action: AuditAction, staff: Option<&str>, detail: &str) {
         let entry = AuditEntry {
             at: self.clock.now_ms().div_euclid(1000),
-            mode: match self.mode {
-                Mode::Kiosk => AuditMode::Kiosk,
-                Mode::Desk => AuditMode::Desk,
-            },
+            mode: AuditMode::from(self.mode),
             staff: staff.map(str::to_owned),
             action,
             detail: detail.into(),

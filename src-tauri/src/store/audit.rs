@@ -18,6 +18,15 @@ pub enum AuditMode {
     Desk,
 }
 
+impl From<crate::config::Mode> for AuditMode {
+    fn from(mode: crate::config::Mode) -> Self {
+        match mode {
+            crate::config::Mode::Kiosk => AuditMode::Kiosk,
+            crate::config::Mode::Desk => AuditMode::Desk,
+        }
+    }
+}
+
 impl AuditMode {
     pub fn as_str(self) -> &'static str {
         match self {
