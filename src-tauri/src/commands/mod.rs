@@ -74,3 +74,22 @@ pub(crate) fn audit(state: &AppState, action: AuditAction, detail: String) {
         tracing::error!(code = err.code(), "audit entry not written: {err}");
     }
 }
+
+/// Runs blocking work (the keychain, argon2) on tokio's blocking threads,
+/// so the IPC threads stay free, and maps its error once.
+pub(crate) async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, CommandError>
+where
+    T: Send + 'static,
+    E: Into<CommandError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| CommandError {
+            code: "INTERNAL".into(),
+            message: "The app could not finish a background task; try again.".into(),
+            retry: true,
+        })?
+        .map_err(Into::into)
+}

@@ -8,10 +8,9 @@ use super::CommandError;
 use crate::config::Settings;
 use crate::settings_form::{changed_fields, FieldErrors, SettingsForm, SettingsView};
 use crate::store::AuditAction;
-use crate::vault::{Secret, SecretKey, Vault};
+use crate::vault::{Secret, SecretKey};
 use crate::AppState;
 use serde::Serialize;
-use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
 
 #[derive(Debug, Serialize)]
@@ -19,20 +18,6 @@ use tauri::{AppHandle, Runtime, State};
 pub struct SettingsSaved {
     pub saved: bool,
     pub field_errors: FieldErrors,
-}
-
-async fn blocking<T: Send + 'static>(
-    vault: Arc<dyn Vault>,
-    f: impl FnOnce(&dyn Vault) -> Result<T, crate::vault::VaultError> + Send + 'static,
-) -> Result<T, CommandError> {
-    tokio::task::spawn_blocking(move || f(vault.as_ref()))
-        .await
-        .map_err(|_| CommandError {
-            code: "INTERNAL".into(),
-            message: "The keychain did not answer; try again.".into(),
-            retry: true,
-        })?
-        .map_err(CommandError::from)
 }
 
 /// The saved settings (what the next start uses), and whether they differ
@@ -44,7 +29,8 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, Co
     let key = SecretKey::MerchantCredentials {
         environment: saved.environment.id(),
     };
-    let stored = blocking(state.vault.clone(), move |vault| vault.get(&key)).await?;
+    let vault = state.vault.clone();
+    let stored = super::blocking(move || vault.get(&key)).await?;
     let mut view = SettingsView::of(&saved, stored.is_some());
     // What a restart would run with: the saved settings, unless `--mode`
     // keeps overriding the mode.
@@ -88,7 +74,8 @@ pub async fn settings_save(
             api_secret: credentials.api_secret,
             merchant_id: credentials.merchant_id,
         };
-        blocking(state.vault.clone(), move |vault| vault.put(&key, &secret)).await?;
+        let vault = state.vault.clone();
+        super::blocking(move || vault.put(&key, &secret)).await?;
     }
     settings.save_to(&state.settings_path)?;
     tracing::info!(environment = %settings.environment.id(), "settings saved");

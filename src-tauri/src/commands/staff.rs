@@ -24,21 +24,14 @@ async fn with_guard<T: Send + 'static>(
     f: impl FnOnce(&StaffGuard) -> Result<T, StaffError> + Send + 'static,
 ) -> Result<T, CommandError> {
     let guard = guard.clone();
-    tokio::task::spawn_blocking(move || f(&guard))
-        .await
-        .map_err(|_| CommandError {
-            code: "INTERNAL".into(),
-            message: "The staff check did not finish; try again.".into(),
-            retry: true,
-        })?
-        .map_err(CommandError::from)
+    super::blocking(move || f(&guard)).await
 }
 
 /// For staff-only commands: refused with STAFF_LOCKED (or STAFF_NO_PIN on a
-/// kiosk without a PIN); counts as staff activity. Returns who acts, for
-/// the audit trail.
-pub(crate) async fn require_staff(state: &AppState) -> Result<Option<&'static str>, CommandError> {
-    with_guard(&state.staff, |guard| guard.require()).await
+/// kiosk without a PIN); counts as staff activity. The audit trail reads
+/// who acts from the guard itself (`commands::audit`).
+pub(crate) async fn require_staff(state: &AppState) -> Result<(), CommandError> {
+    with_guard(&state.staff, |guard| guard.require().map(|_| ())).await
 }
 
 /// Whether a PIN is set, staff are unlocked (and for how long), and how long
