@@ -19,6 +19,7 @@ pub mod settings_form;
 pub mod simulator;
 pub mod staff;
 pub mod store;
+pub mod text;
 pub mod vault;
 
 mod app;

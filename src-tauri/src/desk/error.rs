@@ -40,12 +40,7 @@ impl DeskError {
 
     /// A sentence for the person at the screen.
     pub fn message(&self) -> String {
-        let text = self.to_string();
-        let mut chars = text.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
-            None => text,
-        }
+        crate::text::sentence(&self.to_string())
     }
 
     pub(super) fn write(path: &std::path::Path, err: impl std::fmt::Display) -> Self {

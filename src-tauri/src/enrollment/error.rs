@@ -60,14 +60,7 @@ impl EnrollmentError {
     pub fn message(&self) -> String {
         match self {
             EnrollmentError::Aeropay(err) => err.user_message().to_owned(),
-            other => {
-                let text = other.to_string();
-                let mut chars = text.chars();
-                match chars.next() {
-                    Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
-                    None => text,
-                }
-            }
+            other => crate::text::sentence(&other.to_string()),
         }
     }
 
