@@ -476,19 +476,10 @@ impl App {
     pub fn screenshot(&self, name: &str) -> PathBuf {
         let path = self.shots.join(format!("{name}.png"));
         require_tool("import", "imagemagick");
-        // `import` now and then fails while the window is being redrawn.
-        for _ in 0..5 {
-            let status = Command::new("import")
-                .args(["-display", &self.xvfb.display, "-window", "root"])
-                .arg(&path)
-                .stderr(Stdio::null())
-                .status();
-            if matches!(status, Ok(s) if s.success()) {
-                return path;
-            }
-            std::thread::sleep(Duration::from_millis(200));
+        if !capture_screen(&self.xvfb.display, &path) {
+            panic!("no screenshot of {} after 5 tries", self.xvfb.display)
         }
-        panic!("no screenshot of {} after 5 tries", self.xvfb.display)
+        path
     }
 
     /// Ends the WebDriver session, which closes the app.
@@ -503,18 +494,7 @@ impl Drop for App {
     fn drop(&mut self) {
         if std::thread::panicking() {
             let path = self.shots.join("failure.png");
-            // `import` now and then fails while the window is being redrawn.
-            for _ in 0..5 {
-                let status = Command::new("import")
-                    .args(["-display", &self.xvfb.display, "-window", "root"])
-                    .arg(&path)
-                    .stderr(Stdio::null())
-                    .status();
-                if matches!(status, Ok(s) if s.success()) {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(200));
-            }
+            capture_screen(&self.xvfb.display, &path);
             eprintln!(
                 "screenshot: {}\n--- driver and app log ---\n{}",
                 path.display(),
@@ -522,6 +502,23 @@ impl Drop for App {
             );
         }
     }
+}
+
+/// Saves the whole X display as a PNG; false if `import` kept failing.
+fn capture_screen(display: &str, path: &Path) -> bool {
+    // `import` now and then fails while the window is being redrawn.
+    for _ in 0..5 {
+        let status = Command::new("import")
+            .args(["-display", display, "-window", "root"])
+            .arg(path)
+            .stderr(Stdio::null())
+            .status();
+        if matches!(status, Ok(s) if s.success()) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
 }
 
 fn xpath_literal(text: &str) -> String {
