@@ -131,21 +131,18 @@ function closeDialog() {
   if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
 }
 
+// A masked field for 4 to 12 digits, with the number pad on touch screens.
+function pinInput(id, autocomplete) {
+  return el("input", { id, class: "staff-pin-input", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "12", autocomplete });
+}
+
 // The PIN dialog. Resolves true once the right PIN unlocked staff, false
 // on Cancel or Escape.
 function askPin() {
   return new Promise((resolve) => {
     let lastActivity = Date.now();
-    const input = el("input", {
-      id: "staff-pin",
-      class: "staff-pin-input",
-      type: "password",
-      inputmode: "numeric",
-      pattern: "[0-9]*",
-      maxlength: "12",
-      autocomplete: "off",
-      "aria-describedby": "staff-pin-error staff-pin-wait",
-    });
+    const input = pinInput("staff-pin", "off");
+    input.setAttribute("aria-describedby", "staff-pin-error staff-pin-wait");
     const error = el("p", { class: "field-error", id: "staff-pin-error", role: "alert" });
     const wait = el("p", { class: "staff-wait", id: "staff-pin-wait", "aria-live": "polite" });
     const unlock = el("button", { type: "submit", class: "button primary", id: "staff-pin-unlock" }, "Unlock");
@@ -258,8 +255,8 @@ function showMenu() {
 
 // The settings screen's "Staff PIN" section: set the first PIN or change it.
 export function staffPinSection(pinSet) {
-  const newPin = el("input", { id: "staff-new-pin", class: "staff-pin-input", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "12", autocomplete: "new-password" });
-  const confirm = el("input", { id: "staff-confirm-pin", class: "staff-pin-input", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "12", autocomplete: "new-password" });
+  const newPin = pinInput("staff-new-pin", "new-password");
+  const confirm = pinInput("staff-confirm-pin", "new-password");
   const error = el("p", { class: "field-error", id: "staff-set-pin-error", role: "alert" });
   const done = el("p", { class: "staff-pin-done", id: "staff-set-pin-done", role: "status" });
   const hint = el("p", {
