@@ -117,7 +117,7 @@ fn main() {
     let samples = (0..runs)
         .map(|_| {
             let start = Instant::now();
-            rows = export_enrollments(&store, &range, out.path())
+            rows = export_enrollments(&store, "simulator", &range, out.path())
                 .expect("export")
                 .rows;
             start.elapsed()

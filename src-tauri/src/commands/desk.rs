@@ -71,7 +71,12 @@ pub fn desk_export(
 ) -> Result<ExportSummary, CommandError> {
     desk_only(&state)?;
     let folder = crate::desk::default_export_folder().ok_or(DeskError::NoExportFolder)?;
-    let summary = export_enrollments(&state.backend.store, &range, &folder)?;
+    let summary = export_enrollments(
+        &state.backend.store,
+        &state.backend.environment.id(),
+        &range,
+        &folder,
+    )?;
     super::audit(
         &state,
         AuditAction::ExportWritten,

@@ -12,13 +12,15 @@ pub struct ExportSummary {
     pub rows: usize,
 }
 
-/// Writes the enrollments started in `range` as CSV into `folder`, named
+/// Writes the enrollments of `environment` started in `range` as CSV into
+/// `folder`, named
 /// after the range. The file appears whole or not at all: it is written
 /// beside its final name and renamed, so a half-written export is never
 /// mistaken for a complete one. An existing export of the same range gets
 /// a numbered sibling rather than being overwritten.
 pub fn export_enrollments(
     store: &Store,
+    environment: &str,
     range: &DateRange,
     folder: &Path,
 ) -> Result<ExportSummary, DeskError> {
@@ -32,7 +34,7 @@ pub fn export_enrollments(
     let path = free_name(folder, &stem);
     let mut file =
         tempfile::NamedTempFile::new_in(folder).map_err(|err| DeskError::write(folder, err))?;
-    let rows = store.export_csv(from, to, &mut file)?;
+    let rows = store.export_csv(environment, from, to, &mut file)?;
     file.flush().map_err(|err| DeskError::write(&path, err))?;
     file.persist_noclobber(&path)
         .map_err(|err| DeskError::write(&path, err.error))?;
@@ -88,7 +90,8 @@ mod tests {
             to: "2026-11-25".into(),
             utc_offset_minutes: 0,
         };
-        let first = export_enrollments(&store, &range, &dir.path().join("Downloads")).unwrap();
+        let first =
+            export_enrollments(&store, "simulator", &range, &dir.path().join("Downloads")).unwrap();
         assert_eq!(first.rows, 1);
         assert!(first
             .path
@@ -98,7 +101,8 @@ mod tests {
             text.contains("Ada L.,•••-•••-••98,Aerobank,6789,linked"),
             "{text}"
         );
-        let second = export_enrollments(&store, &range, &dir.path().join("Downloads")).unwrap();
+        let second =
+            export_enrollments(&store, "simulator", &range, &dir.path().join("Downloads")).unwrap();
         assert!(second
             .path
             .ends_with("aeropay-enrollments-2026-11-25-to-2026-11-25 (2).csv"));
@@ -123,7 +127,8 @@ mod tests {
             to: "2026-11-25".into(),
             utc_offset_minutes: 0,
         };
-        let err = export_enrollments(&store, &range, &blocker.join("Downloads")).unwrap_err();
+        let err = export_enrollments(&store, "simulator", &range, &blocker.join("Downloads"))
+            .unwrap_err();
         assert_eq!(err.code(), "DESK_EXPORT_WRITE");
     }
 }

@@ -79,11 +79,20 @@ fn row(record: &EnrollmentRecord) -> Result<[String; 7], StoreError> {
 }
 
 impl Store {
-    /// Writes the enrollments started within `[from, to)` (unix seconds) as
-    /// CSV (RFC 4180, header first, oldest first) and returns how many rows
-    /// were written.
-    pub fn export_csv(&self, from: i64, to: i64, writer: impl Write) -> Result<usize, ExportError> {
+    /// Writes the enrollments of `environment` started within `[from, to)`
+    /// (unix seconds) as CSV (RFC 4180, header first, oldest first) and
+    /// returns how many rows were written. One environment per file, as the
+    /// desk list shows it: simulator practice never mixes with real
+    /// customers.
+    pub fn export_csv(
+        &self,
+        environment: &str,
+        from: i64,
+        to: i64,
+        writer: impl Write,
+    ) -> Result<usize, ExportError> {
         let mut records = self.enrollments_between(from, to)?;
+        records.retain(|record| record.environment == environment);
         records.reverse();
         let mut csv = csv::Writer::from_writer(writer);
         csv.write_record(HEADER)?;
@@ -157,8 +166,14 @@ mod tests {
             .unwrap();
 
         let mut out = Vec::new();
-        let written = store.export_csv(day, day + 86_400, &mut out).unwrap();
-        assert_eq!(written, 2);
+        let mut elsewhere = record("sandbox-one", day + 30, "Sam");
+        elsewhere.environment = "sandbox".into();
+        store.save_enrollment(&elsewhere).unwrap();
+
+        let written = store
+            .export_csv("simulator", day, day + 86_400, &mut out)
+            .unwrap();
+        assert_eq!(written, 2, "this environment's enrollments only");
         let text = String::from_utf8(out).unwrap();
         for id in ["before", "after", "a", "b"] {
             assert!(!text.contains(&format!("phonehash-{id}")), "{text}");
