@@ -46,6 +46,9 @@ const MIGRATIONS: &[&str] = &[
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 3: at start the app counts wrong staff PINs since the last right one;
+    // the log only grows, so that must not read all of it.
+    "CREATE INDEX audit_log_action ON audit_log (action, id);",
 ];
 
 pub fn migrate(connection: &Connection) -> rusqlite::Result<()> {
