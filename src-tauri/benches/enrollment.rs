@@ -298,6 +298,7 @@ impl Machine {
                 environment: Environment::Simulator,
                 widget: WidgetOptions::default(),
                 mode: aeropay_onboarding::config::Mode::Desk,
+                staff: None,
             },
             None,
         );

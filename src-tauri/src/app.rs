@@ -2,7 +2,6 @@ use crate::aerosync::KNOWN_AEROSYNC_ORIGINS;
 use crate::backend::Backend;
 use crate::config::Settings;
 use crate::enrollment::{EnrollmentView, Step};
-use crate::staff::{StaffGuard, SystemClock};
 use crate::vault::Vault;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -28,8 +27,6 @@ pub struct AppState {
     pub settings_path: PathBuf,
     /// The desk's last CSV export, to show in the file manager.
     pub last_export: std::sync::Mutex<Option<PathBuf>>,
-    /// The staff PIN, its wait after wrong PINs, and the staff session.
-    pub staff: Arc<StaffGuard>,
     /// `--mode` given on the command line: it wins over the saved setting,
     /// after a restart too (a restart keeps the arguments).
     pub mode_override: Option<crate::config::Mode>,
@@ -42,19 +39,12 @@ impl AppState {
         vault: Arc<dyn Vault>,
         settings_path: PathBuf,
     ) -> Self {
-        let staff = Arc::new(StaffGuard::new(
-            vault.clone(),
-            backend.store.clone(),
-            settings.mode,
-            Arc::new(SystemClock),
-        ));
         Self {
             settings,
             backend,
             vault,
             settings_path,
             last_export: std::sync::Mutex::new(None),
-            staff,
             mode_override: None,
         }
     }

@@ -7,6 +7,7 @@ use crate::aerosync::{SdkVersion, WidgetOptions};
 use crate::config::{ApiVersion, Environment, Settings};
 use crate::enrollment::{EnrollmentDeps, Enrollments, StateListener};
 use crate::simulator::{RunningSimulator, Simulator, SimulatorConfig};
+use crate::staff::{StaffGuard, SystemClock};
 use crate::store::{PhoneHasher, Store};
 use crate::vault::{Secret, SecretKey, Vault};
 use std::path::Path;
@@ -66,6 +67,8 @@ impl CredentialSource for KeychainCredentials {
 pub struct Backend {
     pub enrollments: Arc<Enrollments>,
     pub store: Arc<Store>,
+    /// The staff PIN, its wait after wrong PINs, and the staff session.
+    pub staff: Arc<StaffGuard>,
     pub environment: Environment,
     /// Kept alive for as long as the app runs.
     simulator: Option<RunningSimulator>,
@@ -78,7 +81,13 @@ impl Backend {
         vault: Arc<dyn Vault>,
         listener: Option<StateListener>,
     ) -> Result<Self, StartError> {
-        let store = Arc::new(Store::open(&data_dir.join("app.sqlite3"))?);
+        let store = Arc::new(Store::open_in(data_dir)?);
+        let staff = Arc::new(StaffGuard::new(
+            vault.clone(),
+            store.clone(),
+            settings.mode,
+            Arc::new(SystemClock),
+        ));
         let version = match settings.api_version {
             ApiVersion::V1 => aeropay::ApiVersion::V1,
             ApiVersion::V2 => aeropay::ApiVersion::V2,
@@ -128,6 +137,7 @@ impl Backend {
                 environment: settings.environment.clone(),
                 widget: widget_options(settings),
                 mode: settings.mode,
+                staff: Some(staff.clone()),
             },
             listener,
         ));
@@ -147,6 +157,7 @@ impl Backend {
         Ok(Self {
             enrollments,
             store,
+            staff,
             environment: settings.environment.clone(),
             simulator,
         })

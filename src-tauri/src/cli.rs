@@ -1,8 +1,9 @@
 //! The command line of the `aeropay-onboarding` binary. With no subcommand it
 //! opens the window; subcommands provision and check a machine.
 
-use crate::config::{ApiVersion, Environment, Settings};
+use crate::config::{ApiVersion, Environment, Mode, Settings};
 use crate::secret::SecretString;
+use crate::store::{AuditAction, AuditEntry, Store, StoreError};
 use crate::vault::{Secret, SecretKey, Vault, VaultError};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::BufRead;
@@ -127,6 +128,11 @@ pub struct ConfigureArgs {
     /// a third line after the API key and secret.
     #[arg(long)]
     pub staff_pin_stdin: bool,
+    /// Read the lines from this open file descriptor instead of standard
+    /// input, e.g. `--input-fd 3 3<secrets.txt`.
+    #[cfg(unix)]
+    #[arg(long, value_name = "FD")]
+    pub input_fd: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -147,8 +153,12 @@ pub enum CliError {
     MissingPin(&'static str),
     #[error("cannot read standard input: {0}")]
     Stdin(#[from] std::io::Error),
+    #[error("cannot read file descriptor {fd}: {source}. Open it for this command, e.g. `--input-fd {fd} {fd}<secrets.txt`.")]
+    InputFd { fd: u32, source: std::io::Error },
     #[error("{0}")]
     Staff(#[from] crate::staff::StaffError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
 }
 
 impl CliError {
@@ -159,7 +169,9 @@ impl CliError {
             CliError::MissingInput(_) => "CLI_MISSING_INPUT",
             CliError::MissingPin(_) => "CLI_MISSING_INPUT",
             CliError::Stdin(_) => "CLI_STDIN",
+            CliError::InputFd { .. } => "CLI_INPUT_FD",
             CliError::Staff(err) => err.code(),
+            CliError::Store(err) => err.code(),
         }
     }
 }
@@ -180,15 +192,34 @@ impl ConfigureArgs {
     }
 }
 
+/// What the audit trail names as the actor of a change made at a terminal.
+const TERMINAL_ACTOR: &str = "command line";
+
+/// The input `configure` reads: the file descriptor given with
+/// `--input-fd`, or standard input.
+pub fn configure_input(args: &ConfigureArgs) -> Result<Box<dyn BufRead>, CliError> {
+    #[cfg(unix)]
+    if let Some(fd) = args.input_fd {
+        // `/dev/fd/N` reopens the descriptor the shell handed us, on Linux
+        // and macOS alike, without unsafe code.
+        let file = std::fs::File::open(format!("/dev/fd/{fd}"))
+            .map_err(|source| CliError::InputFd { fd, source })?;
+        return Ok(Box::new(std::io::BufReader::new(file)));
+    }
+    let _ = args;
+    Ok(Box::new(std::io::BufReader::new(std::io::stdin())))
+}
+
 /// Reads the key and secret (and, with `--staff-pin-stdin`, the staff PIN),
-/// writes them to the vault, then the settings file. Everything is read and
-/// checked first, and the keychain goes before the file: if anything fails,
-/// the settings are left as they were.
+/// writes them to the vault, then the settings file, then the audit trail.
+/// Everything is read and checked first, and the keychain goes before the
+/// file: if anything fails, the settings are left as they were.
 pub fn configure(
     args: &ConfigureArgs,
     input: &mut dyn BufRead,
     vault: &dyn Vault,
     settings_path: &std::path::Path,
+    store: &Store,
 ) -> Result<Settings, CliError> {
     let api_key = read_line(input, "the API key is missing")?;
     let api_secret = read_line(input, "the API secret is missing")?;
@@ -201,6 +232,7 @@ pub fn configure(
         None
     };
     let environment = args.environment();
+    let mut settings = Settings::load_from(settings_path)?;
     vault.put(
         &SecretKey::MerchantCredentials {
             environment: environment.id(),
@@ -214,7 +246,6 @@ pub fn configure(
     if let Some(pin) = &pin {
         crate::staff::store_pin(vault, pin)?;
     }
-    let mut settings = Settings::load_from(settings_path)?;
     settings.environment = environment;
     settings.merchant_id = Some(args.merchant_id);
     settings.api_version = match args.api_version {
@@ -222,15 +253,58 @@ pub fn configure(
         ApiVersionArg::V2 => ApiVersion::V2,
     };
     settings.save_to(settings_path)?;
+    audit(
+        store,
+        settings.mode,
+        AuditAction::CredentialsChanged,
+        &format!(
+            "API key and secret stored for {} (merchant {}) from the command line",
+            settings.environment.id(),
+            args.merchant_id
+        ),
+    )?;
+    if pin.is_some() {
+        audit(
+            store,
+            settings.mode,
+            AuditAction::PinSet,
+            "staff PIN set from the command line",
+        )?;
+    }
     Ok(settings)
 }
 
 /// Reads the staff PIN from standard input and stores its hash: the PIN
 /// never passes through arguments, so neither `ps` nor the shell history
-/// sees it.
-pub fn set_staff_pin(input: &mut dyn BufRead, vault: &dyn Vault) -> Result<(), CliError> {
+/// sees it. The audit trail records it, and a new PIN ends the wait that
+/// wrong PINs started (in a running app too, at its next attempt).
+pub fn set_staff_pin(
+    input: &mut dyn BufRead,
+    vault: &dyn Vault,
+    store: &Store,
+    mode: Mode,
+) -> Result<(), CliError> {
     let pin = read_pin(input, "nothing was read")?;
     crate::staff::store_pin(vault, &pin)?;
+    audit(
+        store,
+        mode,
+        AuditAction::PinSet,
+        "staff PIN set from the command line",
+    )?;
+    Ok(())
+}
+
+fn audit(store: &Store, mode: Mode, action: AuditAction, detail: &str) -> Result<(), CliError> {
+    store.audit(&AuditEntry {
+        at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        mode: mode.into(),
+        staff: Some(TERMINAL_ACTOR.into()),
+        action,
+        detail: detail.into(),
+        error_code: None,
+        correlation_id: None,
+    })?;
     Ok(())
 }
 
@@ -281,8 +355,9 @@ mod tests {
             panic!("configure expected")
         };
         let vault = MemoryVault::new();
+        let store = Store::in_memory().unwrap();
         let mut input: &[u8] = b"key-1\nsecret-1\n";
-        let settings = configure(&args, &mut input, &vault, &path).unwrap();
+        let settings = configure(&args, &mut input, &vault, &path, &store).unwrap();
         assert_eq!(settings.environment, Environment::Sandbox);
         let stored = vault
             .get(&SecretKey::MerchantCredentials {
@@ -319,8 +394,9 @@ mod tests {
             panic!("configure expected")
         };
         let vault = MemoryVault::new();
+        let store = Store::in_memory().unwrap();
         let mut input: &[u8] = b"only-a-key\n";
-        let err = configure(&args, &mut input, &vault, &path).unwrap_err();
+        let err = configure(&args, &mut input, &vault, &path, &store).unwrap_err();
         assert_eq!(err.code(), "CLI_MISSING_INPUT");
         assert!(!path.exists());
     }
@@ -346,12 +422,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.json");
         let vault = MemoryVault::new();
+        let store = Store::in_memory().unwrap();
         let mut input: &[u8] = b"key-1\nsecret-1\n 246813 \n";
         configure(
             &configure_args(&["--staff-pin-stdin"]),
             &mut input,
             &vault,
             &path,
+            &store,
         )
         .unwrap();
         let phc = crate::staff::read_pin_hash(&vault)
@@ -361,6 +439,23 @@ mod tests {
         assert!(crate::staff::verify_pin(&pin, &phc).unwrap());
         let on_disk = std::fs::read_to_string(&path).unwrap();
         assert!(!on_disk.contains("246813") && !on_disk.contains("argon2"));
+        let audit = store.audit_entries(0, i64::MAX).unwrap();
+        let written: Vec<_> = audit
+            .iter()
+            .map(|e| (e.action, e.staff.as_deref()))
+            .collect();
+        assert_eq!(
+            written,
+            [
+                (AuditAction::CredentialsChanged, Some("command line")),
+                (AuditAction::PinSet, Some("command line"))
+            ]
+        );
+        let text = format!("{audit:?}");
+        assert!(
+            !text.contains("246813") && !text.contains("secret-1") && !text.contains("key-1"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -372,12 +467,14 @@ mod tests {
             (&b"key-1\nsecret-1\n"[..], "CLI_MISSING_INPUT"),
         ] {
             let vault = MemoryVault::new();
+            let store = Store::in_memory().unwrap();
             let mut input = stdin;
             let err = configure(
                 &configure_args(&["--staff-pin-stdin"]),
                 &mut input,
                 &vault,
                 &path,
+                &store,
             )
             .unwrap_err();
             assert_eq!(err.code(), code, "{err}");
@@ -389,6 +486,7 @@ mod tests {
                 .unwrap()
                 .is_none());
             assert_eq!(crate::staff::read_pin_hash(&vault).unwrap(), None);
+            assert!(store.audit_entries(0, i64::MAX).unwrap().is_empty());
         }
     }
 
@@ -397,13 +495,40 @@ mod tests {
         let cli = Cli::try_parse_from(["aeropay-onboarding", "set-staff-pin"]).unwrap();
         assert!(matches!(cli.command, Some(Command::SetStaffPin)));
         let vault = MemoryVault::new();
+        let store = Store::in_memory().unwrap();
         let mut input: &[u8] = b"8642\n";
-        set_staff_pin(&mut input, &vault).unwrap();
+        set_staff_pin(&mut input, &vault, &store, Mode::Kiosk).unwrap();
         assert!(crate::staff::read_pin_hash(&vault).unwrap().is_some());
         let mut input: &[u8] = b"86\n";
-        let err = set_staff_pin(&mut input, &vault).unwrap_err();
+        let err = set_staff_pin(&mut input, &vault, &store, Mode::Kiosk).unwrap_err();
         assert_eq!(err.code(), "STAFF_PIN_FORMAT");
         assert!(!err.to_string().contains("86"), "{err}");
+        let audit = store.audit_entries(0, i64::MAX).unwrap();
+        assert_eq!(audit.len(), 1, "only the PIN that was set: {audit:?}");
+        assert_eq!(audit[0].action, AuditAction::PinSet);
+        assert_eq!(audit[0].mode, crate::store::AuditMode::Kiosk);
+        assert_eq!(audit[0].detail, "staff PIN set from the command line");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn configure_reads_a_file_descriptor_or_says_it_is_not_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = dir.path().join("secrets.txt");
+        std::fs::write(&lines, "key-fd\nsecret-fd\n").unwrap();
+        // A descriptor this process holds open, as a shell's `3<file` would.
+        let file = std::fs::File::open(&lines).unwrap();
+        let fd = std::os::unix::io::AsRawFd::as_raw_fd(&file).to_string();
+        let args = configure_args(&["--input-fd", &fd]);
+        let mut input = configure_input(&args).unwrap();
+        let mut first = String::new();
+        input.read_line(&mut first).unwrap();
+        assert_eq!(first, "key-fd\n");
+
+        let closed = configure_args(&["--input-fd", "987"]);
+        let err = configure_input(&closed).err().expect("fd 987 is not open");
+        assert_eq!(err.code(), "CLI_INPUT_FD");
+        assert!(err.to_string().contains("--input-fd 987 987<"), "{err}");
     }
 
     #[test]

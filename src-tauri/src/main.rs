@@ -3,6 +3,7 @@
 
 use aeropay_onboarding::cli::{self, Cli, Command};
 use aeropay_onboarding::config::{self, Settings};
+use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::OsKeychain;
 use clap::Parser;
 use std::process::ExitCode;
@@ -21,7 +22,15 @@ fn main() -> ExitCode {
         Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Doctor) => doctor(),
         Some(Command::SetStaffPin) => {
-            match cli::set_staff_pin(&mut std::io::stdin().lock(), &OsKeychain::new()) {
+            let result = machine().and_then(|(settings, _, store)| {
+                cli::set_staff_pin(
+                    &mut std::io::stdin().lock(),
+                    &OsKeychain::new(),
+                    &store,
+                    settings.mode,
+                )
+            });
+            match result {
                 Ok(()) => {
                     println!("Staff PIN set; only its hash is in the OS keychain.");
                     ExitCode::SUCCESS
@@ -30,16 +39,10 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Configure(args)) => {
-            let result = config::settings_path()
-                .map_err(cli::CliError::from)
-                .and_then(|path| {
-                    cli::configure(
-                        &args,
-                        &mut std::io::stdin().lock(),
-                        &OsKeychain::new(),
-                        &path,
-                    )
-                });
+            let result = machine().and_then(|(_, path, store)| {
+                let mut input = cli::configure_input(&args)?;
+                cli::configure(&args, &mut input, &OsKeychain::new(), &path, &store)
+            });
             match result {
                 Ok(settings) => {
                     println!(
@@ -56,6 +59,15 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// This machine's settings, their path, and its database (for the audit
+/// trail), opened before anything is changed.
+fn machine() -> Result<(Settings, std::path::PathBuf, Store), cli::CliError> {
+    let path = config::settings_path()?;
+    let settings = Settings::load_from(&path)?;
+    let store = Store::open_in(&config::data_dir()?)?;
+    Ok((settings, path, store))
 }
 
 fn simulate(args: &cli::SimulateArgs) -> ExitCode {

@@ -416,7 +416,7 @@ fn popups_cannot_reach_the_staff_commands() {
 }
 
 #[test]
-fn a_reset_while_staff_are_unlocked_names_staff_in_the_audit_trail() {
+fn a_reset_names_who_ended_the_session_and_staff_while_unlocked() {
     let (app, _dir) = app(Settings {
         mode: Mode::Kiosk,
         ..Settings::default()
@@ -424,6 +424,9 @@ fn a_reset_while_staff_are_unlocked_names_staff_in_the_audit_trail() {
     set_pin(&app);
     let main = window(&app, "main");
     invoke_with(&main, "kiosk_reset", json!({"reason": "idle"})).unwrap();
+    invoke_with(&main, "kiosk_reset", json!({"reason": "customer"})).unwrap();
+    let err = invoke_with(&main, "kiosk_reset", json!({"reason": "because"})).unwrap_err();
+    assert!(err.to_string().contains("unknown variant"), "{err}");
     invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
     invoke_with(&main, "kiosk_reset", json!({"reason": "staff"})).unwrap();
     let state = app.state::<AppState>();
@@ -436,6 +439,7 @@ fn a_reset_while_staff_are_unlocked_names_staff_in_the_audit_trail() {
         staff,
         [
             ("reset_by_idle", None),
+            ("reset_by_customer", None),
             ("pin_succeeded", Some("staff")),
             ("reset_by_staff", Some("staff"))
         ]
@@ -491,4 +495,48 @@ fn the_page_gets_no_clipboard_commands_and_a_reset_still_clears_the_session() {
     let view =
         invoke_with(&main, "kiosk_reset", json!({"reason": "staff"})).expect("the reset answers");
     assert!(view["id"].is_null(), "{view}");
+}
+
+#[test]
+fn enrollment_entries_name_staff_while_they_are_unlocked() {
+    let (app, _dir) = app(Settings::default());
+    set_pin(&app);
+    let main = window(&app, "main");
+    let details = |first: &str, phone: &str| json!({"details": {"firstName": first, "lastName": "Lovelace", "phone": phone, "email": "ada@example.com"}});
+    invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
+    let view = invoke_with(
+        &main,
+        "enrollment_submit_details",
+        details("Ada", "(415) 555-0143"),
+    )
+    .unwrap();
+    assert_eq!(view["step"], "code", "{view}");
+    invoke(&main, "enrollment_cancel").unwrap();
+    invoke(&main, "enrollment_start_over").unwrap();
+    invoke(&main, "staff_lock").unwrap();
+    let view = invoke_with(
+        &main,
+        "enrollment_submit_details",
+        details("Grace", "(415) 555-0144"),
+    )
+    .unwrap();
+    assert_eq!(view["step"], "code", "{view}");
+
+    let state = app.state::<AppState>();
+    let audit = state.backend.store.audit_entries(0, i64::MAX).unwrap();
+    let staff: Vec<_> = audit
+        .iter()
+        .filter(|e| e.correlation_id.is_some())
+        .map(|e| (e.action.as_str(), e.staff.as_deref()))
+        .collect();
+    assert_eq!(
+        staff,
+        [
+            ("enrollment_started", Some("staff")),
+            ("code_sent", Some("staff")),
+            ("enrollment_cancelled", Some("staff")),
+            ("enrollment_started", None),
+            ("code_sent", None),
+        ]
+    );
 }

@@ -227,6 +227,7 @@ fn enrollments(
                 ..WidgetOptions::default()
             },
             mode: aeropay_onboarding::config::Mode::Desk,
+            staff: None,
         },
         None,
     )

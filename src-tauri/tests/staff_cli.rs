@@ -3,6 +3,7 @@
 //! on standard input, only its argon2id hash reaches the keychain.
 
 use aeropay_onboarding::staff::{read_pin_hash, verify_pin, Pin};
+use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -16,6 +17,7 @@ fn run(args: &[&str], stdin: &str, config_home: &std::path::Path) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
         .args(args)
         .env("XDG_CONFIG_HOME", config_home)
+        .env("XDG_DATA_HOME", config_home.join("data"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -92,6 +94,26 @@ fn configure_and_set_staff_pin_store_only_the_hash() {
         "{text}"
     );
     assert!(stored_pin_is("7531"));
+
+    // The audit trail names the changes and the terminal, never the PIN.
+    let store = Store::open_in(&home.path().join("data/app.aeropay-onboarding.desktop")).unwrap();
+    let audit = store.audit_entries(0, i64::MAX).unwrap();
+    let written: Vec<_> = audit
+        .iter()
+        .map(|e| (e.action.as_str(), e.staff.as_deref()))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            ("credentials_changed", Some("command line")),
+            ("pin_set", Some("command line")),
+            ("pin_set", Some("command line"))
+        ]
+    );
+    let text = format!("{audit:?}");
+    for secret in ["482913", "7531", "pin-secret", "pin-key"] {
+        assert!(!text.contains(secret), "{text}");
+    }
 
     let vault = OsKeychain::new();
     assert!(vault.delete(&SecretKey::StaffPin).unwrap());

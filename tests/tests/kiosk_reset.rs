@@ -58,7 +58,7 @@ fn audit(app: &App) -> Vec<AuditEntry> {
 fn is_reset(entry: &AuditEntry) -> bool {
     matches!(
         entry.action,
-        AuditAction::ResetByIdle | AuditAction::ResetByStaff
+        AuditAction::ResetByIdle | AuditAction::ResetByCustomer | AuditAction::ResetByStaff
     )
 }
 

@@ -13,13 +13,12 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 /// storage and cache, the widget's included, are cleared, and so is the
 /// system clipboard and, on Linux, the primary selection (a phone number or
 /// e-mail copied or selected there would otherwise wait for the next
-/// customer's paste). `reason` is
-/// `idle`, `customer` or `staff`, for the audit trail.
+/// customer's paste). `reason` names who ended it, for the audit trail.
 #[tauri::command]
 pub async fn kiosk_reset<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    reason: String,
+    reason: ResetReason,
 ) -> Result<EnrollmentView, CommandError> {
     let view = state.backend.enrollments.start_over().await;
     crate::app::close_bank_popups(&app);
@@ -35,20 +34,32 @@ pub async fn kiosk_reset<R: Runtime>(
     if let Err(err) = clear_primary_selection() {
         tracing::warn!("primary selection not cleared: {err}");
     }
-    let action = match reason.as_str() {
-        "idle" => AuditAction::ResetByIdle,
-        _ => AuditAction::ResetByStaff,
-    };
-    super::audit(
-        &state,
-        action,
-        format!(
-            "session reset ({})",
-            reason.chars().take(20).collect::<String>()
-        ),
-    );
-    tracing::info!(reason = %reason.chars().take(20).collect::<String>(), "session reset");
+    super::audit(&state, reason.audit_action(), "session reset".into());
+    tracing::info!(?reason, "session reset");
     Ok(view)
+}
+
+/// Who ended a kiosk session. Anything else the page sends is refused by
+/// the command's argument parsing, before anything is reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResetReason {
+    /// The idle countdown reached zero.
+    Idle,
+    /// The customer pressed "Start over".
+    Customer,
+    /// Staff ended the session.
+    Staff,
+}
+
+impl ResetReason {
+    fn audit_action(self) -> AuditAction {
+        match self {
+            ResetReason::Idle => AuditAction::ResetByIdle,
+            ResetReason::Customer => AuditAction::ResetByCustomer,
+            ResetReason::Staff => AuditAction::ResetByStaff,
+        }
+    }
 }
 
 /// A kiosk window also covers its monitor by size and position: without a

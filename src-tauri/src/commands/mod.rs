@@ -64,7 +64,7 @@ pub(crate) fn audit(state: &AppState, action: AuditAction, detail: String) {
     let entry = AuditEntry {
         at: time::OffsetDateTime::now_utc().unix_timestamp(),
         mode: AuditMode::from(state.settings.mode),
-        staff: state.staff.actor().map(str::to_owned),
+        staff: state.backend.staff.actor().map(str::to_owned),
         action,
         detail,
         error_code: None,

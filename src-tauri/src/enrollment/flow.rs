@@ -6,6 +6,7 @@ use crate::aeropay::{
 };
 use crate::aerosync::{self, LinkCredentials, WidgetEvent, WidgetOptions, WidgetOrigin};
 use crate::config::{Environment, Mode};
+use crate::staff::StaffGuard;
 use crate::store::{
     mask_phone, AuditAction, AuditEntry, AuditMode, EnrollmentRecord, EnrollmentStatus,
     KnownCustomer, PhoneHasher, Store,
@@ -31,6 +32,9 @@ pub struct EnrollmentDeps {
     pub widget: WidgetOptions,
     /// Kept in the record and the audit trail.
     pub mode: Mode,
+    /// Names staff in the audit trail while they are unlocked; `None` where
+    /// no staff lock exists (tests, benches).
+    pub staff: Option<Arc<StaffGuard>>,
 }
 
 /// The enrollments of this app: at most one in progress at a time.
@@ -806,7 +810,12 @@ impl Enrollments {
         let entry = AuditEntry {
             at: now(),
             mode: AuditMode::from(self.deps.mode),
-            staff: None,
+            staff: self
+                .deps
+                .staff
+                .as_ref()
+                .and_then(|guard| guard.actor())
+                .map(str::to_owned),
             action,
             detail: detail.to_owned(),
             error_code,

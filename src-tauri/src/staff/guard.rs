@@ -89,6 +89,18 @@ impl StaffGuard {
         Ok(state.pin.clone().flatten())
     }
 
+    /// Reads the hash again: the PIN may have been set or replaced from the
+    /// command line while the app runs. A replaced PIN ends the wait the old
+    /// one's wrong attempts started, as it does after a restart.
+    fn reread_pin_hash(&self, state: &mut State) -> Result<Option<String>, StaffError> {
+        let stored = read_pin_hash(self.vault.as_ref())?;
+        if matches!(&state.pin, Some(cached) if *cached != stored) {
+            state.throttle.reset();
+        }
+        state.pin = Some(stored.clone());
+        Ok(stored)
+    }
+
     fn status_of(&self, state: &mut State) -> Result<StaffStatus, StaffError> {
         let now = self.clock.now_ms();
         let pin_set = self.pin_hash(state)?.is_some();
@@ -107,6 +119,11 @@ impl StaffGuard {
 
     pub fn status(&self) -> Result<StaffStatus, StaffError> {
         let mut state = self.state();
+        // Without a PIN the page polls until one is set (a kiosk's is set
+        // from the command line): look again rather than trust the cache.
+        if state.pin == Some(None) {
+            self.reread_pin_hash(&mut state)?;
+        }
         self.status_of(&mut state)
     }
 
@@ -115,11 +132,12 @@ impl StaffGuard {
     pub fn unlock(&self, typed: &str) -> Result<StaffStatus, StaffError> {
         let mut state = self.state();
         let now = self.clock.now_ms();
+        let phc = self.reread_pin_hash(&mut state)?;
         let wait_seconds = state.throttle.wait_seconds(now);
         if wait_seconds > 0 {
             return Err(StaffError::PinWait { wait_seconds });
         }
-        let phc = self.pin_hash(&mut state)?.ok_or(StaffError::NoPin)?;
+        let phc = phc.ok_or(StaffError::NoPin)?;
         // A PIN of the wrong shape cannot be the right one: say so, uncounted.
         let pin = Pin::parse(typed)?;
         if verify_pin(&pin, &phc)? {
@@ -201,7 +219,7 @@ impl StaffGuard {
         } else {
             "staff PIN changed"
         };
-        self.audit(AuditAction::SettingsChanged, Some(STAFF_ACTOR), detail);
+        self.audit(AuditAction::PinSet, Some(STAFF_ACTOR), detail);
         self.status_of(&mut state)
     }
 

@@ -273,3 +273,35 @@ fn errors_and_statuses_never_carry_the_pin() {
         "{printed}"
     );
 }
+
+#[test]
+fn a_pin_set_from_the_command_line_counts_in_a_running_app() {
+    let rig = Rig::with_pin();
+    let guard = rig.guard(Mode::Kiosk);
+    for typed in ["1111", "2222", "3333"] {
+        wait_of(&guard.unlock(typed).unwrap_err());
+        rig.clock.advance_secs(4);
+    }
+    assert_eq!(wait_of(&guard.unlock("4444").unwrap_err()), 8);
+    // Staff who forgot the PIN set a new one at a terminal (`set-staff-pin`
+    // writes the keychain, as here) while the kiosk runs.
+    store_pin(rig.vault.as_ref(), &Pin::parse("97531").unwrap()).unwrap();
+    assert_eq!(
+        guard.unlock(PIN).unwrap_err().code(),
+        "STAFF_PIN_WRONG",
+        "the old PIN no longer opens, and the old wait is over"
+    );
+    rig.clock.advance_secs(1);
+    assert!(guard.unlock("97531").unwrap().unlocked);
+}
+
+#[test]
+fn a_kiosk_without_a_pin_sees_one_set_from_the_command_line() {
+    let rig = Rig::new();
+    let guard = rig.guard(Mode::Kiosk);
+    assert!(!guard.status().unwrap().pin_set);
+    assert_eq!(guard.unlock(PIN).unwrap_err().code(), "STAFF_NO_PIN");
+    store_pin(rig.vault.as_ref(), &Pin::parse(PIN).unwrap()).unwrap();
+    assert!(guard.status().unwrap().pin_set);
+    assert!(guard.unlock(PIN).unwrap().unlocked);
+}

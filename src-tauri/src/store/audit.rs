@@ -57,11 +57,13 @@ pub enum AuditAction {
     LinkFailed,
     EnrollmentCancelled,
     ResetByIdle,
+    ResetByCustomer,
     ResetByStaff,
     SettingsChanged,
     CredentialsChanged,
     PinFailed,
     PinSucceeded,
+    PinSet,
     KioskEntered,
     KioskExited,
     ExportWritten,
@@ -78,11 +80,13 @@ pub const ALL_ACTIONS: &[AuditAction] = &[
     AuditAction::LinkFailed,
     AuditAction::EnrollmentCancelled,
     AuditAction::ResetByIdle,
+    AuditAction::ResetByCustomer,
     AuditAction::ResetByStaff,
     AuditAction::SettingsChanged,
     AuditAction::CredentialsChanged,
     AuditAction::PinFailed,
     AuditAction::PinSucceeded,
+    AuditAction::PinSet,
     AuditAction::KioskEntered,
     AuditAction::KioskExited,
     AuditAction::ExportWritten,
@@ -100,11 +104,13 @@ impl AuditAction {
             AuditAction::LinkFailed => "link_failed",
             AuditAction::EnrollmentCancelled => "enrollment_cancelled",
             AuditAction::ResetByIdle => "reset_by_idle",
+            AuditAction::ResetByCustomer => "reset_by_customer",
             AuditAction::ResetByStaff => "reset_by_staff",
             AuditAction::SettingsChanged => "settings_changed",
             AuditAction::CredentialsChanged => "credentials_changed",
             AuditAction::PinFailed => "pin_failed",
             AuditAction::PinSucceeded => "pin_succeeded",
+            AuditAction::PinSet => "pin_set",
             AuditAction::KioskEntered => "kiosk_entered",
             AuditAction::KioskExited => "kiosk_exited",
             AuditAction::ExportWritten => "export_written",
@@ -232,16 +238,22 @@ impl Store {
         Ok(())
     }
 
-    /// Wrong staff PINs since the last right one: how many, and when the
-    /// last was typed (unix seconds). Restores the wait after a restart.
+    /// Wrong staff PINs since the last right one or the last new PIN: how
+    /// many, and when the last was typed (unix seconds). Restores the wait
+    /// after a restart.
     pub fn pin_failures_since_last_success(&self) -> Result<(u32, Option<i64>), StoreError> {
         let (count, last): (i64, Option<i64>) = self.connection().query_row(
+            // Two lookups rather than `action IN (..)`: each MAX(id) is then
+            // one step down the (action, id) index.
             "SELECT COUNT(*), MAX(at) FROM audit_log
              WHERE action = ?1
-               AND id > COALESCE((SELECT MAX(id) FROM audit_log WHERE action = ?2), 0)",
+               AND id > MAX(
+                   COALESCE((SELECT MAX(id) FROM audit_log WHERE action = ?2), 0),
+                   COALESCE((SELECT MAX(id) FROM audit_log WHERE action = ?3), 0))",
             params![
                 AuditAction::PinFailed.as_str(),
-                AuditAction::PinSucceeded.as_str()
+                AuditAction::PinSucceeded.as_str(),
+                AuditAction::PinSet.as_str()
             ],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
@@ -363,6 +375,18 @@ mod tests {
         assert_eq!(
             store.pin_failures_since_last_success().unwrap(),
             (2, Some(9))
+        );
+        // A new PIN ends the count as a right one does.
+        store
+            .audit(&entry(10, AuditAction::PinSet, "staff PIN set"))
+            .unwrap();
+        assert_eq!(store.pin_failures_since_last_success().unwrap(), (0, None));
+        store
+            .audit(&entry(11, AuditAction::PinFailed, "wrong"))
+            .unwrap();
+        assert_eq!(
+            store.pin_failures_since_last_success().unwrap(),
+            (1, Some(11))
         );
     }
 

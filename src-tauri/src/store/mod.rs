@@ -29,7 +29,15 @@ pub struct Store {
     connection: Mutex<Connection>,
 }
 
+/// The database's file name inside the app's data directory.
+pub const STORE_FILE: &str = "app.sqlite3";
+
 impl Store {
+    /// Opens the app's database in `data_dir` (see [`Store::open`]).
+    pub fn open_in(data_dir: &Path) -> Result<Self, StoreError> {
+        Self::open(&data_dir.join(STORE_FILE))
+    }
+
     /// Opens (creating if needed) the database file and brings its schema up
     /// to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
