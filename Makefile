@@ -6,8 +6,9 @@ SHELL := /bin/bash
 RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
 # Tests: a virtual display, the WebDriver for WebKitGTK, a real Secret
 # Service in a private D-Bus session, screenshots, the X clipboard (xclip),
+# real mouse clicks (xdotool) and X window listings (x11-utils: xwininfo),
 # Node for the API mock.
-TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip
+TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils
 
 APP := target/debug/aeropay-onboarding
 

@@ -213,7 +213,12 @@ fn main_window<R: Runtime>(
                 .window_features(features)
                 .build()
             {
-                Ok(window) => NewWindowResponse::Create { window },
+                Ok(window) => {
+                    if kiosk {
+                        crate::commands::refuse_context_menus(&window);
+                    }
+                    NewWindowResponse::Create { window }
+                }
                 Err(err) => {
                     tracing::warn!("bank popup not opened: {err}");
                     NewWindowResponse::Deny
@@ -223,6 +228,7 @@ fn main_window<R: Runtime>(
         .build()?;
     if kiosk {
         crate::commands::cover_monitor(&window);
+        crate::commands::refuse_context_menus(&window);
     }
     Ok(window)
 }
@@ -278,15 +284,21 @@ fn open_in_system_browser<R: Runtime>(app: &AppHandle<R>, url: &Url) {
 
 /// The widget asked the host to open the bank's page (`handleOAuthManually`).
 pub fn open_bank_popup<R: Runtime>(app: &AppHandle<R>, url: Url) {
-    let system_browser = app
-        .try_state::<AppState>()
-        .is_some_and(|state| state.settings.oauth_in_system_browser);
+    let settings = app.try_state::<AppState>().map(|state| {
+        (
+            state.settings.oauth_in_system_browser,
+            state.settings.mode == crate::config::Mode::Kiosk,
+        )
+    });
+    let (system_browser, kiosk) = settings.unwrap_or_default();
     if system_browser {
         open_in_system_browser(app, &url);
         return;
     }
-    if let Err(err) = bank_popup(app, url).build() {
-        tracing::warn!("bank popup not opened: {err}");
+    match bank_popup(app, url).build() {
+        Ok(window) if kiosk => crate::commands::refuse_context_menus(&window),
+        Ok(_) => {}
+        Err(err) => tracing::warn!("bank popup not opened: {err}"),
     }
 }
 

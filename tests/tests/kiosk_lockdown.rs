@@ -1,9 +1,14 @@
-//! The kiosk page is locked down, in the real window: no context menu, no
-//! text selection outside the fields, no zoom, nothing dragged out. The desk
-//! window keeps the ordinary behaviour.
+//! The kiosk page is locked down, in the real window: no context menu (in
+//! the widget's frame either), no text selection outside the fields, no
+//! zoom, nothing dragged out. The desk window keeps the ordinary behaviour.
+
+mod common;
 
 use aeropay_onboarding_e2e::fantoccini::key::Key;
 use aeropay_onboarding_e2e::{App, Launch};
+use common::{enroll_until_widget, Customer};
+use std::process::Command;
+use std::time::Duration;
 
 fn launch(mode: &str) -> Launch {
     Launch {
@@ -110,5 +115,84 @@ async fn the_desk_window_keeps_selection_and_the_context_menu() {
             "{gesture} refused in desk mode: {refused}"
         );
     }
+    app.quit().await;
+}
+
+/// Pop-up windows the X server shows now (mapped, override-redirect): a
+/// context menu is one, and nothing else the app shows here is.
+fn popups_shown(display: &str) -> usize {
+    let xwininfo = |args: &[&str]| {
+        let output = Command::new("xwininfo")
+            .args(["-display", display])
+            .args(args)
+            .output()
+            .expect("`xwininfo` runs: install the Debian package `x11-utils` (`make test` does)");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    xwininfo(&["-root", "-children"])
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|id| id.starts_with("0x"))
+        .filter(|id| {
+            let info = xwininfo(&["-id", id]);
+            info.contains("Map State: IsViewable") && info.contains("Override Redirect State: yes")
+        })
+        .count()
+}
+
+/// A real right click (X events, as a mouse sends them) 40 px into the
+/// widget's frame, on its header text, where the page's own lockdown cannot
+/// reach (another origin). Returns whether a menu came. (WebDriver's own
+/// right click never opens WebKit's menu, at a desk either.)
+async fn right_click_in_the_widget(app: &App) -> bool {
+    assert_eq!(popups_shown(app.display()), 0, "a pop-up before the click");
+    // Page coordinates are screen coordinates: the window sits at the
+    // screen's origin (no window manager here).
+    let at = app
+        .execute(
+            r#"const frame = document.getElementById("widget-frame").getBoundingClientRect();
+            return [Math.round(frame.left + 40), Math.round(frame.top + 40)];"#,
+        )
+        .await;
+    let status = Command::new("xdotool")
+        .args([
+            "mousemove",
+            &at[0].to_string(),
+            &at[1].to_string(),
+            "click",
+            "3",
+        ])
+        .env("DISPLAY", app.display())
+        .status()
+        .expect("`xdotool` runs: install the Debian package `xdotool` (`make test` does)");
+    assert!(status.success());
+    // A menu maps within a frame or two; give it ample time to show.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while std::time::Instant::now() < deadline {
+        if popups_shown(app.display()) > 0 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn no_context_menu_opens_in_the_widget_frame_of_a_kiosk() {
+    let app = App::launch_with(launch("kiosk")).await;
+    app.click("#attract-start").await;
+    enroll_until_widget(&app, &Customer::new("Annie", "Easley", 60)).await;
+    let shown = right_click_in_the_widget(&app).await;
+    app.screenshot("kiosk-widget-right-click");
+    assert!(!shown, "a context menu opened in the kiosk's widget frame");
+    app.quit().await;
+
+    // The same right click at a desk opens WebKit's menu: the check above
+    // would see one.
+    let app = App::launch_with(launch("desk")).await;
+    enroll_until_widget(&app, &Customer::new("Annie", "Easley", 61)).await;
+    let shown = right_click_in_the_widget(&app).await;
+    app.screenshot("desk-widget-right-click");
+    assert!(shown, "no context menu at a desk: the check cannot see one");
     app.quit().await;
 }

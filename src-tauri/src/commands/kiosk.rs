@@ -80,6 +80,26 @@ pub fn cover_monitor<R: Runtime>(window: &WebviewWindow<R>) {
     }
 }
 
+/// No context menu in a kiosk window, whichever frame is clicked. The page's
+/// own lockdown (ui/kiosk.js) cannot reach into the widget's cross-origin
+/// frame or a bank's page; WebKitGTK's `context-menu` signal covers every
+/// frame of the webview. Elsewhere the page's lockdown is all there is.
+pub fn refuse_context_menus<R: Runtime>(window: &WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    {
+        let connected = window.with_webview(|webview| {
+            use webkit2gtk::WebViewExt;
+            // `true`: handled, so no menu is shown.
+            webview.inner().connect_context_menu(|_, _, _, _| true);
+        });
+        if let Err(err) = connected {
+            tracing::warn!("context menus not refused: {err}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
+}
+
 /// On Linux, text selected in a field is also offered to other programs as
 /// the primary selection (middle-click paste), which the clipboard plugin
 /// does not clear.
