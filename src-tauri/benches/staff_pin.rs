@@ -8,8 +8,17 @@
 //!
 //! argon2 and blake2 build with opt-level 3 in the dev profile too (see the
 //! workspace Cargo.toml), so both should be close.
+//!
+//! With `--keychain` it also times reading the stored hash back from the OS
+//! keychain, which every unlock does (a PIN may be set from the command line
+//! while the app runs). Run it inside the private test keyring:
+//!
+//! ```sh
+//! scripts/with-keyring.sh cargo bench -p aeropay-onboarding --bench staff_pin -- --keychain
+//! ```
 
-use aeropay_onboarding::staff::{hash_pin, verify_pin, Pin};
+use aeropay_onboarding::staff::{hash_pin, read_pin_hash, store_pin, verify_pin, Pin};
+use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
 use std::time::Instant;
 
 fn median(mut samples: Vec<f64>) -> (f64, f64, f64) {
@@ -44,12 +53,29 @@ fn main() {
         assert!(!verify_pin(&wrong, &phc).unwrap());
         wrongs.push(start.elapsed().as_secs_f64() * 1e3);
     }
-    println!("argon2id m=19456 KiB, t=2, p=1; {rounds} rounds; ms median (min - max)");
-    for (what, samples) in [
+    let mut rows = vec![
         ("hash (set PIN)", hashes),
         ("verify, right PIN", rights),
         ("verify, wrong PIN", wrongs),
-    ] {
+    ];
+    if std::env::args().any(|arg| arg == "--keychain") {
+        // Its own service name: the bench never touches the app's entry.
+        let vault = OsKeychain::with_service("aeropay-onboarding-bench");
+        store_pin(&vault, &pin).expect("the keychain takes the hash");
+        let mut reads = Vec::new();
+        for _ in 0..rounds {
+            let start = Instant::now();
+            let read = read_pin_hash(&vault).expect("the keychain answers");
+            reads.push(start.elapsed().as_secs_f64() * 1e3);
+            assert!(read.is_some());
+        }
+        vault
+            .delete(&SecretKey::StaffPin)
+            .expect("bench entry removed");
+        rows.push(("keychain read (hash)", reads));
+    }
+    println!("argon2id m=19456 KiB, t=2, p=1; {rounds} rounds; ms median (min - max)");
+    for (what, samples) in rows {
         let (mid, min, max) = median(samples);
         println!("{what:<20} {mid:7.1} ({min:.1} - {max:.1})");
     }
