@@ -24,6 +24,7 @@ pub use phone::{mask_phone, PhoneHasher};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 pub struct Store {
     connection: Mutex<Connection>,
@@ -48,9 +49,12 @@ impl Store {
             })?;
         }
         let connection = Connection::open(path)?;
-        connection.pragma_update(None, "journal_mode", "WAL")?;
+        // First of all: the app and a `configure` or `set-staff-pin` from a
+        // terminal open the same file, and without a busy timeout the one
+        // that loses the race fails at once with "database is locked".
+        connection.busy_timeout(BUSY_TIMEOUT)?;
+        enable_wal(&connection)?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
-        connection.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
@@ -68,5 +72,60 @@ impl Store {
 
     fn connection(&self) -> MutexGuard<'_, Connection> {
         self.connection.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// How long a statement waits for another process's lock on the file.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Switching a new file to WAL takes an exclusive lock, and SQLite answers
+/// "database is locked" at once, without its busy handler, when another
+/// connection holds the file: so wait here, as the busy timeout would.
+fn enable_wal(connection: &Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match connection.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            done => return done,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Barrier};
+
+    #[test]
+    fn processes_opening_a_new_database_at_once_all_succeed() {
+        // Separate connections lock the file as separate processes do: the
+        // app starting while `configure` runs from a terminal.
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = Arc::new(dir.path().join(STORE_FILE));
+            let start = Arc::new(Barrier::new(4));
+            let openers: Vec<_> = (0..4)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        Store::open(&path).map(|_| ())
+                    })
+                })
+                .collect();
+            for opener in openers {
+                opener.join().unwrap().expect("every opener gets the store");
+            }
+            let store = Store::open(&path).unwrap();
+            let version: i64 = store
+                .connection()
+                .query_row("PRAGMA user_version", [], |row| row.get(0))
+                .unwrap();
+            assert_eq!(version as usize, schema::MIGRATIONS.len());
+        }
     }
 }

@@ -1,7 +1,7 @@
 use rusqlite::Connection;
 
 /// Each entry upgrades the schema by one version (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: customers known by phone hash, and enrollments.
     "CREATE TABLE customers (
         environment TEXT NOT NULL,
@@ -52,13 +52,15 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub fn migrate(connection: &Connection) -> rusqlite::Result<()> {
+    // IMMEDIATE takes the write lock before the version is read, so two
+    // processes opening a new file at once do not both apply the first
+    // migration (the loser waits its busy timeout, then finds it applied).
+    let transaction =
+        rusqlite::Transaction::new_unchecked(connection, rusqlite::TransactionBehavior::Immediate)?;
     let current: usize =
-        connection.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as usize;
+        transaction.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as usize;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-        connection.execute_batch(&format!(
-            "BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;",
-            index + 1
-        ))?;
+        transaction.execute_batch(&format!("{sql}; PRAGMA user_version = {};", index + 1))?;
     }
-    Ok(())
+    transaction.commit()
 }
