@@ -1,13 +1,14 @@
-//! `doctor`: the checks on the simulator, against a custom environment with a
-//! wrong secret, the binary without a Secret Service and with a locked one. The test that uses
-//! the real keychain runs inside scripts/with-keyring.sh (`make test`).
+//! `doctor` and `configure`: the checks on the simulator, against a custom environment with a
+//! wrong secret, the binary without a Secret Service and with a locked one. The tests that use
+//! the real keychain run inside scripts/with-keyring.sh (`make test`).
 
 use aeropay_onboarding::config::{Environment, Settings};
 use aeropay_onboarding::doctor::{self, CheckResult, DoctorInputs};
 use aeropay_onboarding::simulator::{Simulator, SimulatorConfig};
-use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
-use std::path::PathBuf;
-use std::process::Command;
+use aeropay_onboarding::vault::{MemoryVault, OsKeychain, Secret, SecretKey, Vault};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -210,6 +211,111 @@ fn without_a_secret_service_the_binary_fails_and_names_the_fix() {
     assert!(stdout.contains("ok    merchant token"), "{stdout}");
 }
 
+/// The app binary as a provisioning script runs it: settings and data under
+/// `home`, the keyring session of scripts/with-keyring.sh inherited.
+fn app(home: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"));
+    command
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"));
+    command
+}
+
+/// `configure` for a custom environment, the key and secret on stdin.
+fn configure(home: &Path, base_url: &str, merchant_id: u64, secrets: &str) -> Output {
+    let merchant_id = merchant_id.to_string();
+    let args = [
+        "configure",
+        "--environment",
+        "custom",
+        "--base-url",
+        base_url,
+        "--merchant-id",
+        &merchant_id,
+    ];
+    let mut child = app(home, &args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(secrets.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn printed(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn configure_then_doctor_against_the_simulator_and_the_real_keychain() {
+    let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
+    let home = tempfile::tempdir().unwrap();
+    let rt = runtime();
+    let sim = rt
+        .block_on(Simulator::start(SimulatorConfig::default()))
+        .unwrap();
+    let credentials = sim.credentials().clone();
+
+    // The simulator's own credentials: every check passes.
+    let right = format!("{}\n{}\n", credentials.api_key, credentials.api_secret);
+    let configured = configure(home.path(), sim.base_url(), credentials.merchant_id, &right);
+    assert!(configured.status.success(), "{}", printed(&configured));
+    let doctor = app(home.path(), &["doctor"]).output().unwrap();
+    let report = printed(&doctor);
+    assert_eq!(doctor.status.code(), Some(0), "{report}");
+    for check in [
+        "keychain",
+        "settings",
+        "credentials",
+        "api reachable",
+        "merchant token",
+    ] {
+        assert!(
+            report.contains(&format!("ok    {check}")),
+            "{check}: {report}"
+        );
+    }
+    assert!(!report.contains(&credentials.api_secret), "{report}");
+
+    // A wrong secret replaces it in the keychain: the token check fails
+    // with Aeropay's code and the fix, and the secret is printed nowhere.
+    let wrong = format!("{}\n{WRONG_SECRET}\n", credentials.api_key);
+    let configured = configure(home.path(), sim.base_url(), credentials.merchant_id, &wrong);
+    assert!(configured.status.success(), "{}", printed(&configured));
+    assert!(!printed(&configured).contains(WRONG_SECRET));
+    let doctor = app(home.path(), &["doctor"]).output().unwrap();
+    let report = printed(&doctor);
+    assert_eq!(doctor.status.code(), Some(1), "{report}");
+    assert!(report.contains("FAIL  merchant token"), "{report}");
+    assert!(report.contains("AP002"), "{report}");
+    assert!(report.contains("configure"), "{report}");
+    assert!(report.contains("ok    api reachable"), "{report}");
+    assert!(!report.contains(WRONG_SECRET), "{report}");
+
+    let environment = Environment::Custom {
+        base_url: sim.base_url().parse().unwrap(),
+    };
+    rt.block_on(sim.shutdown());
+    OsKeychain::new()
+        .delete(&SecretKey::MerchantCredentials {
+            environment: environment.id(),
+        })
+        .unwrap();
+}
+
 fn require_tool(program: &str, package: &str) {
     let found = std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
@@ -243,6 +349,8 @@ fn a_locked_keychain_fails_with_vault_locked_and_the_unlock_fix() {
         dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets/collection/login \
           org.freedesktop.DBus.Properties.Get string:org.freedesktop.Secret.Collection string:Locked \
           | grep -q 'boolean true' || exit 91
+        printf 'locked-key\nsecret-for-a-locked-keychain\n' \
+          | "$0" configure --environment sandbox --merchant-id 1 >"$HOME/configure.out" 2>&1 && exit 92
         exec "$0" doctor
     "#;
     let output = Command::new("dbus-run-session")
@@ -266,6 +374,24 @@ fn a_locked_keychain_fails_with_vault_locked_and_the_unlock_fix() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_ne!(output.status.code(), Some(90), "Lock refused: {stderr}");
     assert_ne!(output.status.code(), Some(91), "still unlocked: {stderr}");
+    // `configure` refuses a locked keychain, says how to unlock it, and
+    // leaves no settings behind: no plaintext fallback.
+    let configure = std::fs::read_to_string(dir.path().join("configure.out")).unwrap();
+    assert_ne!(
+        output.status.code(),
+        Some(92),
+        "configure passed: {configure}"
+    );
+    assert!(configure.contains("VAULT_LOCKED"), "{configure}");
+    assert!(configure.contains("unlock"), "{configure}");
+    assert!(
+        !configure.contains("secret-for-a-locked-keychain"),
+        "{configure}"
+    );
+    assert!(
+        !dir.path().join("config").exists(),
+        "configure wrote settings: {configure}"
+    );
     assert!(!output.status.success(), "{stdout}");
     assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
     assert!(stdout.contains("FAIL  keychain"), "{stdout}");

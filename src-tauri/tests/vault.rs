@@ -86,6 +86,8 @@ fn os_keychain_keeps_the_contract() {
 fn a_second_process_reads_what_the_first_wrote() {
     let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
     let home = tempfile::tempdir().unwrap();
+    // Its own data directory (the audit trail): no other test shares it.
+    let data = tempfile::tempdir().unwrap();
     // The first process: the app's own `configure`, writing to the keychain.
     let mut child = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
         .args([
@@ -98,6 +100,7 @@ fn a_second_process_reads_what_the_first_wrote() {
             "4321",
         ])
         .env("XDG_CONFIG_HOME", home.path())
+        .env("XDG_DATA_HOME", data.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -135,6 +138,8 @@ fn a_second_process_reads_what_the_first_wrote() {
 #[test]
 fn no_secret_service_is_a_clear_error_and_writes_nothing() {
     let home = tempfile::tempdir().unwrap();
+    // Its own data directory (the audit trail), out of what is checked below.
+    let data = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
         .args([
             "configure",
@@ -144,6 +149,7 @@ fn no_secret_service_is_a_clear_error_and_writes_nothing() {
             "1",
         ])
         .env("XDG_CONFIG_HOME", home.path())
+        .env("XDG_DATA_HOME", data.path())
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .env_remove("DISPLAY")
         .stdin(Stdio::piped())
