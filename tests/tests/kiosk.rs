@@ -1,13 +1,18 @@
 //! Kiosk mode in the real window: the attract screen between customers, the
-//! idle warning and its countdown, and a reset that leaves nothing behind.
+//! idle warning and its countdown, the longer quiet time while the bank
+//! widget and the bank's own window are open, and a reset that leaves
+//! nothing behind.
+
+mod common;
 
 use aeropay_onboarding_e2e::{App, Launch};
+use common::{enroll_until_widget, open_the_bank_window, Customer};
 use std::time::Duration;
 
-fn kiosk(idle_seconds: u32) -> Launch {
+fn kiosk(idle_seconds: u32, widget_idle_seconds: u32) -> Launch {
     Launch {
         settings_json: Some(format!(
-            r#"{{"kiosk": {{"idleSeconds": {idle_seconds}, "warningSeconds": 20, "widgetIdleSeconds": {idle_seconds}}}}}"#
+            r#"{{"kiosk": {{"idleSeconds": {idle_seconds}, "warningSeconds": 20, "widgetIdleSeconds": {widget_idle_seconds}}}}}"#
         )),
         args: vec!["--mode".into(), "kiosk".into()],
     }
@@ -20,7 +25,7 @@ async fn rust_state(app: &App) -> serde_json::Value {
 
 #[tokio::test]
 async fn the_idle_warning_gives_more_time_then_start_over_leaves_nothing() {
-    let app = App::launch_with(kiosk(3)).await;
+    let app = App::launch_with(kiosk(3, 3)).await;
     app.wait_for_text("#app-status", "Ready").await;
     // Between customers: the attract screen, no customer data, no settings.
     app.wait_for_text("#attract-start", "Tap to start").await;
@@ -71,7 +76,7 @@ async fn the_idle_warning_gives_more_time_then_start_over_leaves_nothing() {
 
 #[tokio::test]
 async fn an_unanswered_warning_resets_to_the_attract_screen() {
-    let app = App::launch_with(kiosk(1)).await;
+    let app = App::launch_with(kiosk(1, 1)).await;
     app.wait_for_text("#app-status", "Ready").await;
     app.click("#attract-start").await;
     app.type_into("#field-firstName", "Grace").await;
@@ -90,5 +95,42 @@ async fn an_unanswered_warning_resets_to_the_attract_screen() {
         .await
         .to_string();
     assert!(!page.contains("Grace"));
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_longer_quiet_time_holds_while_the_bank_window_is_open() {
+    // 3 quiet seconds on the app's own screens; 20 once the widget is open,
+    // since the page sees nothing the customer does in it or at the bank.
+    let app = App::launch_with(kiosk(3, 20)).await;
+    app.wait_for_text("#app-status", "Ready").await;
+    app.click("#attract-start").await;
+    enroll_until_widget(&app, &Customer::new("Mary", "Jackson", 45)).await;
+    let main = app.client().window().await.expect("the main window");
+    open_the_bank_window(&app).await;
+    app.switch_to_window(main).await;
+    // The last thing the page sees: the quiet time starts here.
+    app.execute(r#"document.dispatchEvent(new PointerEvent("pointerdown")); return true;"#)
+        .await;
+
+    // The customer signs in at the bank for longer than the page's own
+    // quiet time: no warning, and the bank's window stays open.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    assert!(
+        !app.is_present("#idle-warning").await,
+        "the 3-second limit was applied while the bank's window was open"
+    );
+    assert_eq!(app.windows().await.len(), 2, "the bank's window is open");
+
+    // The longer limit still ends: the warning comes, over the widget.
+    app.wait_for(
+        "the warning after 20 quiet seconds",
+        Duration::from_secs(30),
+        || async { app.is_present("#idle-warning").await },
+    )
+    .await;
+    app.screenshot("idle-warning-over-the-widget");
+    app.wait_for_text("#screen-title", "Link a bank account")
+        .await;
     app.quit().await;
 }

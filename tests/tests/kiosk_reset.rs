@@ -7,8 +7,9 @@ mod common;
 use aeropay_onboarding::store::{AuditAction, AuditEntry, EnrollmentStatus, Store};
 use aeropay_onboarding_e2e::{App, Launch};
 use common::{
-    choose_account, data_dir, enroll_until_widget, enrollments, record_titles, sign_in_to_bank,
-    submit_details, titles_seen, wait_for_widget, wait_only_main_window, Bank, Customer,
+    choose_account, data_dir, enroll_until_widget, enrollments, open_the_bank_window,
+    record_titles, sign_in_to_bank, submit_details, titles_seen, wait_for_widget,
+    wait_only_main_window, Bank, Customer,
 };
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -122,22 +123,6 @@ const READ_STORAGE: &str = r#"
       sessionKeys: sessionStorage.length,
       cookie: document.cookie,
     };"#;
-
-/// In the widget frame: picks the OAuth bank and switches to the bank's
-/// window it opens (a top-level page of the widget's origin).
-async fn open_the_bank_window(app: &App) {
-    let before = app.windows().await;
-    app.enter_frame(0).await;
-    app.click(&format!("button[data-bank='{}']", Bank::AerosyncOauth.id()))
-        .await;
-    app.wait_for_text("#screen", "Continue at your bank").await;
-    app.switch_to_new_window(&before).await;
-    app.wait_for_text(
-        "#screen",
-        &format!("Sign in to {}", Bank::AerosyncOauth.list_name()),
-    )
-    .await;
-}
 
 #[tokio::test]
 async fn the_widget_origins_storage_is_empty_after_a_reset() {

@@ -250,6 +250,22 @@ pub async fn sign_in_to_bank(app: &App, bank: Bank) {
     app.leave_frames().await;
 }
 
+/// In the widget frame: picks the OAuth bank and switches to the bank's
+/// window it opens (a top-level page of the widget's origin).
+pub async fn open_the_bank_window(app: &App) {
+    let before = app.windows().await;
+    app.enter_frame(0).await;
+    app.click(&format!("button[data-bank='{}']", Bank::AerosyncOauth.id()))
+        .await;
+    app.wait_for_text("#screen", "Continue at your bank").await;
+    app.switch_to_new_window(&before).await;
+    app.wait_for_text(
+        "#screen",
+        &format!("Sign in to {}", Bank::AerosyncOauth.list_name()),
+    )
+    .await;
+}
+
 /// Inside the widget frame: picks account `index` (0 checking, 1 savings)
 /// and connects it.
 pub async fn choose_account(app: &App, index: usize) {
