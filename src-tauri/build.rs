@@ -17,6 +17,7 @@ fn main() {
         "enrollment_cancel",
         "enrollment_start_over",
         "kiosk_reset",
+        "kiosk_idle_warning",
         "desk_enrollments",
         "enrollment_resume",
         "enrollment_link_another",

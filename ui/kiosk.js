@@ -70,8 +70,9 @@ export function lockDown() {
 // Watches for a quiet customer. `limit()` says how many quiet seconds are
 // allowed now (longer while the bank widget is open: the page cannot see
 // what happens inside it). After that a warning counts down; at zero, or on
-// "Start over", `reset(reason)` runs.
-export function watchIdle({ timers, limit, active, reset: resetSession }) {
+// "Start over", `reset(reason)` runs. `warned(true)` when the warning opens,
+// `warned(false)` when the customer takes more time.
+export function watchIdle({ timers, limit, active, reset: resetSession, warned }) {
   const reset = async (reason) => {
     for (const name of Object.values(MARK)) performance.clearMarks(name);
     performance.mark(MARK.trigger);
@@ -100,6 +101,7 @@ export function watchIdle({ timers, limit, active, reset: resetSession }) {
     const more = button("I need more time", () => {
       closeWarning();
       touch();
+      warned(false);
     }, { id: "idle-more-time" });
     const over = button("Start over", () => {
       closeWarning();
@@ -118,6 +120,7 @@ export function watchIdle({ timers, limit, active, reset: resetSession }) {
       ),
     );
     document.body.append(node);
+    warned(true);
     more.focus();
     const timer = setInterval(() => {
       left -= 1;
@@ -139,5 +142,4 @@ export function watchIdle({ timers, limit, active, reset: resetSession }) {
     if ((Date.now() - lastActivity) / 1000 >= limit()) openWarning();
   }, 500);
 
-  return { closeWarning };
 }

@@ -182,6 +182,9 @@ function startKiosk(timers) {
     limit: () => (currentStep === "linking" ? timers.widgetIdleSeconds : timers.idleSeconds),
     active: () => !attractShown && currentStep !== null,
     reset: resetSession,
+    // Rust hides the bank's windows while the warning is up, so it is never
+    // behind one, and brings them back for more time.
+    warned: (shown) => invoke("kiosk_idle_warning", { shown }).catch(showNotice),
   });
 }
 

@@ -78,6 +78,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::enrollment_cancel,
             crate::commands::enrollment_start_over,
             crate::commands::kiosk_reset,
+            crate::commands::kiosk_idle_warning,
             crate::commands::desk_enrollments,
             crate::commands::enrollment_resume,
             crate::commands::enrollment_link_another,
@@ -209,7 +210,7 @@ fn main_window<R: Runtime>(
                 open_in_system_browser(&popup_app, &url);
                 return NewWindowResponse::Deny;
             }
-            match bank_popup(&popup_app, url)
+            match bank_popup(&popup_app, url, kiosk)
                 .window_features(features)
                 .build()
             {
@@ -265,14 +266,22 @@ fn save_window_state_when_settled<R: Runtime>(window: &WebviewWindow<R>) {
 fn bank_popup<R: Runtime>(
     app: &AppHandle<R>,
     url: Url,
+    kiosk: bool,
 ) -> WebviewWindowBuilder<'_, R, AppHandle<R>> {
     static NEXT: AtomicU32 = AtomicU32::new(1);
     let label = format!("{POPUP_PREFIX}{}", NEXT.fetch_add(1, Ordering::Relaxed));
     tracing::info!(origin = %url.origin().ascii_serialization(), "opening the bank's sign-in window");
-    WebviewWindowBuilder::new(app, label, WebviewUrl::External(url))
+    let builder = WebviewWindowBuilder::new(app, label, WebviewUrl::External(url))
         .title("Bank sign-in")
         .inner_size(480.0, 720.0)
-        .on_download(|_, _| false)
+        .on_download(|_, _| false);
+    // The kiosk window stays on top of everything: the bank's window must
+    // too, or a window manager would hide it behind the kiosk.
+    if kiosk {
+        builder.always_on_top(true).center()
+    } else {
+        builder
+    }
 }
 
 fn open_in_system_browser<R: Runtime>(app: &AppHandle<R>, url: &Url) {
@@ -295,17 +304,37 @@ pub fn open_bank_popup<R: Runtime>(app: &AppHandle<R>, url: Url) {
         open_in_system_browser(app, &url);
         return;
     }
-    match bank_popup(app, url).build() {
+    match bank_popup(app, url, kiosk).build() {
         Ok(window) if kiosk => crate::commands::refuse_context_menus(&window),
         Ok(_) => {}
         Err(err) => tracing::warn!("bank popup not opened: {err}"),
     }
 }
 
+fn bank_popups<R: Runtime>(app: &AppHandle<R>) -> impl Iterator<Item = WebviewWindow<R>> {
+    app.webview_windows()
+        .into_iter()
+        .filter(|(label, _)| label.starts_with(POPUP_PREFIX))
+        .map(|(_, window)| window)
+}
+
 pub fn close_bank_popups<R: Runtime>(app: &AppHandle<R>) {
-    for (label, window) in app.webview_windows() {
-        if label.starts_with(POPUP_PREFIX) {
-            let _ = window.close();
+    for window in bank_popups(app) {
+        let _ = window.close();
+    }
+}
+
+/// Hides the bank's windows (they keep what the customer typed) or shows
+/// them again, in front: the kiosk's idle warning must not sit behind one.
+pub fn show_bank_popups<R: Runtime>(app: &AppHandle<R>, shown: bool) {
+    for window in bank_popups(app) {
+        let done = if shown {
+            window.show().and_then(|()| window.set_focus())
+        } else {
+            window.hide()
+        };
+        if let Err(err) = done {
+            tracing::warn!(shown, "bank window not shown or hidden: {err}");
         }
     }
 }

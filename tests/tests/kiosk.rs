@@ -108,7 +108,7 @@ async fn the_longer_quiet_time_holds_while_the_bank_window_is_open() {
     enroll_until_widget(&app, &Customer::new("Mary", "Jackson", 45)).await;
     let main = app.client().window().await.expect("the main window");
     open_the_bank_window(&app).await;
-    app.switch_to_window(main).await;
+    app.switch_to_window(main.clone()).await;
     // The last thing the page sees: the quiet time starts here.
     app.execute(r#"document.dispatchEvent(new PointerEvent("pointerdown")); return true;"#)
         .await;
@@ -122,15 +122,58 @@ async fn the_longer_quiet_time_holds_while_the_bank_window_is_open() {
     );
     assert_eq!(app.windows().await.len(), 2, "the bank's window is open");
 
-    // The longer limit still ends: the warning comes, over the widget.
+    // The longer limit still ends: the warning comes, over the widget, and
+    // the bank's window steps aside so nothing covers the warning.
+    assert!(
+        bank_window_viewable(app.display()),
+        "the bank's window shows"
+    );
     app.wait_for(
         "the warning after 20 quiet seconds",
         Duration::from_secs(30),
         || async { app.is_present("#idle-warning").await },
     )
     .await;
+    app.wait_for(
+        "the bank's window to hide",
+        Duration::from_secs(5),
+        || async { !bank_window_viewable(app.display()) },
+    )
+    .await;
     app.screenshot("idle-warning-over-the-widget");
     app.wait_for_text("#screen-title", "Link a bank account")
         .await;
+
+    // More time: the bank's window comes back as the customer left it.
+    app.click("#idle-more-time").await;
+    app.wait_for(
+        "the bank's window to show again",
+        Duration::from_secs(5),
+        || async { bank_window_viewable(app.display()) },
+    )
+    .await;
+    let windows = app.windows().await;
+    assert_eq!(windows.len(), 2, "the same bank window, not a new one");
+    app.switch_to_new_window(&[main]).await;
+    app.wait_for_text("#screen", "Sign in to").await;
     app.quit().await;
+}
+
+/// Whether the X server shows the bank's sign-in window now (its title is
+/// the app's "Bank sign-in"; no window manager here, so top-level windows
+/// are the root's children).
+fn bank_window_viewable(display: &str) -> bool {
+    let xwininfo = |args: &[&str]| {
+        let output = std::process::Command::new("xwininfo")
+            .args(["-display", display])
+            .args(args)
+            .output()
+            .expect("`xwininfo` runs: install the Debian package `x11-utils` (`make test` does)");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    xwininfo(&["-root", "-children"])
+        .lines()
+        .filter(|line| line.contains("\"Bank sign-in\""))
+        .filter_map(|line| line.split_whitespace().next())
+        .any(|id| xwininfo(&["-id", id]).contains("Map State: IsViewable"))
 }

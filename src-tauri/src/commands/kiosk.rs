@@ -39,6 +39,15 @@ pub async fn kiosk_reset<R: Runtime>(
     Ok(view)
 }
 
+/// The idle warning opened (`shown`) or the customer asked for more time:
+/// while it is up the bank's windows are hidden, so the warning is never
+/// behind one of them; "I need more time" brings them back as they were.
+/// "Start over" and the countdown's end close them (see [`kiosk_reset`]).
+#[tauri::command]
+pub fn kiosk_idle_warning<R: Runtime>(app: AppHandle<R>, shown: bool) {
+    crate::app::show_bank_popups(&app, !shown);
+}
+
 /// Who ended a kiosk session. Anything else the page sends is refused by
 /// the command's argument parsing, before anything is reset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
