@@ -6,11 +6,13 @@ use aeropay_onboarding::config::{Environment, Settings};
 use aeropay_onboarding::doctor::{self, CheckResult, DoctorInputs};
 use aeropay_onboarding::simulator::{Simulator, SimulatorConfig};
 use aeropay_onboarding::vault::{MemoryVault, OsKeychain, Secret, SecretKey, Vault};
-use std::io::Write;
+use cli_support::{app, printed, run_with_input};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+mod cli_support;
 
 // The Secret Service races on concurrent writes: one keychain test at a time.
 static KEYCHAIN: Mutex<()> = Mutex::new(());
@@ -211,19 +213,6 @@ fn without_a_secret_service_the_binary_fails_and_names_the_fix() {
     assert!(stdout.contains("ok    merchant token"), "{stdout}");
 }
 
-/// The app binary as a provisioning script runs it: settings and data under
-/// `home`, the keyring session of scripts/with-keyring.sh inherited.
-fn app(home: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"));
-    command
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"));
-    command
-}
-
 /// `configure` for a custom environment, the key and secret on stdin.
 fn configure(home: &Path, base_url: &str, merchant_id: u64, secrets: &str) -> Output {
     let merchant_id = merchant_id.to_string();
@@ -236,27 +225,7 @@ fn configure(home: &Path, base_url: &str, merchant_id: u64, secrets: &str) -> Ou
         "--merchant-id",
         &merchant_id,
     ];
-    let mut child = app(home, &args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(secrets.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn printed(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    run_with_input(app(home, &args), secrets)
 }
 
 #[test]

@@ -5,39 +5,18 @@
 use aeropay_onboarding::staff::{read_pin_hash, verify_pin, Pin};
 use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use cli_support::{app, printed, run_with_input};
+use std::process::Output;
 use std::sync::Mutex;
+
+mod cli_support;
 
 // One keychain entry for the machine, and the Secret Service races on
 // concurrent writes: one test at a time.
 static KEYCHAIN: Mutex<()> = Mutex::new(());
 
-fn run(args: &[&str], stdin: &str, config_home: &std::path::Path) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", config_home)
-        .env("XDG_DATA_HOME", config_home.join("data"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn printed(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+fn run(args: &[&str], stdin: &str, home: &std::path::Path) -> Output {
+    run_with_input(app(home, args), stdin)
 }
 
 fn stored_pin_is(pin: &str) -> bool {
@@ -75,7 +54,7 @@ fn configure_and_set_staff_pin_store_only_the_hash() {
     assert!(stored_pin_is("482913"));
     let settings = std::fs::read_to_string(
         home.path()
-            .join("app.aeropay-onboarding.desktop/settings.json"),
+            .join("config/app.aeropay-onboarding.desktop/settings.json"),
     )
     .unwrap();
     assert!(!settings.contains("482913") && !settings.contains("argon2"));

@@ -5,9 +5,10 @@
 use aeropay_onboarding::vault::{
     MemoryVault, OsKeychain, Secret, SecretKey, StoredToken, TokenScope, Vault,
 };
-use std::io::Write;
-use std::process::{Command, Stdio};
+use cli_support::{app, files_below, printed, run_with_input};
 use std::sync::Mutex;
+
+mod cli_support;
 
 // The Secret Service races on concurrent writes: one keychain test at a time.
 static KEYCHAIN: Mutex<()> = Mutex::new(());
@@ -86,37 +87,20 @@ fn os_keychain_keeps_the_contract() {
 fn a_second_process_reads_what_the_first_wrote() {
     let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
     let home = tempfile::tempdir().unwrap();
-    // Its own data directory (the audit trail): no other test shares it.
-    let data = tempfile::tempdir().unwrap();
     // The first process: the app's own `configure`, writing to the keychain.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
-        .args([
-            "configure",
-            "--environment",
-            "custom",
-            "--base-url",
-            "http://127.0.0.1:9",
-            "--merchant-id",
-            "4321",
-        ])
-        .env("XDG_CONFIG_HOME", home.path())
-        .env("XDG_DATA_HOME", data.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"proc-key\nproc-secret\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "configure failed: {stderr}");
-    assert!(!stdout.contains("proc-secret") && !stderr.contains("proc-secret"));
+    let args = [
+        "configure",
+        "--environment",
+        "custom",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--merchant-id",
+        "4321",
+    ];
+    let output = run_with_input(app(home.path(), &args), "proc-key\nproc-secret\n");
+    let text = printed(&output);
+    assert!(output.status.success(), "configure failed: {text}");
+    assert!(!text.contains("proc-secret"), "{text}");
 
     // This process reads it back through the real Secret Service.
     let key = SecretKey::MerchantCredentials {
@@ -138,54 +122,26 @@ fn a_second_process_reads_what_the_first_wrote() {
 #[test]
 fn no_secret_service_is_a_clear_error_and_writes_nothing() {
     let home = tempfile::tempdir().unwrap();
-    // Its own data directory (the audit trail), out of what is checked below.
-    let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
-        .args([
+    let mut configure = app(
+        home.path(),
+        &[
             "configure",
             "--environment",
             "sandbox",
             "--merchant-id",
             "1",
-        ])
-        .env("XDG_CONFIG_HOME", home.path())
-        .env("XDG_DATA_HOME", data.path())
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .env_remove("DISPLAY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"k\nnever-stored-secret\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+        ],
+    );
+    configure.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    let output = run_with_input(configure, "k\nnever-stored-secret\n");
+    let text = printed(&output);
     assert!(!output.status.success());
     assert!(
-        stderr.contains("VAULT_NO_SECRET_SERVICE")
-            && stderr.contains("start gnome-keyring or KWallet"),
-        "{stderr}"
+        text.contains("VAULT_NO_SECRET_SERVICE") && text.contains("start gnome-keyring or KWallet"),
+        "{text}"
     );
-    assert!(!stderr.contains("never-stored-secret"));
+    assert!(!text.contains("never-stored-secret"));
     // No plaintext fallback and no half-configured app.
-    let files: Vec<_> = walk(home.path());
+    let files = files_below(&home.path().join("config"));
     assert!(files.is_empty(), "nothing may be written: {files:?}");
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(walk(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
 }

@@ -53,6 +53,34 @@ fn require_tool(program: &str, package: &str) -> PathBuf {
     })
 }
 
+/// X windows the display `display` shows now, as `xwininfo` sees them:
+/// `(id, line)` for each top-level window (no window manager here, so the
+/// app's windows, menus included, are the root's children), keeping only
+/// those whose `xwininfo -id` report contains every one of `states`.
+pub fn x_windows_shown(display: &str, states: &[&str]) -> Vec<(String, String)> {
+    let xwininfo = |args: &[&str]| {
+        let output = Command::new("xwininfo")
+            .args(["-display", display])
+            .args(args)
+            .output()
+            .expect("`xwininfo` runs: install the Debian package `x11-utils` (`make test` does)");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    xwininfo(&["-root", "-children"])
+        .lines()
+        .filter_map(|line| {
+            let id = line.split_whitespace().next()?;
+            id.starts_with("0x")
+                .then(|| (id.to_owned(), line.to_owned()))
+        })
+        .filter(|(id, _)| {
+            let info = xwininfo(&["-id", id]);
+            info.contains("Map State: IsViewable")
+                && states.iter().all(|state| info.contains(state))
+        })
+        .collect()
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())

@@ -5,7 +5,7 @@
 
 mod common;
 
-use aeropay_onboarding_e2e::{App, Launch};
+use aeropay_onboarding_e2e::{x_windows_shown, App, Launch};
 use common::{enroll_until_widget, open_the_bank_window, Customer};
 use std::time::Duration;
 
@@ -163,17 +163,7 @@ async fn the_longer_quiet_time_holds_while_the_bank_window_is_open() {
 /// the app's "Bank sign-in"; no window manager here, so top-level windows
 /// are the root's children).
 fn bank_window_viewable(display: &str) -> bool {
-    let xwininfo = |args: &[&str]| {
-        let output = std::process::Command::new("xwininfo")
-            .args(["-display", display])
-            .args(args)
-            .output()
-            .expect("`xwininfo` runs: install the Debian package `x11-utils` (`make test` does)");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    };
-    xwininfo(&["-root", "-children"])
-        .lines()
-        .filter(|line| line.contains("\"Bank sign-in\""))
-        .filter_map(|line| line.split_whitespace().next())
-        .any(|id| xwininfo(&["-id", id]).contains("Map State: IsViewable"))
+    x_windows_shown(display, &[])
+        .iter()
+        .any(|(_, line)| line.contains("\"Bank sign-in\""))
 }

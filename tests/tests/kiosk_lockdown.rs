@@ -5,7 +5,7 @@
 mod common;
 
 use aeropay_onboarding_e2e::fantoccini::key::Key;
-use aeropay_onboarding_e2e::{App, Launch};
+use aeropay_onboarding_e2e::{x_windows_shown, App, Launch};
 use common::{enroll_until_widget, Customer};
 use std::process::Command;
 use std::time::Duration;
@@ -121,23 +121,7 @@ async fn the_desk_window_keeps_selection_and_the_context_menu() {
 /// Pop-up windows the X server shows now (mapped, override-redirect): a
 /// context menu is one, and nothing else the app shows here is.
 fn popups_shown(display: &str) -> usize {
-    let xwininfo = |args: &[&str]| {
-        let output = Command::new("xwininfo")
-            .args(["-display", display])
-            .args(args)
-            .output()
-            .expect("`xwininfo` runs: install the Debian package `x11-utils` (`make test` does)");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    };
-    xwininfo(&["-root", "-children"])
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|id| id.starts_with("0x"))
-        .filter(|id| {
-            let info = xwininfo(&["-id", id]);
-            info.contains("Map State: IsViewable") && info.contains("Override Redirect State: yes")
-        })
-        .count()
+    x_windows_shown(display, &["Override Redirect State: yes"]).len()
 }
 
 /// A real right click (X events, as a mouse sends them) 40 px into the
