@@ -98,6 +98,7 @@ export function watchIdle({ timers, limit, active, reset: resetSession, warned }
   function openWarning() {
     let left = timers.warningSeconds;
     const count = el("span", { id: "idle-countdown", text: String(left) });
+    const unit = el("span", { text: left === 1 ? "second" : "seconds" });
     const more = button("I need more time", () => {
       closeWarning();
       touch();
@@ -115,7 +116,7 @@ export function watchIdle({ timers, limit, active, reset: resetSession, warned }
         "div",
         { class: "idle-warning", id: "idle-warning", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title", "aria-describedby": "idle-text" },
         el("h2", { id: "idle-title", text: "Are you still there?" }),
-        el("p", { id: "idle-text" }, "For your privacy this screen starts over in ", count, " seconds."),
+        el("p", { id: "idle-text" }, "For your privacy this screen starts over in ", count, " ", unit, "."),
         el("div", { class: "actions" }, more, over),
       ),
     );
@@ -125,6 +126,7 @@ export function watchIdle({ timers, limit, active, reset: resetSession, warned }
     const timer = setInterval(() => {
       left -= 1;
       count.textContent = String(Math.max(left, 0));
+      unit.textContent = left === 1 ? "second" : "seconds";
       if (left <= 0) {
         closeWarning();
         touch();

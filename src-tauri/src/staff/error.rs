@@ -4,9 +4,11 @@ use thiserror::Error;
 /// to do; none ever contains a PIN or its hash.
 #[derive(Debug, Error)]
 pub enum StaffError {
-    #[error("That PIN is not right. Wait {wait_seconds} seconds, then try again.")]
+    /// The PIN dialog counts the wait down beside this message (from
+    /// `staff_status`), so the message does not repeat it.
+    #[error("That PIN is not right.")]
     PinWrong { wait_seconds: u64 },
-    #[error("Too many wrong PINs in a row. Wait {wait_seconds} seconds, then try again.")]
+    #[error("Too many wrong PINs in a row. Wait {}, then try again.", seconds(*.wait_seconds))]
     PinWait { wait_seconds: u64 },
     #[error("Staff only: unlock with the staff PIN first.")]
     Locked,
@@ -22,6 +24,15 @@ pub enum StaffError {
     StoredHashInvalid,
     #[error("{0}")]
     Vault(#[from] crate::vault::VaultError),
+}
+
+/// "1 second", "7 seconds".
+fn seconds(count: u64) -> String {
+    if count == 1 {
+        "1 second".into()
+    } else {
+        format!("{count} seconds")
+    }
 }
 
 impl StaffError {
@@ -62,12 +73,17 @@ mod tests {
             (
                 StaffError::PinWrong { wait_seconds: 2 },
                 "STAFF_PIN_WRONG",
-                "Wait 2 seconds",
+                "That PIN is not right.",
             ),
             (
                 StaffError::PinWait { wait_seconds: 7 },
                 "STAFF_PIN_WAIT",
-                "Wait 7 seconds",
+                "Wait 7 seconds,",
+            ),
+            (
+                StaffError::PinWait { wait_seconds: 1 },
+                "STAFF_PIN_WAIT",
+                "Wait 1 second,",
             ),
             (
                 StaffError::Locked,
