@@ -33,6 +33,11 @@ export function errorBanner(error) {
   );
 }
 
+// "second" or "seconds", for the count shown beside it.
+export function secondsWord(count) {
+  return count === 1 ? "second" : "seconds";
+}
+
 export function spinner(label) {
   return el(
     "div",

@@ -2,7 +2,7 @@
 // idle watch that warns, then asks Rust to reset the session, and the
 // lockdown of the page (no context menu, selection, zoom or dragging out).
 
-import { el, button } from "./dom.js";
+import { el, button, secondsWord } from "./dom.js";
 
 export function attractScreen(onStart) {
   const start = el(
@@ -98,7 +98,7 @@ export function watchIdle({ timers, limit, active, reset: resetSession, warned }
   function openWarning() {
     let left = timers.warningSeconds;
     const count = el("span", { id: "idle-countdown", text: String(left) });
-    const unit = el("span", { text: left === 1 ? "second" : "seconds" });
+    const unit = el("span", { text: secondsWord(left) });
     const more = button("I need more time", () => {
       closeWarning();
       touch();
@@ -126,7 +126,7 @@ export function watchIdle({ timers, limit, active, reset: resetSession, warned }
     const timer = setInterval(() => {
       left -= 1;
       count.textContent = String(Math.max(left, 0));
-      unit.textContent = left === 1 ? "second" : "seconds";
+      unit.textContent = secondsWord(left);
       if (left <= 0) {
         closeWarning();
         touch();
@@ -143,5 +143,4 @@ export function watchIdle({ timers, limit, active, reset: resetSession, warned }
     }
     if ((Date.now() - lastActivity) / 1000 >= limit()) openWarning();
   }, 500);
-
 }

@@ -4,7 +4,7 @@
 // after wrong PINs); this shows its answers and counts the wait down.
 
 import { invoke, describeError } from "./ipc.js";
-import { el, button } from "./dom.js";
+import { el, button, secondsWord } from "./dom.js";
 
 document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
 
@@ -176,7 +176,7 @@ function askPin() {
         wait.dataset.waiting = String(left > 0);
         unlock.disabled = left > 0;
         if (left > 0) {
-          wait.textContent = `Try again in ${left} second${left === 1 ? "" : "s"}.`;
+          wait.textContent = `Try again in ${left} ${secondsWord(left)}.`;
         } else {
           clearInterval(open.timer);
           lastActivity = Date.now();
