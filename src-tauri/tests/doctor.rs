@@ -6,9 +6,9 @@ use aeropay_onboarding::config::{Environment, Settings};
 use aeropay_onboarding::doctor::{self, CheckResult, DoctorInputs};
 use aeropay_onboarding::simulator::{Simulator, SimulatorConfig};
 use aeropay_onboarding::vault::{MemoryVault, OsKeychain, Secret, SecretKey, Vault};
-use cli_support::{app, printed, run_with_input};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use cli_support::{app, configure_custom, printed};
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -213,21 +213,6 @@ fn without_a_secret_service_the_binary_fails_and_names_the_fix() {
     assert!(stdout.contains("ok    merchant token"), "{stdout}");
 }
 
-/// `configure` for a custom environment, the key and secret on stdin.
-fn configure(home: &Path, base_url: &str, merchant_id: u64, secrets: &str) -> Output {
-    let merchant_id = merchant_id.to_string();
-    let args = [
-        "configure",
-        "--environment",
-        "custom",
-        "--base-url",
-        base_url,
-        "--merchant-id",
-        &merchant_id,
-    ];
-    run_with_input(app(home, &args), secrets)
-}
-
 #[test]
 fn configure_then_doctor_against_the_simulator_and_the_real_keychain() {
     let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
@@ -240,7 +225,13 @@ fn configure_then_doctor_against_the_simulator_and_the_real_keychain() {
 
     // The simulator's own credentials: every check passes.
     let right = format!("{}\n{}\n", credentials.api_key, credentials.api_secret);
-    let configured = configure(home.path(), sim.base_url(), credentials.merchant_id, &right);
+    let configured = configure_custom(
+        home.path(),
+        sim.base_url(),
+        credentials.merchant_id,
+        &[],
+        &right,
+    );
     assert!(configured.status.success(), "{}", printed(&configured));
     let doctor = app(home.path(), &["doctor"]).output().unwrap();
     let report = printed(&doctor);
@@ -257,14 +248,26 @@ fn configure_then_doctor_against_the_simulator_and_the_real_keychain() {
             "{check}: {report}"
         );
     }
-    assert!(!report.contains(&credentials.api_secret), "{report}");
+    assert!(
+        !report.contains(&credentials.api_secret),
+        "doctor printed the API secret"
+    );
 
     // A wrong secret replaces it in the keychain: the token check fails
     // with Aeropay's code and the fix, and the secret is printed nowhere.
     let wrong = format!("{}\n{WRONG_SECRET}\n", credentials.api_key);
-    let configured = configure(home.path(), sim.base_url(), credentials.merchant_id, &wrong);
+    let configured = configure_custom(
+        home.path(),
+        sim.base_url(),
+        credentials.merchant_id,
+        &[],
+        &wrong,
+    );
     assert!(configured.status.success(), "{}", printed(&configured));
-    assert!(!printed(&configured).contains(WRONG_SECRET));
+    assert!(
+        !printed(&configured).contains(WRONG_SECRET),
+        "configure printed the secret"
+    );
     let doctor = app(home.path(), &["doctor"]).output().unwrap();
     let report = printed(&doctor);
     assert_eq!(doctor.status.code(), Some(1), "{report}");
@@ -272,7 +275,7 @@ fn configure_then_doctor_against_the_simulator_and_the_real_keychain() {
     assert!(report.contains("AP002"), "{report}");
     assert!(report.contains("configure"), "{report}");
     assert!(report.contains("ok    api reachable"), "{report}");
-    assert!(!report.contains(WRONG_SECRET), "{report}");
+    assert!(!report.contains(WRONG_SECRET), "doctor printed the secret");
 
     let environment = Environment::Custom {
         base_url: sim.base_url().parse().unwrap(),
@@ -355,7 +358,7 @@ fn a_locked_keychain_fails_with_vault_locked_and_the_unlock_fix() {
     assert!(configure.contains("unlock"), "{configure}");
     assert!(
         !configure.contains("secret-for-a-locked-keychain"),
-        "{configure}"
+        "configure printed the secret"
     );
     assert!(
         !dir.path().join("config").exists(),

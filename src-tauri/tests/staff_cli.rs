@@ -5,7 +5,7 @@
 use aeropay_onboarding::staff::{read_pin_hash, verify_pin, Pin};
 use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
-use cli_support::{app, printed, run_with_input};
+use cli_support::{app, configure_custom, printed, run_with_input};
 use std::process::Output;
 use std::sync::Mutex;
 
@@ -31,19 +31,12 @@ fn stored_pin_is(pin: &str) -> bool {
 fn configure_and_set_staff_pin_store_only_the_hash() {
     let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
     let home = tempfile::tempdir().unwrap();
-    let configure = run(
-        &[
-            "configure",
-            "--environment",
-            "custom",
-            "--base-url",
-            "http://127.0.0.1:9",
-            "--merchant-id",
-            "4321",
-            "--staff-pin-stdin",
-        ],
-        "pin-key\npin-secret\n482913\n",
+    let configure = configure_custom(
         home.path(),
+        "http://127.0.0.1:9",
+        4321,
+        &["--staff-pin-stdin"],
+        "pin-key\npin-secret\n482913\n",
     );
     let text = printed(&configure);
     assert!(configure.status.success(), "{text}");

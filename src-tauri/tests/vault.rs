@@ -5,7 +5,7 @@
 use aeropay_onboarding::vault::{
     MemoryVault, OsKeychain, Secret, SecretKey, StoredToken, TokenScope, Vault,
 };
-use cli_support::{app, files_below, printed, run_with_input};
+use cli_support::{app, configure_custom, files_below, printed, run_with_input};
 use std::sync::Mutex;
 
 mod cli_support;
@@ -88,19 +88,19 @@ fn a_second_process_reads_what_the_first_wrote() {
     let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
     let home = tempfile::tempdir().unwrap();
     // The first process: the app's own `configure`, writing to the keychain.
-    let args = [
-        "configure",
-        "--environment",
-        "custom",
-        "--base-url",
+    let output = configure_custom(
+        home.path(),
         "http://127.0.0.1:9",
-        "--merchant-id",
-        "4321",
-    ];
-    let output = run_with_input(app(home.path(), &args), "proc-key\nproc-secret\n");
+        4321,
+        &[],
+        "proc-key\nproc-secret\n",
+    );
     let text = printed(&output);
     assert!(output.status.success(), "configure failed: {text}");
-    assert!(!text.contains("proc-secret"), "{text}");
+    assert!(
+        !text.contains("proc-secret"),
+        "configure printed the secret"
+    );
 
     // This process reads it back through the real Secret Service.
     let key = SecretKey::MerchantCredentials {

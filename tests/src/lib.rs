@@ -53,11 +53,11 @@ fn require_tool(program: &str, package: &str) -> PathBuf {
     })
 }
 
-/// X windows the display `display` shows now, as `xwininfo` sees them:
-/// `(id, line)` for each top-level window (no window manager here, so the
-/// app's windows, menus included, are the root's children), keeping only
-/// those whose `xwininfo -id` report contains every one of `states`.
-pub fn x_windows_shown(display: &str, states: &[&str]) -> Vec<(String, String)> {
+/// X windows the display `display` shows now: `xwininfo -root -children`'s
+/// line for each top-level window (no window manager here, so the app's
+/// windows, menus included, are the root's children) that is viewable and
+/// whose `xwininfo -id` report contains every one of `states`.
+pub fn x_windows_shown(display: &str, states: &[&str]) -> Vec<String> {
     let xwininfo = |args: &[&str]| {
         let output = Command::new("xwininfo")
             .args(["-display", display])
@@ -68,16 +68,19 @@ pub fn x_windows_shown(display: &str, states: &[&str]) -> Vec<(String, String)> 
     };
     xwininfo(&["-root", "-children"])
         .lines()
-        .filter_map(|line| {
-            let id = line.split_whitespace().next()?;
-            id.starts_with("0x")
-                .then(|| (id.to_owned(), line.to_owned()))
-        })
-        .filter(|(id, _)| {
+        .filter(|line| {
+            let Some(id) = line
+                .split_whitespace()
+                .next()
+                .filter(|id| id.starts_with("0x"))
+            else {
+                return false;
+            };
             let info = xwininfo(&["-id", id]);
             info.contains("Map State: IsViewable")
                 && states.iter().all(|state| info.contains(state))
         })
+        .map(str::to_owned)
         .collect()
 }
 

@@ -165,5 +165,5 @@ async fn the_longer_quiet_time_holds_while_the_bank_window_is_open() {
 fn bank_window_viewable(display: &str) -> bool {
     x_windows_shown(display, &[])
         .iter()
-        .any(|(_, line)| line.contains("\"Bank sign-in\""))
+        .any(|line| line.contains("\"Bank sign-in\""))
 }

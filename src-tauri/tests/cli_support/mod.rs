@@ -20,6 +20,29 @@ pub fn app(home: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// `configure --environment custom --base-url URL --merchant-id ID EXTRA…`,
+/// its key and secret (and whatever else `extra` asks for) in `input`.
+pub fn configure_custom(
+    home: &Path,
+    base_url: &str,
+    merchant_id: u64,
+    extra: &[&str],
+    input: &str,
+) -> Output {
+    let merchant_id = merchant_id.to_string();
+    let mut args = vec![
+        "configure",
+        "--environment",
+        "custom",
+        "--base-url",
+        base_url,
+        "--merchant-id",
+        &merchant_id,
+    ];
+    args.extend_from_slice(extra);
+    run_with_input(app(home, &args), input)
+}
+
 /// Runs `command` with `input` on its standard input, to the end.
 pub fn run_with_input(mut command: Command, input: &str) -> Output {
     let mut child = command
