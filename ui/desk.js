@@ -11,6 +11,7 @@ const STATUS = {
   started: "Not finished",
   linking: "Not finished",
   widget_closed: "Bank window closed",
+  needs_review: "Needs review",
   failed: "Failed",
   cancelled: "Cancelled",
 };
@@ -20,6 +21,7 @@ const GROUPS = [
   ["linked", "Linked"],
   ["waiting_for_code", "Waiting for code"],
   ["unfinished", "Not finished"],
+  ["needs_review", "Needs review"],
   ["failed", "Failed"],
   ["cancelled", "Cancelled"],
 ];

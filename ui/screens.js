@@ -209,6 +209,27 @@ function failed(view, actions) {
   );
 }
 
+function needsReview(view, actions) {
+  // The account may be linked at Aeropay: no way back to the bank list
+  // from here, so it cannot be linked twice.
+  return el(
+    "section",
+    { class: "card", "aria-labelledby": "screen-title" },
+    el("h2", { id: "screen-title", text: "The link could not be confirmed" }),
+    el("p", { class: "lead", text: "The bank account may already be linked. Nothing more is needed from the customer now." }),
+    errorBanner(view.error),
+    view.accounts.length
+      ? el(
+          "ul",
+          { class: "accounts", id: "confirmed-accounts" },
+          view.accounts.map((account) => el("li", { class: "account" }, el("div", { class: "account-text" }, accountLine(account)))),
+        )
+      : null,
+    el("p", { class: "hint", text: "Staff: open this enrollment from the Enrollments list later; it checks the customer's accounts with Aeropay before offering to link again." }),
+    el("div", { class: "actions" }, button("Enroll the next customer", () => actions.startOver(), { id: "next-customer" })),
+  );
+}
+
 function cancelled(view, actions) {
   return el(
     "section",
@@ -229,6 +250,7 @@ const SCREENS = {
   finishing: () => el("section", { class: "card" }, spinner("Linking your account…")),
   done,
   failed,
+  needsReview,
   cancelled,
 };
 
@@ -243,6 +265,7 @@ export const STAGE = {
   finishing: "bank",
   done: "done",
   failed: null,
+  needsReview: null,
   cancelled: null,
 };
 

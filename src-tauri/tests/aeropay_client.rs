@@ -243,7 +243,7 @@ async fn v1_user_with_numeric_user_id_and_uuid() {
     .await;
     let user = client(&server, V1).get_user("12973").await.expect("user");
     assert_eq!(user.id, "12973");
-    assert_eq!(user.aero_pass_user_uuid.as_deref(), Some(USER_ID));
+    assert_eq!(user.aero_pass_user_uuid, USER_ID);
 }
 
 async fn check_confirm_user(version: ApiVersion) {

@@ -50,6 +50,17 @@ pub struct AeropayError {
     message: String,
     detail: Option<String>,
     http_status: Option<u16>,
+    /// Where it happened; boxed, as most errors have none of it.
+    place: Option<Box<Place>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Place {
+    /// The operation the answer was for (`linkAccountFromAggregator` …).
+    operation: Option<&'static str>,
+    /// The answer's field that broke the reading policy, as a path in the
+    /// answer's snake_case form (`user_bank_info.is_selected`).
+    field: Option<String>,
 }
 
 /// Longest server text kept in an error; longer text is cut.
@@ -64,6 +75,7 @@ impl AeropayError {
             message: message.into(),
             detail: None,
             http_status: None,
+            place: None,
         }
     }
 
@@ -72,6 +84,21 @@ impl AeropayError {
     pub(crate) fn with_detail(mut self, detail: impl AsRef<str>) -> Self {
         let redacted = redact_text(detail.as_ref());
         self.detail = Some(truncate_chars(&redacted, MAX_DETAIL_CHARS));
+        self
+    }
+
+    /// An answer that broke the reading policy at `field`.
+    pub(crate) fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.place.get_or_insert_default().field = Some(field.into());
+        self
+    }
+
+    /// Names the operation the failed call was (set once, by the transport).
+    pub(crate) fn during(mut self, operation: &'static str) -> Self {
+        self.place
+            .get_or_insert_default()
+            .operation
+            .get_or_insert(operation);
         self
     }
 
@@ -106,6 +133,7 @@ impl AeropayError {
             message,
             detail: server_message,
             http_status: Some(status),
+            place: None,
         }
     }
 
@@ -140,6 +168,17 @@ impl AeropayError {
 
     pub fn http_status(&self) -> Option<u16> {
         self.http_status
+    }
+
+    /// The operation the failed call was, e.g. `createUser`.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.place.as_ref().and_then(|place| place.operation)
+    }
+
+    /// For an answer this client could not read: the field at fault, as a
+    /// path such as `user_bank_info.is_selected`.
+    pub fn field(&self) -> Option<&str> {
+        self.place.as_ref().and_then(|place| place.field.as_deref())
     }
 
     /// Whether doing the same step again, unchanged, may succeed.

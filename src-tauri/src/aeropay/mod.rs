@@ -26,6 +26,7 @@ mod error;
 pub mod redact;
 mod response;
 mod token;
+pub mod tolerant;
 mod transport;
 mod types;
 mod wire;
@@ -39,10 +40,12 @@ pub use client::AeropayClient;
 pub use config::{ClientConfig, Environment, RetryPolicy, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use credentials::{CredentialError, CredentialSource, Credentials, StaticCredentials};
 pub use error::{AeropayError, ErrorCategory};
-pub use response::{detect_error, parse_response, ApiErrorBody};
+pub use response::{detect_error, parse_response, read_answer, ApiErrorBody};
 pub use token::MintCounts;
+pub use tolerant::Timestamp;
 pub use transport::Operation;
 pub use types::{
     AccountHolderInfo, AccountHolderName, AggregatorCredentials, ApiVersion, BankAccount,
     CreatedUser, LinkSource, LinkedBankAccount, MfaType, NewUser, ScopedToken, TokenScope, User,
+    UserIds,
 };

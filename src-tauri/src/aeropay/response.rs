@@ -11,6 +11,7 @@
 //! success struct, so it has the fields the operation needs.
 
 use super::error::{AeropayError, ErrorCategory};
+use super::tolerant;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -41,16 +42,24 @@ pub fn parse_response<T: DeserializeOwned>(
     if !(200..300).contains(&status) {
         return Err(status_error(status).with_detail(value.to_string()));
     }
-    serde_json::from_value::<T>(value).map_err(|e| {
+    read_answer(value).map_err(|e| e.with_status(status))
+}
+
+/// Reads a success answer into its type under the one reading policy
+/// ([`tolerant`]): keys normalized, every field in any tolerated encoding.
+/// Outside the policy: `UNEXPECTED_RESPONSE` naming the field's path.
+pub fn read_answer<T: DeserializeOwned>(value: Value) -> Result<T, AeropayError> {
+    let normalized = tolerant::normalize_keys(value);
+    serde_path_to_error::deserialize::<_, T>(normalized).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "(the answer)".to_owned() } else { path };
         AeropayError::new(
             ErrorCategory::UnexpectedResponse,
             "UNEXPECTED_RESPONSE",
             "Aeropay sent an answer this app does not understand. Please try again or contact support.",
         )
-        .with_status(status)
-        // serde's message names the missing or mistyped field; it may quote a
-        // value, which `with_detail` redacts.
-        .with_detail(e.to_string())
+        .with_detail(format!("{field}: {}", tolerant::describe(&e.inner().to_string())))
+        .with_field(field)
     })
 }
 
@@ -157,7 +166,11 @@ fn text_of(value: Option<&Value>) -> Option<String> {
 /// `success:false`. `"error": null` (seen in v1 successes) is not an error.
 pub fn detect_error(value: &Value) -> Option<ApiErrorBody> {
     let object: &Map<String, Value> = value.as_object()?;
-    let failed_flag = matches!(object.get("success"), Some(Value::Bool(false)));
+    // The flag in any of the policy's boolean encodings (`false`, `"0"` …).
+    let success = object
+        .get("success")
+        .and_then(|flag| tolerant::bool_from(flag).ok().flatten());
+    let failed_flag = success == Some(false);
     match object.get("error") {
         // Shapes A and C.
         Some(Value::Object(inner)) => {
@@ -180,10 +193,7 @@ pub fn detect_error(value: &Value) -> Option<ApiErrorBody> {
     let code = text_of(object.get("code"));
     let message = text_of(object.get("message"));
     // Shape D: a top-level code and message and nothing saying success.
-    if code.is_some()
-        && message.is_some()
-        && !matches!(object.get("success"), Some(Value::Bool(true)))
-    {
+    if code.is_some() && message.is_some() && success != Some(true) {
         return Some(ApiErrorBody { code, message });
     }
     if failed_flag {

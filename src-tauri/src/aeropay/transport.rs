@@ -230,6 +230,7 @@ impl Transport {
         );
         parse_response::<T>(status, content_type.as_deref(), &body)
             .map_err(|e| unknown_outcome_if_unrepeatable(call.operation, e))
+            .map_err(|e| e.during(call.operation.name()))
     }
 
     /// Reads the body chunk by chunk and stops at the cap, so a huge or

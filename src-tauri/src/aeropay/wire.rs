@@ -52,7 +52,7 @@ pub struct TokenRequestV1<'a> {
 /// to the documented 30 minutes.
 #[derive(Debug, Deserialize)]
 pub struct TokenResponse {
-    #[serde(rename = "TTL", alias = "ttl", default)]
+    #[serde(default, deserialize_with = "super::tolerant::opt_count")]
     pub ttl: Option<u64>,
     pub token: SecretString,
 }

@@ -29,6 +29,7 @@ pub enum StatusGroup {
     WaitingForCode,
     /// Started, at the bank step, or the bank window closed.
     Unfinished,
+    NeedsReview,
     Failed,
     Cancelled,
 }
@@ -41,6 +42,7 @@ impl StatusGroup {
             StatusGroup::Linked => vec![Linked],
             StatusGroup::WaitingForCode => vec![WaitingForCode],
             StatusGroup::Unfinished => vec![Started, Linking, WidgetClosed],
+            StatusGroup::NeedsReview => vec![NeedsReview],
             StatusGroup::Failed => vec![Failed],
             StatusGroup::Cancelled => vec![Cancelled],
         }

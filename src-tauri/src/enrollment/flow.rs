@@ -49,6 +49,9 @@ pub(super) struct Session {
     /// Normalized; kept in memory only, to resend the code.
     pub(super) details: CustomerDetails,
     pub(super) user_id: Option<String>,
+    /// The id the widget is launched with (`aeroPassUserUuid`), when an
+    /// answer named it; see [`crate::aeropay::UserIds`].
+    pub(super) widget_user_id: Option<String>,
     pub(super) returning: bool,
     pub(super) code_attempts_left: u32,
     pub(super) widget: Option<WidgetSession>,
@@ -203,6 +206,7 @@ impl Enrollments {
             },
             details: details.clone(),
             user_id: None,
+            widget_user_id: None,
             returning: false,
             code_attempts_left: CODE_ATTEMPTS,
             widget: None,
@@ -227,6 +231,7 @@ impl Enrollments {
         let user_id = created.user.id.clone();
         let confirmed = !created.needs_confirmation();
         session.user_id = Some(user_id.clone());
+        session.widget_user_id = Some(created.user.aero_pass_user_uuid.clone());
         session.record.user_id = Some(user_id.clone());
         if let Err(err) = self.remember(session, confirmed) {
             return self.details_error(session, err);
@@ -300,8 +305,9 @@ impl Enrollments {
         }
         let user_id = session.user_id.clone().unwrap_or_default();
         match self.deps.client.confirm_user(&user_id, code).await {
-            Ok(_) => {
+            Ok(user) => {
                 tracing::info!(enrollment = %session.record.id, "code confirmed");
+                session.widget_user_id = Some(user.aero_pass_user_uuid);
                 self.audit(session, AuditAction::CodeConfirmed, "code confirmed", None);
                 if let Err(err) = self.remember(session, true) {
                     return self.fail(session, err);
@@ -439,11 +445,12 @@ impl Enrollments {
         let Some(fastlink_url) = credentials.fastlink_url.as_deref() else {
             return self.fail(session, EnrollmentError::NoWidgetUrl);
         };
+        let widget_user_id = self.widget_user_id(session, &user_id).await;
         let launch = match aerosync::widget_url(
             &self.deps.environment,
             fastlink_url,
             &credentials.token,
-            &user_id,
+            &widget_user_id,
             &self.deps.widget,
         ) {
             Ok(launch) => launch,
@@ -483,8 +490,13 @@ impl Enrollments {
         let Some(widget) = session.widget.as_ref() else {
             return Err(EnrollmentError::WidgetNotOpen);
         };
-        let user_id = session.user_id.clone().unwrap_or_default();
-        let event = match aerosync::parse_message(&widget.origin, origin, raw, &user_id) {
+        // A 2.x success echoes the aeroPassUserUuid the widget was opened with.
+        let customer = session
+            .widget_user_id
+            .clone()
+            .or_else(|| session.user_id.clone())
+            .unwrap_or_default();
+        let event = match aerosync::parse_message(&widget.origin, origin, raw, &customer) {
             Ok(event) => event,
             Err(err) => {
                 tracing::warn!(enrollment = %session.record.id, code = err.code(), "widget message rejected: {err}");
@@ -596,8 +608,13 @@ impl Enrollments {
                 Err(err) if err.category() == ErrorCategory::OutcomeUnknown => {
                     tracing::warn!(enrollment = %session.record.id, "link outcome unknown; reconciling");
                     match self.reconcile(session, &credentials, &linked).await {
-                        Some(account) => linked.push(account),
-                        None => return self.fail(session, EnrollmentError::LinkOutcomeUnknown),
+                        Ok(Some(account)) => linked.push(account),
+                        // The list was read and the account is not in it.
+                        Ok(None) => return self.fail(session, EnrollmentError::LinkOutcomeUnknown),
+                        Err(err) => {
+                            tracing::warn!(enrollment = %session.record.id, code = err.code(), "the account list could not settle the link");
+                            return self.needs_review(session, linked);
+                        }
                     }
                 }
                 Err(err) => {
@@ -624,15 +641,72 @@ impl Enrollments {
         }
     }
 
+    /// The widget's `aeroPassUserUuid`. A customer who skipped `POST /user`
+    /// (returning, resumed) has only the kept id: in v2 that is the same
+    /// UUID; a v1 id is the numeric `userId`, so GET /user names the UUID.
+    async fn widget_user_id(&self, session: &mut Session, user_id: &str) -> String {
+        if let Some(known) = &session.widget_user_id {
+            return known.clone();
+        }
+        if self.deps.client.version() == crate::aeropay::ApiVersion::V2 {
+            return user_id.to_owned();
+        }
+        match self.deps.client.get_user(user_id).await {
+            Ok(user) => {
+                session.widget_user_id = Some(user.aero_pass_user_uuid.clone());
+                user.aero_pass_user_uuid
+            }
+            Err(err) => {
+                // The 1.x widget that pairs with v1 does not read it; the
+                // kept id is the best value left.
+                tracing::warn!(enrollment = %session.record.id, code = err.code(), "the customer's aeroPass id could not be read; launching with the Aeropay id");
+                user_id.to_owned()
+            }
+        }
+    }
+
+    /// A link whose outcome stays unknown because the account list could
+    /// not be read either: the account may be linked at Aeropay, so
+    /// this is never "failed", and the widget is not offered again. Staff
+    /// check the customer's accounts; resuming from the desk list reads the
+    /// account list again.
+    fn needs_review(&self, session: &mut Session, confirmed: Vec<AccountView>) -> EnrollmentView {
+        let err = EnrollmentError::LinkOutcomeUnknown;
+        tracing::warn!(enrollment = %session.record.id, code = %err.code(), "link not confirmed; needs review");
+        self.audit(
+            session,
+            AuditAction::LinkUnconfirmed,
+            &format!(
+                "link not confirmed; {} account(s) confirmed before it",
+                confirmed.len()
+            ),
+            Some(err.code()),
+        );
+        if let Some(first) = confirmed.first() {
+            session.record.bank_name = Some(first.bank_name.clone());
+            session.record.account_last4 = Some(first.last4.clone());
+            session.record.account_type = Some(first.account_type.clone());
+        }
+        session.record.status = EnrollmentStatus::NeedsReview;
+        session.record.error_code = Some(err.code());
+        session.widget = None;
+        self.save(session);
+        session.step = Step::NeedsReview {
+            error: err.view(),
+            accounts: confirmed,
+        };
+        self.publish(session)
+    }
+
     /// After a lost answer: did the account appear in the customer's list?
     async fn reconcile(
         &self,
         session: &Session,
         credentials: &LinkCredentials,
         already: &[AccountView],
-    ) -> Option<AccountView> {
+    ) -> Result<Option<AccountView>, crate::aeropay::AeropayError> {
         let user_id = session.user_id.clone().unwrap_or_default();
-        let accounts = self.deps.client.bank_accounts(&user_id).await.ok()?;
+        let accounts = self.deps.client.bank_accounts(&user_id).await?;
         let found = match credentials {
             LinkCredentials::V2 { connection_id } => accounts
                 .iter()
@@ -647,7 +721,7 @@ impl Enrollments {
                         .any(|v| v.bank_account_id == a.bank_account_id)
             }),
         };
-        found.map(account_view)
+        Ok(found.map(account_view))
     }
 
     /// Done: keep the customer's token in the keychain, record the link.
@@ -743,7 +817,11 @@ impl Enrollments {
         let Some(session) = guard.as_mut() else {
             return view_of(None);
         };
-        if matches!(session.step, Step::Done { .. } | Step::Finishing) {
+        // A link that may have gone through is not "cancelled".
+        if matches!(
+            session.step,
+            Step::Done { .. } | Step::Finishing | Step::NeedsReview { .. }
+        ) {
             return view_of(Some(session));
         }
         session.step = Step::Cancelled;

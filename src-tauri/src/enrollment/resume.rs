@@ -211,6 +211,7 @@ fn known_customer_session(record: EnrollmentRecord) -> Session {
             email: String::new(),
         },
         user_id: record.user_id.clone(),
+        widget_user_id: None,
         returning: false,
         code_attempts_left: CODE_ATTEMPTS,
         widget: None,

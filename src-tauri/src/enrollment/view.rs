@@ -80,6 +80,14 @@ pub enum Step {
         error: ViewError,
         can_link_again: bool,
     },
+    /// The link may have gone through at Aeropay but could not be
+    /// confirmed: never "failed", and no way back to the widget (that could
+    /// link the account twice). `accounts`: those confirmed before it.
+    #[serde(rename_all = "camelCase")]
+    NeedsReview {
+        error: ViewError,
+        accounts: Vec<AccountView>,
+    },
     Cancelled,
 }
 

@@ -12,6 +12,9 @@ pub enum EnrollmentStatus {
     /// The bank window was closed before an account was linked.
     WidgetClosed,
     Linked,
+    /// The link's outcome could not be confirmed (no usable answer, and the
+    /// account list could not settle it): staff check before linking again.
+    NeedsReview,
     Failed,
     Cancelled,
 }
@@ -24,6 +27,7 @@ impl EnrollmentStatus {
             EnrollmentStatus::Linking => "linking",
             EnrollmentStatus::WidgetClosed => "widget_closed",
             EnrollmentStatus::Linked => "linked",
+            EnrollmentStatus::NeedsReview => "needs_review",
             EnrollmentStatus::Failed => "failed",
             EnrollmentStatus::Cancelled => "cancelled",
         }
@@ -36,6 +40,7 @@ impl EnrollmentStatus {
             "linking" => EnrollmentStatus::Linking,
             "widget_closed" => EnrollmentStatus::WidgetClosed,
             "linked" => EnrollmentStatus::Linked,
+            "needs_review" => EnrollmentStatus::NeedsReview,
             "failed" => EnrollmentStatus::Failed,
             "cancelled" => EnrollmentStatus::Cancelled,
             other => {
