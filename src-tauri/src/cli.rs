@@ -77,6 +77,25 @@ pub struct SimulateArgs {
     /// The merchant links several accounts per widget flow.
     #[arg(long)]
     pub multi_account: bool,
+    /// The identifiers of the v1 user object: `userId` and
+    /// `aeroPassUserUuid`, or those plus `id`.
+    #[arg(long, value_enum, default_value = "user-id")]
+    pub v1_user_shape: V1UserShapeArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum V1UserShapeArg {
+    UserId,
+    WithId,
+}
+
+impl From<V1UserShapeArg> for crate::simulator::V1UserShape {
+    fn from(shape: V1UserShapeArg) -> Self {
+        match shape {
+            V1UserShapeArg::UserId => crate::simulator::V1UserShape::UserId,
+            V1UserShapeArg::WithId => crate::simulator::V1UserShape::WithId,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -99,6 +118,7 @@ impl SimulateArgs {
                 MfaArg::None => None,
             },
             multi_account: self.multi_account,
+            v1_user_shape: self.v1_user_shape.into(),
             ..Default::default()
         }
     }

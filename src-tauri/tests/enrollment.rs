@@ -8,7 +8,7 @@ use aeropay_onboarding::config::Environment;
 use aeropay_onboarding::enrollment::{
     CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
 };
-use aeropay_onboarding::simulator::{RunningSimulator, Simulator, SimulatorConfig};
+use aeropay_onboarding::simulator::{RunningSimulator, Simulator, SimulatorConfig, V1UserShape};
 use aeropay_onboarding::store::{EnrollmentStatus, PhoneHasher, Store};
 use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
 use serde_json::{json, Value};
@@ -356,6 +356,59 @@ async fn v1_api_with_the_1x_widget_links_with_user_id_and_password() {
     );
 }
 
+fn v1_options(shape: V1UserShape) -> Options {
+    Options {
+        sim: SimulatorConfig {
+            v1_user_shape: shape,
+            ..SimulatorConfig::default()
+        },
+        version: ApiVersion::V1,
+        sdk: SdkVersion::V1_1_3,
+        ..Options::default()
+    }
+}
+
+/// Aeropay's v1 page: a new customer links "Aerosync Bank (MFA)" checking
+/// 5016 and gets every value back as a string; on their next visit they
+/// see that account. With the user object's either shape.
+#[tokio::test]
+async fn v1_customer_links_the_pages_account_and_finds_it_next_time() {
+    for shape in [V1UserShape::UserId, V1UserShape::WithId] {
+        let mut rig = Rig::start(v1_options(shape)).await;
+        let phone = phone();
+        let view = to_widget(&rig, &phone).await;
+        let (origin, messages) = rig
+            .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["5016"])
+            .await;
+        let view = rig.relay_all(&origin, &messages).await;
+        let mfa_checking = [("Aerosync Bank (MFA)".to_string(), "5016".to_string())];
+        assert_eq!(done_accounts(&view), mfa_checking, "{shape:?}");
+
+        rig.restart(&v1_options(shape));
+        let view = rig.enrollments.submit_details(details(&phone)).await;
+        let Step::ExistingAccounts { accounts } = &view.step else {
+            panic!("{shape:?}: {view:?}")
+        };
+        let listed: Vec<(String, String)> = accounts
+            .iter()
+            .map(|a| (a.bank_name.clone(), a.last4.clone()))
+            .collect();
+        assert_eq!(listed, mfa_checking, "{shape:?}");
+        let view = rig
+            .enrollments
+            .use_account(accounts[0].bank_account_id)
+            .await;
+        let Step::Done {
+            returning_customer, ..
+        } = &view.step
+        else {
+            panic!("{shape:?}: {view:?}")
+        };
+        assert!(returning_customer);
+        assert_eq!(done_accounts(&view), mfa_checking, "{shape:?}");
+    }
+}
+
 #[tokio::test]
 async fn sdk_2_0_5_payload_links_and_its_trailing_close_is_harmless() {
     let rig = Rig::start(Options {
@@ -437,12 +490,12 @@ async fn a_returning_customer_can_link_another_account() {
     rig.enrollments.submit_details(details(&phone)).await;
     let view = rig.enrollments.open_widget_again().await;
     let (origin, messages) = rig
-        .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["3535"])
+        .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["5016"])
         .await;
     let view = rig.relay_all(&origin, &messages).await;
     assert_eq!(
         done_accounts(&view),
-        [("Aerosync Bank (MFA)".to_string(), "3535".to_string())]
+        [("Aerosync Bank (MFA)".to_string(), "5016".to_string())]
     );
 }
 
@@ -985,12 +1038,12 @@ async fn a_linked_customer_links_another_account_from_the_list() {
     let second = view.id.clone().unwrap();
     assert_ne!(second, first, "a new enrollment in the list");
     let (origin, messages) = rig
-        .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["3535"])
+        .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["5016"])
         .await;
     let view = rig.relay_all(&origin, &messages).await;
     assert_eq!(
         done_accounts(&view),
-        [("Aerosync Bank (MFA)".to_string(), "3535".to_string())]
+        [("Aerosync Bank (MFA)".to_string(), "5016".to_string())]
     );
     let mints = rig.client.mint_counts();
     assert_eq!(mints.merchant, 0, "no POST /user: {mints:?}");
@@ -998,7 +1051,7 @@ async fn a_linked_customer_links_another_account_from_the_list() {
     let rows = rig.enrollments.list(&everything()).unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].id, second, "newest first");
-    assert_eq!(rows[0].last4.as_deref(), Some("3535"));
+    assert_eq!(rows[0].last4.as_deref(), Some("5016"));
     assert_eq!(rows[1].last4.as_deref(), Some("6789"));
 }
 

@@ -476,6 +476,7 @@ async fn link_v1_with_user_id_and_password_from_the_1x_widget() {
         .await;
     assert_eq!(r.body["success"], true, "{}", r.body);
     assert_eq!(r.body["userBankInfo"]["accountLast4"], "6789");
+    assert_eq!(r.body["userBankInfo"]["isSelected"], "1");
     // Same account again.
     let r = s
         .v(
@@ -635,7 +636,7 @@ async fn bank_accounts_and_default_selection() {
     let mut ids = Vec::new();
     for (bank, user_name, pass, account) in [
         ("aerobank", "sync", "no_mfa", "6789"),
-        ("aerosync-mfa", "a", "b", "3535"),
+        ("aerosync-mfa", "a", "b", "5016"),
     ] {
         let creds = s.widget_credentials(V::V2, &token).await;
         let wt = creds["token"].as_str().unwrap();
@@ -751,7 +752,9 @@ async fn bank_accounts_and_default_selection() {
         )
         .await;
     assert_eq!(r.body["success"], true);
-    assert_eq!(r.body["bankAccount"]["isSelected"], true);
+    // v1's own types: the id as a string, "1" for selected.
+    assert_eq!(r.body["bankAccount"]["bankAccountId"], ids[0].to_string());
+    assert_eq!(r.body["bankAccount"]["isSelected"], "1");
 }
 
 #[tokio::test]

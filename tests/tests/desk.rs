@@ -149,7 +149,7 @@ async fn desk_lists_two_customers_resumes_one_at_the_code_and_exports_csv() {
     // Both linked in the list, then exported.
     app.click("#nav-list").await;
     let listed = wait_rows(&app, 2).await;
-    assert_eq!(listed[0][2], "Aerosync Bank (MFA) •••• 3535");
+    assert_eq!(listed[0][2], "Aerosync Bank (MFA) •••• 5016");
     assert_eq!(listed[0][3], "Linked");
     app.click("#export-csv").await;
     app.wait_for_text("#export-result", "Saved 2 enrollments to")
@@ -169,7 +169,7 @@ async fn desk_lists_two_customers_resumes_one_at_the_code_and_exports_csv() {
         "{csv}"
     );
     assert!(
-        body[1].contains(",Grace H.,•••-•••-••42,Aerosync Bank (MFA),3535,linked,"),
+        body[1].contains(",Grace H.,•••-•••-••42,Aerosync Bank (MFA),5016,linked,"),
         "{csv}"
     );
     for secret in [
@@ -218,7 +218,7 @@ async fn a_linked_customer_links_another_account_from_the_list() {
     );
     app.click("#nav-list").await;
     let listed = wait_rows(&app, 2).await;
-    assert_eq!(listed[0][2], "Aerosync Bank (MFA) •••• 3535");
+    assert_eq!(listed[0][2], "Aerosync Bank (MFA) •••• 5016");
     assert_eq!(listed[1][2], "Aerobank •••• 6789");
     app.quit().await;
 }

@@ -59,7 +59,9 @@ const fn accounts(
     ]
 }
 
-static MFA_ACCOUNTS: [TestAccount; 2] = accounts("3535", "8824", "Aerosync Checking");
+// 5016 "Aerosync Checking" is the account Aeropay's v1 linking example
+// shows for this bank, so a link here answers what that page prints.
+static MFA_ACCOUNTS: [TestAccount; 2] = accounts("5016", "8824", "Aerosync Checking");
 static OAUTH_ACCOUNTS: [TestAccount; 2] = accounts("1329", "7710", "Aerosync Checking");
 static TRIGGER_ACCOUNTS: [TestAccount; 2] = accounts("4242", "5151", "Aerosync Checking");
 static AEROBANK_ACCOUNTS: [TestAccount; 2] = accounts("6789", "2468", "Aerobank Checking");

@@ -96,7 +96,26 @@ pub fn open_widget_session(sim: &Sim, user_id: &str) -> Option<(String, String)>
     Some((sign(&key, &claims), aerosync_user))
 }
 
-fn bank_info(account: &BankAccount, holder: &str) -> Value {
+/// What `linkAccountFromAggregator` reports about the account's owner.
+struct Owner {
+    full_name: String,
+    legacy_id: u64,
+}
+
+/// The link answer in the version's own types: v2 as the OpenAPI types it
+/// (integer id, boolean, ISO date, holder and balance); v1 as Aeropay's v1
+/// page prints it, every value a string and `success` beside.
+fn link_answer(version: ApiVersion, account: &BankAccount, owner: &Owner) -> Value {
+    match version {
+        ApiVersion::V2 => json!({"userBankInfo": v2_bank_info(account, &owner.full_name)}),
+        ApiVersion::V1 => json!({
+            "userBankInfo": v1_bank_info(account, owner.legacy_id),
+            "success": true,
+        }),
+    }
+}
+
+fn v2_bank_info(account: &BankAccount, holder: &str) -> Value {
     json!({
         "bankAccountId": account.id,
         "bankName": account.bank_name,
@@ -114,18 +133,58 @@ fn bank_info(account: &BankAccount, holder: &str) -> Value {
     })
 }
 
-fn listed(account: &BankAccount) -> Value {
+/// Exactly the fields of the v1 page's example, all strings.
+fn v1_bank_info(account: &BankAccount, legacy_user_id: u64) -> Value {
     json!({
-        "bankAccountId": account.id,
+        "bankAccountId": account.id.to_string(),
+        "userId": legacy_user_id.to_string(),
         "bankName": account.bank_name,
         "accountLast4": account.last4,
         "name": account.name,
-        "isSelected": account.selected,
+        "externalBankAccountId": "",
+        "isSelected": v1_flag(account.selected),
         "accountType": account.account_type,
         "status": "verified",
-        "createdDate": aeropay_date(account.created),
-        "connectionId": account.connection_id,
+        "createdDate": account.created.to_string(),
     })
+}
+
+/// v1 writes booleans as the strings "1" and "0".
+fn v1_flag(on: bool) -> &'static str {
+    if on {
+        "1"
+    } else {
+        "0"
+    }
+}
+
+/// An account in a list (`bankAccounts`) or a selection answer, in the
+/// version's types; `connectionId` names the widget flow that linked it.
+fn listed(version: ApiVersion, account: &BankAccount) -> Value {
+    match version {
+        ApiVersion::V2 => json!({
+            "bankAccountId": account.id,
+            "bankName": account.bank_name,
+            "accountLast4": account.last4,
+            "name": account.name,
+            "isSelected": account.selected,
+            "accountType": account.account_type,
+            "status": "verified",
+            "createdDate": aeropay_date(account.created),
+            "connectionId": account.connection_id,
+        }),
+        ApiVersion::V1 => json!({
+            "bankAccountId": account.id.to_string(),
+            "bankName": account.bank_name,
+            "accountLast4": account.last4,
+            "name": account.name,
+            "isSelected": v1_flag(account.selected),
+            "accountType": account.account_type,
+            "status": "verified",
+            "createdDate": account.created.to_string(),
+            "connectionId": account.connection_id,
+        }),
+    }
 }
 
 fn with_success(version: ApiVersion, mut body: Value) -> Value {
@@ -245,11 +304,14 @@ pub async fn link(
             return Err(Fail::new("AP414", "Maximum linked accounts reached"));
         }
         let first = mine.is_empty();
-        let holder = d
+        let owner = d
             .users
             .get(&user_id)
-            .map(|u| u.full_name())
-            .unwrap_or_default();
+            .map(|u| Owner {
+                full_name: u.full_name(),
+                legacy_id: u.legacy_id,
+            })
+            .ok_or_else(Fail::no_authenticated_user)?;
         let account = BankAccount {
             id: d.next_account_id,
             user_id: user_id.clone(),
@@ -267,13 +329,10 @@ pub async fn link(
         };
         d.next_account_id += 1;
         d.accounts.insert(account.id, account.clone());
-        Ok((account, holder))
+        Ok((account, owner))
     });
-    let (account, holder) = created.at(version, ep)?;
-    Ok(Json(with_success(
-        version,
-        json!({"userBankInfo": bank_info(&account, &holder)}),
-    )))
+    let (account, owner) = created.at(version, ep)?;
+    Ok(Json(link_answer(version, &account, &owner)))
 }
 
 pub async fn bank_accounts(
@@ -289,9 +348,12 @@ pub async fn bank_accounts(
         Scope::UserForMerchant,
     )?;
     let user_id = claims.user_id.unwrap_or_default();
-    let list: Vec<Value> = sim
-        .store
-        .read(|d| d.accounts_of(&user_id).into_iter().map(listed).collect());
+    let list: Vec<Value> = sim.store.read(|d| {
+        d.accounts_of(&user_id)
+            .into_iter()
+            .map(|a| listed(version, a))
+            .collect()
+    });
     Ok(Json(with_success(version, json!({"bankAccounts": list}))))
 }
 
@@ -342,7 +404,7 @@ pub async fn select_account(
         Ok(d.accounts[&id].clone())
     });
     let account = selected.at(version, ep)?;
-    let mut view = listed(&account);
+    let mut view = listed(version, &account);
     view.as_object_mut().map(|o| o.remove("connectionId"));
     Ok(Json(with_success(version, json!({"bankAccount": view}))))
 }

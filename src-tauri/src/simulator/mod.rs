@@ -29,6 +29,7 @@ pub mod widget;
 pub use errors::{ApiVersion, Fail};
 pub use faults::{Fault, FaultKind};
 pub use state::MfaType;
+pub use users::V1UserShape;
 pub use widget::{success_messages, SdkGeneration, SuccessAccount, SuccessContext};
 
 use axum::body::Bytes;
@@ -82,6 +83,8 @@ pub struct SimulatorConfig {
     pub merchant_name: String,
     /// Wrong codes allowed on `confirmUser`; the last one answers AP112.
     pub max_otp_attempts: u32,
+    /// Which identifiers the v1 user object carries.
+    pub v1_user_shape: V1UserShape,
 }
 
 impl Default for SimulatorConfig {
@@ -95,6 +98,7 @@ impl Default for SimulatorConfig {
             credentials: MerchantCredentials::default(),
             merchant_name: "Simulated Merchant".into(),
             max_otp_attempts: 5,
+            v1_user_shape: V1UserShape::default(),
         }
     }
 }
@@ -132,6 +136,7 @@ pub(crate) struct Sim {
     pub merchant: Merchant,
     pub token_ttl: u64,
     pub max_otp_attempts: u32,
+    pub v1_user_shape: V1UserShape,
     pub base_url: String,
     pub faults: faults::Faults,
 }
@@ -187,6 +192,7 @@ impl Simulator {
             },
             token_ttl: config.token_ttl_secs,
             max_otp_attempts: config.max_otp_attempts.max(1),
+            v1_user_shape: config.v1_user_shape,
             base_url: base_url.clone(),
             faults: faults::Faults::default(),
         });

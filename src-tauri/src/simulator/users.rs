@@ -165,15 +165,34 @@ pub fn v2_user(user: &User, with_status: bool) -> Value {
     v
 }
 
+/// Which identifiers the v1 user object carries. Aeropay's v1 pages show
+/// `userId` (numeric) beside `aeroPassUserUuid`; nothing says a real v1
+/// answer never adds an `id`, so a client must cope with both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum V1UserShape {
+    /// `userId` (the numeric v1 id, as a string) and `aeroPassUserUuid`.
+    #[default]
+    UserId,
+    /// The same plus `id`.
+    WithId,
+}
+
 /// The v1 user object, as in the v1 "create a user" example: numeric
-/// `userId`, `phone`, epoch `createdDate`, plus the network-wide UUID.
-pub fn v1_user(user: &User, data: &Data) -> Value {
+/// `userId` as a string, `phone`, epoch `createdDate` as a string, plus the
+/// network-wide UUID.
+pub fn v1_user(user: &User, data: &Data, shape: V1UserShape) -> Value {
     let accounts: Vec<Value> = data
         .accounts_of(&user.id)
         .into_iter()
-        .map(|a| json!({"bankAccountId": a.id, "bankName": a.bank_name, "accountLast4": a.last4}))
+        .map(|a| {
+            json!({
+                "bankAccountId": a.id.to_string(),
+                "bankName": a.bank_name,
+                "accountLast4": a.last4,
+            })
+        })
         .collect();
-    json!({
+    let mut v = json!({
         "userId": user.legacy_id.to_string(),
         "aeroPassUserUuid": user.id,
         "firstName": user.first_name,
@@ -185,7 +204,15 @@ pub fn v1_user(user: &User, data: &Data) -> Value {
         "bankAccounts": accounts,
         "createdDate": user.created.to_string(),
         "userStatus": "Active",
-    })
+    });
+    if shape == V1UserShape::WithId {
+        // The UUID, not the numeric id: v2's `user.id` is this UUID, and
+        // Aeropay's migration guide says it is the same value as v1's
+        // `aeroPassUserUuid`. So `id` and `userId` differ here, and a client
+        // has to choose between them; either one mints a token.
+        v["id"] = json!(user.id);
+    }
+    v
 }
 
 fn new_code() -> String {
@@ -247,17 +274,24 @@ pub async fn create(
         (user, existing.is_some())
     });
     if let (Some(mfa), Some(otp)) = (mfa, &user.otp) {
-        // A simulated one-time code, printed so staff can type it in.
+        // Never the phone number. The simulated code only at debug level,
+        // for whoever trains without the bypass code; nothing real is sent.
         tracing::info!(
-            user_id = %user.id, phone = %user.phone, channel = mfa.as_str(), code = %otp.code,
+            user_id = %user.id,
+            channel = mfa.as_str(),
             "simulator: verification code sent"
+        );
+        tracing::debug!(
+            user_id = %user.id,
+            code = %otp.code,
+            "simulator: simulated code, not sent anywhere"
         );
     }
     let mfa_type = mfa.map(|m| m.as_str());
     Ok(Json(match version {
         ApiVersion::V2 => json!({"user": v2_user(&user, false), "mfaType": mfa_type}),
         ApiVersion::V1 => {
-            let v1 = sim.store.read(|d| v1_user(&user, d));
+            let v1 = sim.store.read(|d| v1_user(&user, d, sim.v1_user_shape));
             json!({"user": v1, "existingUser": existing, "mfaType": mfa_type})
         }
     }))
@@ -336,7 +370,7 @@ fn user_body(sim: &Sim, version: ApiVersion, user: &User) -> Value {
     match version {
         ApiVersion::V2 => json!({"user": v2_user(user, true)}),
         ApiVersion::V1 => {
-            let v1 = sim.store.read(|d| v1_user(user, d));
+            let v1 = sim.store.read(|d| v1_user(user, d, sim.v1_user_shape));
             json!({"success": true, "user": v1})
         }
     }

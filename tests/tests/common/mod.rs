@@ -120,7 +120,7 @@ impl Bank {
     /// Last four digits of the bank's checking account (the first one).
     pub fn checking_last4(self) -> &'static str {
         match self {
-            Bank::AerosyncMfa => "3535",
+            Bank::AerosyncMfa => "5016",
             Bank::AerosyncOauth => "1329",
             Bank::AerosyncMfaTrigger => "4242",
             Bank::Aerobank | Bank::AerobankWithMfa => "6789",
