@@ -170,10 +170,17 @@ impl SettingsForm {
             "sandbox" => Some(Environment::Sandbox),
             "production" => Some(Environment::Production),
             "custom" => match Url::parse(self.base_url.trim()) {
-                Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
+                Ok(url) if crate::aeropay::is_safe_base_url(&url) => {
                     Some(Environment::Custom { base_url: url })
                 }
-                _ => {
+                Ok(_) => {
+                    errors.insert(
+                        "baseUrl".into(),
+                        crate::aeropay::UNSAFE_BASE_URL_HINT.into(),
+                    );
+                    None
+                }
+                Err(_) => {
                     errors.insert(
                         "baseUrl".into(),
                         "Enter the API address, like https://staging-api.aeropay.com".into(),
@@ -333,6 +340,17 @@ mod tests {
             ["apiSecret", "baseUrl", "merchantId"]
         );
         assert!(!format!("{errors:?}").contains("only-key"));
+    }
+
+    #[test]
+    fn plain_http_is_refused_outside_this_machine() {
+        let mut custom = form("custom");
+        custom.merchant_id = "9".into();
+        custom.base_url = "http://staging-api.aeropay.com".into();
+        let errors = custom.validate().unwrap_err();
+        assert!(errors["baseUrl"].contains("https://"), "{errors:?}");
+        custom.base_url = "http://127.0.0.1:47811".into();
+        assert!(custom.validate().is_ok());
     }
 
     #[test]

@@ -573,3 +573,82 @@ async fn tls_failure_is_typed() {
     assert_eq!(error.category(), ErrorCategory::Network);
     assert!(!error.retryable());
 }
+
+#[tokio::test]
+async fn a_redirect_is_reported_with_its_origin_and_never_followed() {
+    let server = server_with_token().await;
+    let elsewhere = MockServer::start().await;
+    respond(
+        &server,
+        "GET",
+        "/v2/bankAccounts",
+        ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/steal?token=secret-in-query", elsewhere.uri()),
+        ),
+    )
+    .await;
+    let error = client(&server, V2)
+        .bank_accounts(USER_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "HTTP_REDIRECT");
+    assert_eq!(error.http_status(), Some(302));
+    let shown = format!("{error} {error:?}");
+    assert!(
+        shown.contains(&elsewhere.uri()),
+        "names the origin: {shown}"
+    );
+    assert!(
+        !shown.contains("secret-in-query"),
+        "never the path or query"
+    );
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_redirect_of_a_link_is_an_unknown_outcome() {
+    let server = server_with_token().await;
+    respond(
+        &server,
+        "POST",
+        "/v2/linkAccountFromAggregator",
+        ResponseTemplate::new(307).insert_header("location", "https://elsewhere.example/"),
+    )
+    .await;
+    let error = client(&server, V2)
+        .link_account(USER_ID, &connection())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "HTTP_REDIRECT");
+    assert_eq!(error.category(), ErrorCategory::OutcomeUnknown);
+}
+
+#[test]
+fn plain_http_is_refused_outside_this_machine() {
+    use aeropay_onboarding::aeropay::{AeropayClient, ClientConfig, StaticCredentials};
+    use std::sync::Arc;
+    let make = |base: &str| {
+        AeropayClient::new(
+            ClientConfig::with_base_url(base.parse().unwrap(), V2),
+            Arc::new(StaticCredentials::new(API_KEY, API_SECRET, MERCHANT_ID)),
+        )
+    };
+    for refused in [
+        "http://api.aeropay.com",
+        "http://10.0.0.5:8080",
+        "ftp://127.0.0.1",
+    ] {
+        let error = make(refused).unwrap_err();
+        assert_eq!(error.code(), "INVALID_REQUEST", "{refused}");
+        assert!(error.user_message().contains("https://"), "{refused}");
+    }
+    for allowed in [
+        "https://api.aeropay.com",
+        "http://127.0.0.1:9",
+        "http://localhost:9",
+        "http://[::1]:9",
+    ] {
+        assert!(make(allowed).is_ok(), "{allowed}");
+    }
+}

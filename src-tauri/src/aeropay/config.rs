@@ -34,6 +34,26 @@ impl Environment {
     }
 }
 
+/// https, or plain http only to this machine (the simulator, tests): a
+/// token or the API secret never crosses a network unencrypted. The client
+/// refuses any other base URL; settings and `configure` check it first.
+pub fn is_safe_base_url(url: &Url) -> bool {
+    match url.scheme() {
+        "https" => url.host().is_some(),
+        "http" => match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// What to do about an address [`is_safe_base_url`] refuses.
+pub const UNSAFE_BASE_URL_HINT: &str =
+    "Use an https:// address, like https://staging-api.aeropay.com (plain http only for 127.0.0.1).";
+
 fn unreachable_url() -> Url {
     // Only reachable if a constant above stopped parsing, which a unit test rules out.
     Url::parse("http://invalid.invalid").expect("literal URL")

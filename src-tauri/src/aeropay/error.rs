@@ -113,7 +113,9 @@ impl AeropayError {
         let server_message = server_message
             .map(|m| truncate_chars(&redact_text(m.trim()), MAX_DETAIL_CHARS))
             .filter(|m| !m.is_empty());
-        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        // Only a code of Aeropay's form is kept: it reaches the record, the
+        // audit trail and the CSV export, so arbitrary server text must not.
+        let code = code.map(str::trim).filter(|c| is_well_formed_code(c));
         let known = code.and_then(codes::lookup);
         let (category, message) = match (known, &server_message) {
             (Some(known), _) => (known.category, known.message.to_owned()),
@@ -221,6 +223,14 @@ impl AeropayError {
     }
 }
 
+/// `[A-Z0-9_]{1,32}`, like `AP300` or `MISSING_PARAMETER`.
+fn is_well_formed_code(code: &str) -> bool {
+    (1..=32).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
 fn truncate_chars(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
@@ -271,6 +281,24 @@ mod tests {
         let shown = format!("{e} {e:?}");
         assert!(!shown.contains(jwt), "{shown}");
         assert!(e.detail().unwrap().chars().count() <= MAX_DETAIL_CHARS + 1);
+    }
+
+    #[test]
+    fn only_codes_of_aeropays_form_are_kept() {
+        for odd in [
+            "ap300",
+            "AP 300",
+            "<script>",
+            "=HYPERLINK(1)",
+            &"A".repeat(33),
+            "AP-300",
+        ] {
+            let e = AeropayError::from_api(Some(odd), Some("text"), 200);
+            assert_eq!(e.code(), "AEROPAY_ERROR", "{odd}");
+            assert_eq!(e.aeropay_code(), None, "{odd}");
+        }
+        let e = AeropayError::from_api(Some("MISSING_PARAMETER"), None, 400);
+        assert_eq!(e.code(), "MISSING_PARAMETER");
     }
 
     #[test]

@@ -37,7 +37,10 @@ mod documented_examples;
 mod parse_props;
 
 pub use client::AeropayClient;
-pub use config::{ClientConfig, Environment, RetryPolicy, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
+pub use config::{
+    is_safe_base_url, ClientConfig, Environment, RetryPolicy, PRODUCTION_BASE_URL,
+    SANDBOX_BASE_URL, UNSAFE_BASE_URL_HINT,
+};
 pub use credentials::{CredentialError, CredentialSource, Credentials, StaticCredentials};
 pub use error::{AeropayError, ErrorCategory};
 pub use response::{detect_error, parse_response, read_answer, ApiErrorBody};

@@ -242,7 +242,10 @@ mod encodings {
                 let value = canonical(*kind, n + i as i64, flag ^ (i % 2 == 0), word);
                 let pick = picks[i % picks.len()];
                 if encoded {
-                    (spell(key, pick.is_multiple_of(7)), encode(*kind, &value, pick))
+                    (
+                        spell(key, pick.is_multiple_of(7)),
+                        encode(*kind, &value, pick),
+                    )
                 } else {
                     ((*key).to_owned(), value)
                 }

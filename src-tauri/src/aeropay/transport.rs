@@ -1,7 +1,7 @@
 //! One HTTP exchange with Aeropay: headers, timeouts, a capped body read,
 //! error classification, and retries for operations that are safe to repeat.
 
-use super::config::ClientConfig;
+use super::config::{is_safe_base_url, ClientConfig};
 use super::error::{AeropayError, ErrorCategory};
 use super::redact::{redact_json, redact_text};
 use super::response::parse_response;
@@ -92,7 +92,11 @@ impl Transport {
                 _ => return Err(setup_error("an extra header is not a valid HTTP header")),
             }
         }
+        require_safe_scheme(&config.base_url)?;
         let http = reqwest::Client::builder()
+            // A redirect would carry the bearer token and the request body
+            // somewhere else: it is reported, never followed.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(config.user_agent.clone())
@@ -215,6 +219,18 @@ impl Transport {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        if (300..400).contains(&status) {
+            let target = redirect_origin(response.headers());
+            return Err(unknown_outcome_if_unrepeatable(
+                call.operation,
+                AeropayError::new(
+                    ErrorCategory::UnexpectedResponse,
+                    "HTTP_REDIRECT",
+                    format!("Aeropay's address sent this app elsewhere ({target}); the app does not follow redirects. Ask a manager to check the Aeropay address in Settings."),
+                )
+                .with_status(status),
+            ));
+        }
         let body = self.read_capped(call.operation, response).await?;
         tracing::debug!(
             operation = call.operation.name(),
@@ -304,6 +320,28 @@ impl Transport {
         .with_detail(chain);
         unknown_outcome_if_unrepeatable(operation, network)
     }
+}
+
+fn require_safe_scheme(base: &Url) -> Result<(), AeropayError> {
+    if is_safe_base_url(base) {
+        Ok(())
+    } else {
+        Err(setup_error(
+            "the Aeropay address must start with https:// (plain http is allowed only for 127.0.0.1)",
+        ))
+    }
+}
+
+/// The origin a redirect points to (never its path or query, which may
+/// carry a token), or a word saying there was none.
+fn redirect_origin(headers: &HeaderMap) -> String {
+    headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| Url::parse(location).ok())
+        .map(|url| url.origin().ascii_serialization())
+        .filter(|origin| origin != "null")
+        .unwrap_or_else(|| "an address it did not name".to_owned())
 }
 
 fn setup_error(what: &str) -> AeropayError {
