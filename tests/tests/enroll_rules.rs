@@ -7,19 +7,24 @@ mod common;
 use aeropay_onboarding::store::EnrollmentStatus;
 use aeropay_onboarding_e2e::App;
 use common::{
-    check_kept_securely, choose_account, enroll_until_widget, enrollments, link_checking_account,
-    record_titles, sign_in_to_bank, stored_token, submit_details, titles_seen, wait_for_widget,
-    wait_linked, wait_ready, Bank, Customer,
+    check_kept_securely, choose_account, enroll_until_widget, enrollments, launch_v1,
+    link_checking_account, record_titles, sign_in_to_bank, stored_token, submit_details,
+    titles_seen, wait_for_widget, wait_linked, wait_ready, Bank, Customer,
 };
 
-/// Enrolls `customer` through Aerobank, then starts the next customer with
+/// Enrolls `customer` through `bank`, then starts the next customer with
 /// the same phone number. Returns the first enrollment's user id, with the
 /// page on the existing-accounts screen.
-async fn enroll_then_return(app: &App, customer: &Customer, again_as: &Customer) -> String {
+async fn enroll_then_return(
+    app: &App,
+    customer: &Customer,
+    again_as: &Customer,
+    bank: Bank,
+) -> String {
     enroll_until_widget(app, customer).await;
-    link_checking_account(app, Bank::Aerobank).await;
-    wait_linked(app, Bank::Aerobank).await;
-    let first = check_kept_securely(app, customer, Bank::Aerobank).await;
+    link_checking_account(app, bank).await;
+    wait_linked(app, bank).await;
+    let first = check_kept_securely(app, customer, bank).await;
 
     app.click("#next-customer").await;
     app.wait_for_text("#screen-title", "New customer").await;
@@ -43,7 +48,8 @@ async fn enroll_then_return(app: &App, customer: &Customer, again_as: &Customer)
     );
     let existing = app.text("#existing-accounts").await;
     assert!(
-        existing.contains("Aerobank") && existing.contains("Checking •••• 6789"),
+        existing.contains(bank.linked_name())
+            && existing.contains(&format!("Checking •••• {}", bank.checking_last4())),
         "{existing:?}"
     );
     app.screenshot("existing-accounts");
@@ -67,7 +73,7 @@ async fn a_returning_customer_skips_the_code_and_uses_their_account() {
     // Same phone, typed another way: the same customer.
     let mut again = customer.clone();
     again.phone = "415.555.0120".into();
-    let user_id = enroll_then_return(&app, &customer, &again).await;
+    let user_id = enroll_then_return(&app, &customer, &again, Bank::Aerobank).await;
 
     app.click("#existing-accounts button").await;
     wait_linked(&app, Bank::Aerobank).await;
@@ -94,7 +100,7 @@ async fn a_returning_customer_skips_the_code_and_uses_their_account() {
 async fn a_returning_customer_links_another_account() {
     let app = App::launch().await;
     let customer = Customer::new("Alan", "Turing", 21);
-    let user_id = enroll_then_return(&app, &customer, &customer).await;
+    let user_id = enroll_then_return(&app, &customer, &customer, Bank::Aerobank).await;
 
     app.click("#link-another").await;
     wait_for_widget(&app).await;
@@ -110,6 +116,38 @@ async fn a_returning_customer_links_another_account() {
         .starts_with("Welcome back."));
     let record = check_kept_securely(&app, &customer, Bank::AerosyncMfaTrigger).await;
     assert_eq!(record.user_id.as_deref(), Some(user_id.as_str()));
+    app.quit().await;
+}
+
+/// API v1 and the 1.x widget: a customer who linked "Aerosync Bank (MFA)"
+/// comes back, sees that account (read from v1's all-string answers), uses
+/// it and is welcomed back.
+#[tokio::test]
+async fn v1_returning_customer_sees_and_uses_their_aerosync_account() {
+    let app = launch_v1().await;
+    let customer = Customer::new("Gladys", "West", 24);
+    let bank = Bank::AerosyncMfa;
+    let user_id = enroll_then_return(&app, &customer, &customer, bank).await;
+    assert!(
+        app.text("#existing-accounts").await.contains("•••• 5016"),
+        "the account of Aeropay's v1 example"
+    );
+
+    app.click("#existing-accounts button").await;
+    let accounts = wait_linked(&app, bank).await;
+    assert!(accounts.contains("•••• 5016"), "{accounts:?}");
+    assert_eq!(
+        app.text(".card.done .lead").await,
+        "Welcome back. Gladys's account is ready for Aeropay payments."
+    );
+    app.screenshot("v1-returning-done");
+    let records = enrollments(&app);
+    assert_eq!(records.len(), 2, "{records:?}");
+    for record in &records {
+        assert_eq!(record.status, EnrollmentStatus::Linked, "{record:?}");
+        assert_eq!(record.user_id.as_deref(), Some(user_id.as_str()));
+    }
+    check_kept_securely(&app, &customer, bank).await;
     app.quit().await;
 }
 
