@@ -137,7 +137,7 @@ pub struct ConfigureArgs {
     #[arg(long, value_enum)]
     pub environment: EnvironmentArg,
     /// Base URL for `--environment custom` (e.g. https://staging-api.aeropay.com).
-    #[arg(long, required_if_eq("environment", "custom"))]
+    #[arg(long, required_if_eq("environment", "custom"), value_parser = safe_base_url)]
     pub base_url: Option<Url>,
     /// Aeropay merchant id (a number).
     #[arg(long)]
@@ -209,6 +209,17 @@ impl ConfigureArgs {
                     .expect("clap requires --base-url with custom"),
             },
         }
+    }
+}
+
+/// `--base-url`: a URL the Aeropay client will accept (https, or http on
+/// this machine only).
+fn safe_base_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;
+    if crate::aeropay::is_safe_base_url(&url) {
+        Ok(url)
+    } else {
+        Err(crate::aeropay::UNSAFE_BASE_URL_HINT.to_owned())
     }
 }
 
@@ -563,5 +574,25 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("--base-url"), "{err}");
+    }
+
+    #[test]
+    fn custom_refuses_plain_http_outside_this_machine() {
+        let parse = |base: &str| {
+            Cli::try_parse_from([
+                "aeropay-onboarding",
+                "configure",
+                "--environment",
+                "custom",
+                "--base-url",
+                base,
+                "--merchant-id",
+                "9",
+            ])
+        };
+        let err = parse("http://staging-api.aeropay.com").unwrap_err();
+        assert!(err.to_string().contains("https://"), "{err}");
+        assert!(parse("http://127.0.0.1:47811").is_ok());
+        assert!(parse("https://staging-api.aeropay.com").is_ok());
     }
 }
