@@ -10,6 +10,7 @@ const STATUS = {
   waiting_for_code: "Waiting for code",
   started: "Not finished",
   linking: "Not finished",
+  finishing: "Finishing the link",
   widget_closed: "Bank window closed",
   needs_review: "Needs review",
   failed: "Failed",

@@ -173,14 +173,36 @@ function widgetClosed(view, actions) {
   );
 }
 
+// Seconds of "Linking…" before the screen says it is still at work.
+const STILL_WORKING_AFTER_MS = 4000;
+
+function finishing(view) {
+  // Rust says when the answer was lost and Aeropay's account list is being
+  // asked; until then, after a few seconds the screen says it is still at
+  // work, so nobody closes anything while a link is on its way.
+  const label = view.checking ? "Checking with Aeropay whether the account is linked…" : "Linking your account…";
+  const later = el("p", { class: "hint", id: "still-working", hidden: true, text: "Still working — this can take up to half a minute. Please don't close anything." });
+  if (view.checking) {
+    later.hidden = false;
+  } else {
+    setTimeout(() => {
+      later.hidden = false;
+    }, STILL_WORKING_AFTER_MS);
+  }
+  return el("section", { class: "card" }, spinner(label), later);
+}
+
 function done(view, actions) {
   const name = view.firstName ? `${view.firstName}'s` : "The";
+  const ready = view.returningCustomer ? `Welcome back. ${name} account is ready for Aeropay payments.` : `${name} account is ready for Aeropay payments.`;
+  // Choosing an account the customer already had links nothing new.
+  const lead = view.newlyLinked ? ready : `${ready} This account is now the default for payments.`;
   return el(
     "section",
     { class: "card done", "aria-labelledby": "screen-title" },
     el("div", { class: "done-mark", "aria-hidden": "true", text: "✓" }),
-    el("h2", { id: "screen-title", text: "Bank account linked" }),
-    el("p", { class: "lead", text: view.returningCustomer ? `Welcome back. ${name} account is ready for Aeropay payments.` : `${name} account is ready for Aeropay payments.` }),
+    el("h2", { id: "screen-title", text: view.newlyLinked ? "Bank account linked" : "Account ready" }),
+    el("p", { class: "lead", text: lead }),
     el(
       "ul",
       { class: "accounts", id: "linked-accounts" },
@@ -247,7 +269,7 @@ const SCREENS = {
   existingAccounts,
   linking,
   widgetClosed,
-  finishing: () => el("section", { class: "card" }, spinner("Linking your account…")),
+  finishing,
   done,
   failed,
   needsReview,

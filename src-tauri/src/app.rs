@@ -96,7 +96,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 /// window, and closes bank popups once the widget is gone.
 pub fn state_listener<R: Runtime>(app: AppHandle<R>) -> crate::enrollment::StateListener {
     Arc::new(move |view: &EnrollmentView| {
-        if !matches!(view.step, Step::Linking { .. } | Step::Finishing) {
+        if !matches!(view.step, Step::Linking { .. } | Step::Finishing { .. }) {
             close_bank_popups(&app);
         }
         if let Err(err) = app.emit_to("main", "enrollment-state", view) {

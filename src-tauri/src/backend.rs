@@ -154,6 +154,21 @@ impl Backend {
                 }
             }
         });
+        // Links left pending by a crash, a power cut or an unreachable
+        // Aeropay: settled now, then every minute, off the start-up path.
+        let settling = enrollments.clone();
+        tokio::spawn(async move {
+            loop {
+                match settling.settle_unfinished().await {
+                    Ok(0) => {}
+                    Ok(settled) => tracing::info!(settled, "unfinished enrollments settled"),
+                    Err(err) => {
+                        tracing::warn!(code = %err.code(), "could not settle unfinished links: {err}")
+                    }
+                }
+                tokio::time::sleep(crate::enrollment::SETTLE_EVERY).await;
+            }
+        });
         Ok(Self {
             enrollments,
             store,

@@ -41,7 +41,7 @@ impl StatusGroup {
             StatusGroup::All => vec![],
             StatusGroup::Linked => vec![Linked],
             StatusGroup::WaitingForCode => vec![WaitingForCode],
-            StatusGroup::Unfinished => vec![Started, Linking, WidgetClosed],
+            StatusGroup::Unfinished => vec![Started, Linking, Finishing, WidgetClosed],
             StatusGroup::NeedsReview => vec![NeedsReview],
             StatusGroup::Failed => vec![Failed],
             StatusGroup::Cancelled => vec![Cancelled],
@@ -177,7 +177,10 @@ mod tests {
         };
         let query = filter("unfinished", "  ada ").query().unwrap();
         assert_eq!(query.text.as_deref(), Some("ada"));
-        assert_eq!(query.statuses.len(), 3);
+        // Started, at the bank step, finishing the link, the bank window closed.
+        assert_eq!(query.statuses.len(), 4);
+        let review = filter("needs_review", "").query().unwrap();
+        assert_eq!(review.statuses, [EnrollmentStatus::NeedsReview]);
         assert!(filter("all", " ").query().unwrap().statuses.is_empty());
         assert_eq!(filter("all", " ").query().unwrap().text, None);
         assert_eq!(

@@ -23,6 +23,8 @@ pub enum EnrollmentError {
     NoWidgetUrl,
     #[error("we could not confirm whether the account was linked; check the customer's accounts before trying again")]
     LinkOutcomeUnknown,
+    #[error("Aeropay did not link the account ({code}); start over to choose another account")]
+    NotLinked { code: String },
     #[error(
         "the bank-link widget reported a problem ({description}); try again or choose another bank"
     )]
@@ -48,6 +50,7 @@ impl EnrollmentError {
             EnrollmentError::WidgetNotOpen => "WIDGET_NOT_OPEN".into(),
             EnrollmentError::NoWidgetUrl => "WIDGET_NO_URL".into(),
             EnrollmentError::LinkOutcomeUnknown => "LINK_OUTCOME_UNKNOWN".into(),
+            EnrollmentError::NotLinked { code } => code.clone(),
             EnrollmentError::WidgetReported { .. } => "WIDGET_ERROR".into(),
             EnrollmentError::Internal => "INTERNAL".into(),
             EnrollmentError::NotFound => "ENROLLMENT_NOT_FOUND".into(),

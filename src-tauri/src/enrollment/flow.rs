@@ -1,10 +1,8 @@
 use super::{
     AccountView, CustomerDetails, EnrollmentError, EnrollmentView, FieldErrors, Step, ViewError,
 };
-use crate::aeropay::{
-    AeropayClient, BankAccount, ErrorCategory, LinkSource, LinkedBankAccount, MfaType, NewUser,
-};
-use crate::aerosync::{self, LinkCredentials, WidgetEvent, WidgetOptions, WidgetOrigin};
+use crate::aeropay::{AeropayClient, BankAccount, LinkedBankAccount, MfaType, NewUser};
+use crate::aerosync::{self, WidgetEvent, WidgetOptions, WidgetOrigin};
 use crate::config::{Environment, Mode};
 use crate::staff::StaffGuard;
 use crate::store::{
@@ -408,7 +406,7 @@ impl Enrollments {
             Ok(account) => {
                 let mut view = account_view(&account);
                 view.selected = true;
-                self.finish(session, vec![view], None).await
+                self.finish(session, vec![view], None, false).await
             }
             Err(err) => self.fail(session, err.into()),
         }
@@ -571,76 +569,6 @@ impl Enrollments {
         Ok(WidgetOutcome { view, open_popup })
     }
 
-    /// Links each account from `pageSuccess`, skipping any the customer
-    /// already has, and reconciles a link whose answer was lost.
-    async fn link(&self, session: &mut Session, links: Vec<LinkCredentials>) -> EnrollmentView {
-        session.step = Step::Finishing;
-        self.save(session);
-        self.publish(session);
-        let user_id = session.user_id.clone().unwrap_or_default();
-        let requested = links.len();
-        let mut linked = Vec::new();
-        let mut refused: Option<EnrollmentError> = None;
-        for credentials in links {
-            if let LinkCredentials::V2 { connection_id } = &credentials {
-                let existing = session
-                    .accounts_before
-                    .iter()
-                    .find(|a| a.connection_id.as_deref() == Some(connection_id.as_str()));
-                if let Some(existing) = existing {
-                    tracing::info!(enrollment = %session.record.id, "account already linked; not linking it twice");
-                    linked.push(account_view(existing));
-                    continue;
-                }
-            }
-            let source = match credentials.clone() {
-                LinkCredentials::V1 {
-                    user_id,
-                    user_password,
-                } => LinkSource::LegacyCredentials {
-                    user_id,
-                    user_password,
-                },
-                LinkCredentials::V2 { connection_id } => LinkSource::Connection { connection_id },
-            };
-            match self.deps.client.link_account(&user_id, &source).await {
-                Ok(account) => linked.push(linked_view(&account)),
-                Err(err) if err.category() == ErrorCategory::OutcomeUnknown => {
-                    tracing::warn!(enrollment = %session.record.id, "link outcome unknown; reconciling");
-                    match self.reconcile(session, &credentials, &linked).await {
-                        Ok(Some(account)) => linked.push(account),
-                        // The list was read and the account is not in it.
-                        Ok(None) => return self.fail(session, EnrollmentError::LinkOutcomeUnknown),
-                        Err(err) => {
-                            tracing::warn!(enrollment = %session.record.id, code = err.code(), "the account list could not settle the link");
-                            return self.needs_review(session, linked);
-                        }
-                    }
-                }
-                Err(err) => {
-                    tracing::warn!(enrollment = %session.record.id, code = err.code(), "an account was not linked");
-                    refused.get_or_insert(err.into());
-                }
-            }
-        }
-        match refused {
-            Some(err) if linked.is_empty() => self.fail(session, err),
-            Some(err) => {
-                let notice = ViewError {
-                    code: err.code(),
-                    message: format!(
-                        "{} of {requested} accounts could not be linked: {}",
-                        requested - linked.len(),
-                        err.message()
-                    ),
-                    retry: false,
-                };
-                self.finish(session, linked, Some(notice)).await
-            }
-            None => self.finish(session, linked, None).await,
-        }
-    }
-
     /// The widget's `aeroPassUserUuid`. A customer who skipped `POST /user`
     /// (returning, resumed) has only the kept id: in v2 that is the same
     /// UUID; a v1 id is the numeric `userId`, so GET /user names the UUID.
@@ -665,71 +593,14 @@ impl Enrollments {
         }
     }
 
-    /// A link whose outcome stays unknown because the account list could
-    /// not be read either: the account may be linked at Aeropay, so
-    /// this is never "failed", and the widget is not offered again. Staff
-    /// check the customer's accounts; resuming from the desk list reads the
-    /// account list again.
-    fn needs_review(&self, session: &mut Session, confirmed: Vec<AccountView>) -> EnrollmentView {
-        let err = EnrollmentError::LinkOutcomeUnknown;
-        tracing::warn!(enrollment = %session.record.id, code = %err.code(), "link not confirmed; needs review");
-        self.audit(
-            session,
-            AuditAction::LinkUnconfirmed,
-            &format!(
-                "link not confirmed; {} account(s) confirmed before it",
-                confirmed.len()
-            ),
-            Some(err.code()),
-        );
-        if let Some(first) = confirmed.first() {
-            session.record.bank_name = Some(first.bank_name.clone());
-            session.record.account_last4 = Some(first.last4.clone());
-            session.record.account_type = Some(first.account_type.clone());
-        }
-        session.record.status = EnrollmentStatus::NeedsReview;
-        session.record.error_code = Some(err.code());
-        session.widget = None;
-        self.save(session);
-        session.step = Step::NeedsReview {
-            error: err.view(),
-            accounts: confirmed,
-        };
-        self.publish(session)
-    }
-
-    /// After a lost answer: did the account appear in the customer's list?
-    async fn reconcile(
-        &self,
-        session: &Session,
-        credentials: &LinkCredentials,
-        already: &[AccountView],
-    ) -> Result<Option<AccountView>, crate::aeropay::AeropayError> {
-        let user_id = session.user_id.clone().unwrap_or_default();
-        let accounts = self.deps.client.bank_accounts(&user_id).await?;
-        let found = match credentials {
-            LinkCredentials::V2 { connection_id } => accounts
-                .iter()
-                .find(|a| a.connection_id.as_deref() == Some(connection_id.as_str())),
-            LinkCredentials::V1 { .. } => accounts.iter().find(|a| {
-                !session
-                    .accounts_before
-                    .iter()
-                    .any(|b| b.bank_account_id == a.bank_account_id)
-                    && !already
-                        .iter()
-                        .any(|v| v.bank_account_id == a.bank_account_id)
-            }),
-        };
-        Ok(found.map(account_view))
-    }
-
-    /// Done: keep the customer's token in the keychain, record the link.
-    async fn finish(
+    /// Done: keep the customer's token in the keychain, record the link
+    /// (`newly_linked`), or the account chosen as the default.
+    pub(super) async fn finish(
         &self,
         session: &mut Session,
         accounts: Vec<AccountView>,
         notice: Option<ViewError>,
+        newly_linked: bool,
     ) -> EnrollmentView {
         let user_id = session.user_id.clone().unwrap_or_default();
         if let Err(err) = self.keep_token(&user_id).await {
@@ -747,6 +618,7 @@ impl Enrollments {
         session.step = Step::Done {
             accounts,
             returning_customer: session.returning,
+            newly_linked,
             notice,
         };
         tracing::info!(enrollment = %session.record.id, "account linked");
@@ -766,7 +638,7 @@ impl Enrollments {
         self.publish(session)
     }
 
-    async fn keep_token(&self, user_id: &str) -> Result<(), EnrollmentError> {
+    pub(super) async fn keep_token(&self, user_id: &str) -> Result<(), EnrollmentError> {
         let token = self.deps.client.user_token(user_id).await?;
         let key = SecretKey::UserToken {
             environment: self.environment_id(),
@@ -820,7 +692,7 @@ impl Enrollments {
         // A link that may have gone through is not "cancelled".
         if matches!(
             session.step,
-            Step::Done { .. } | Step::Finishing | Step::NeedsReview { .. }
+            Step::Done { .. } | Step::Finishing { .. } | Step::NeedsReview { .. }
         ) {
             return view_of(Some(session));
         }
@@ -868,7 +740,7 @@ impl Enrollments {
                 | Step::ExistingAccounts { .. }
                 | Step::Linking { .. }
                 | Step::WidgetClosed
-                | Step::Finishing
+                | Step::Finishing { .. }
         );
         session.step = Step::Failed {
             error: err.view(),
@@ -958,7 +830,7 @@ fn is_verified(status: Option<&str>) -> bool {
     status.is_none_or(|s| s.eq_ignore_ascii_case("verified"))
 }
 
-fn account_view(account: &BankAccount) -> AccountView {
+pub(super) fn account_view(account: &BankAccount) -> AccountView {
     view_from(
         account.bank_account_id,
         &account.bank_name,
@@ -969,7 +841,7 @@ fn account_view(account: &BankAccount) -> AccountView {
     )
 }
 
-fn linked_view(account: &LinkedBankAccount) -> AccountView {
+pub(super) fn linked_view(account: &LinkedBankAccount) -> AccountView {
     view_from(
         account.bank_account_id,
         &account.bank_name,

@@ -6,11 +6,13 @@
 mod details;
 mod error;
 mod flow;
+mod linking;
 mod resume;
 mod view;
 
 pub use details::{normalize_us_phone, CustomerDetails, FieldErrors};
 pub use error::EnrollmentError;
 pub use flow::{EnrollmentDeps, Enrollments, StateListener};
+pub use linking::SETTLE_EVERY;
 pub use resume::{resume_point, ListRow, ResumePoint};
 pub use view::{AccountView, EnrollmentView, Step, ViewError};

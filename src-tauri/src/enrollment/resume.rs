@@ -202,7 +202,7 @@ impl Enrollments {
 /// A session for a customer Aeropay already knows, from a stored record.
 /// Only the first name and last initial are known: the phone number and
 /// e-mail are not kept on this machine.
-fn known_customer_session(record: EnrollmentRecord) -> Session {
+pub(super) fn known_customer_session(record: EnrollmentRecord) -> Session {
     Session {
         details: CustomerDetails {
             first_name: record.first_name.clone(),

@@ -63,12 +63,19 @@ pub enum Step {
     },
     /// The widget was closed before an account was linked.
     WidgetClosed,
-    /// The account is being linked ("Linking your account…").
-    Finishing,
+    /// The account is being linked ("Linking your account…"); `checking`:
+    /// its answer was lost and Aeropay's account list is being asked.
+    #[serde(rename_all = "camelCase")]
+    Finishing {
+        checking: bool,
+    },
     #[serde(rename_all = "camelCase")]
     Done {
         accounts: Vec<AccountView>,
         returning_customer: bool,
+        /// False when an account the customer already had was chosen as
+        /// the default: nothing new was linked.
+        newly_linked: bool,
         /// Set when some of several accounts could not be linked.
         notice: Option<ViewError>,
     },

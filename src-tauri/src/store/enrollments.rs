@@ -9,6 +9,9 @@ pub enum EnrollmentStatus {
     Started,
     WaitingForCode,
     Linking,
+    /// The widget reported success; the links are written down and being
+    /// made (or, after a crash, waiting to be settled).
+    Finishing,
     /// The bank window was closed before an account was linked.
     WidgetClosed,
     Linked,
@@ -25,6 +28,7 @@ impl EnrollmentStatus {
             EnrollmentStatus::Started => "started",
             EnrollmentStatus::WaitingForCode => "waiting_for_code",
             EnrollmentStatus::Linking => "linking",
+            EnrollmentStatus::Finishing => "finishing",
             EnrollmentStatus::WidgetClosed => "widget_closed",
             EnrollmentStatus::Linked => "linked",
             EnrollmentStatus::NeedsReview => "needs_review",
@@ -38,6 +42,7 @@ impl EnrollmentStatus {
             "started" => EnrollmentStatus::Started,
             "waiting_for_code" => EnrollmentStatus::WaitingForCode,
             "linking" => EnrollmentStatus::Linking,
+            "finishing" => EnrollmentStatus::Finishing,
             "widget_closed" => EnrollmentStatus::WidgetClosed,
             "linked" => EnrollmentStatus::Linked,
             "needs_review" => EnrollmentStatus::NeedsReview,
@@ -127,41 +132,7 @@ fn with_status(
 impl Store {
     /// Inserts or replaces the record with this id.
     pub fn save_enrollment(&self, record: &EnrollmentRecord) -> Result<(), StoreError> {
-        self.connection().execute(
-            // An upsert, not INSERT OR REPLACE: the row keeps its rowid, so
-            // enrollments started in the same second list in the order they
-            // began.
-            &format!(
-                "INSERT INTO enrollments ({COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 ON CONFLICT (id) DO UPDATE SET
-                   environment = excluded.environment, mode = excluded.mode,
-                   started_at = excluded.started_at, updated_at = excluded.updated_at,
-                   first_name = excluded.first_name, last_initial = excluded.last_initial,
-                   phone_masked = excluded.phone_masked, phone_hash = excluded.phone_hash,
-                   user_id = excluded.user_id, status = excluded.status,
-                   error_code = excluded.error_code, bank_name = excluded.bank_name,
-                   account_last4 = excluded.account_last4, account_type = excluded.account_type"
-            ),
-            params![
-                record.id,
-                record.environment,
-                record.mode,
-                record.started_at,
-                record.updated_at,
-                record.first_name,
-                record.last_initial,
-                record.phone_masked,
-                record.phone_hash,
-                record.user_id,
-                record.status.as_str(),
-                record.error_code,
-                record.bank_name,
-                record.account_last4,
-                record.account_type,
-            ],
-        )?;
-        Ok(())
+        upsert(&self.connection(), record)
     }
 
     pub fn enrollment(&self, id: &str) -> Result<Option<EnrollmentRecord>, StoreError> {
@@ -288,6 +259,49 @@ fn escape_like(text: &str) -> String {
         escaped.push(c);
     }
     escaped
+}
+
+/// Inserts or replaces the record with this id, on any connection (also
+/// inside a transaction).
+pub(super) fn upsert(
+    connection: &rusqlite::Connection,
+    record: &EnrollmentRecord,
+) -> Result<(), StoreError> {
+    connection.execute(
+        // An upsert, not INSERT OR REPLACE: the row keeps its rowid, so
+        // enrollments started in the same second list in the order they
+        // began.
+        &format!(
+            "INSERT INTO enrollments ({COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT (id) DO UPDATE SET
+                   environment = excluded.environment, mode = excluded.mode,
+                   started_at = excluded.started_at, updated_at = excluded.updated_at,
+                   first_name = excluded.first_name, last_initial = excluded.last_initial,
+                   phone_masked = excluded.phone_masked, phone_hash = excluded.phone_hash,
+                   user_id = excluded.user_id, status = excluded.status,
+                   error_code = excluded.error_code, bank_name = excluded.bank_name,
+                   account_last4 = excluded.account_last4, account_type = excluded.account_type"
+        ),
+        params![
+            record.id,
+            record.environment,
+            record.mode,
+            record.started_at,
+            record.updated_at,
+            record.first_name,
+            record.last_initial,
+            record.phone_masked,
+            record.phone_hash,
+            record.user_id,
+            record.status.as_str(),
+            record.error_code,
+            record.bank_name,
+            record.account_last4,
+            record.account_type,
+        ],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod customers;
 mod enrollments;
 mod error;
 mod export;
+mod pending_links;
 mod phone;
 mod schema;
 
@@ -19,6 +20,7 @@ pub use customers::KnownCustomer;
 pub use enrollments::{EnrollmentQuery, EnrollmentRecord, EnrollmentStatus, ListedEnrollment};
 pub use error::StoreError;
 pub use export::ExportError;
+pub use pending_links::{LinkKind, LinkState, LinkedAccount, PendingLink};
 pub use phone::{mask_phone, PhoneHasher};
 
 use rusqlite::Connection;

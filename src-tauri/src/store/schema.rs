@@ -49,6 +49,25 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 3: at start the app counts wrong staff PINs since the last right one;
     // the log only grows, so that must not read all of it.
     "CREATE INDEX audit_log_action ON audit_log (action, id);",
+    // 4: what an enrollment is about to link, written before the link call
+    // and settled after a crash (store/pending_links.rs).
+    "CREATE TABLE pending_links (
+        enrollment_id   TEXT NOT NULL REFERENCES enrollments (id),
+        link_key        TEXT NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('connection', 'legacy')),
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'linked', 'refused')),
+        error_code      TEXT,
+        bank_account_id INTEGER,
+        bank_name       TEXT,
+        account_last4   TEXT,
+        account_type    TEXT,
+        selected        INTEGER,
+        accounts_before TEXT NOT NULL DEFAULT '',
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (enrollment_id, link_key)
+     );
+     CREATE INDEX pending_links_state ON pending_links (state);",
 ];
 
 pub fn migrate(connection: &Connection) -> rusqlite::Result<()> {

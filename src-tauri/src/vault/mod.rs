@@ -40,6 +40,13 @@ pub enum SecretKey {
     },
     StaffPin,
     PhoneHashKey,
+    /// The v1 widget's `user_password` for a link written down but not yet
+    /// settled (`store::PendingLink`): kept only until the link is settled.
+    PendingLink {
+        environment: String,
+        enrollment_id: String,
+        link_key: String,
+    },
 }
 
 impl SecretKey {
@@ -54,6 +61,11 @@ impl SecretKey {
             } => format!("{environment}/user-token/{user_id}"),
             SecretKey::StaffPin => "staff-pin".into(),
             SecretKey::PhoneHashKey => "phone-hash-key".into(),
+            SecretKey::PendingLink {
+                environment,
+                enrollment_id,
+                link_key,
+            } => format!("{environment}/pending-link/{enrollment_id}/{link_key}"),
         }
     }
 
@@ -63,6 +75,7 @@ impl SecretKey {
             SecretKey::UserToken { .. } => SecretKind::AeropayToken,
             SecretKey::StaffPin => SecretKind::StaffPin,
             SecretKey::PhoneHashKey => SecretKind::PhoneHashKey,
+            SecretKey::PendingLink { .. } => SecretKind::LinkPassword,
         }
     }
 }
@@ -73,6 +86,7 @@ enum SecretKind {
     AeropayToken,
     StaffPin,
     PhoneHashKey,
+    LinkPassword,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +133,11 @@ pub enum Secret {
     PhoneHashKey {
         key: SecretString,
     },
+    /// A v1 widget's `user_password`, until its link is settled.
+    #[serde(rename_all = "camelCase")]
+    LinkPassword {
+        password: SecretString,
+    },
 }
 
 impl Secret {
@@ -128,6 +147,7 @@ impl Secret {
             Secret::AeropayToken(_) => SecretKind::AeropayToken,
             Secret::StaffPin { .. } => SecretKind::StaffPin,
             Secret::PhoneHashKey { .. } => SecretKind::PhoneHashKey,
+            Secret::LinkPassword { .. } => SecretKind::LinkPassword,
         }
     }
 }
