@@ -112,6 +112,7 @@ async fn main() {
             r#"{"kiosk": {"idleSeconds": 2, "warningSeconds": 20, "widgetIdleSeconds": 2}}"#.into(),
         ),
         args: vec!["--mode".into(), "kiosk".into()],
+        ..Default::default()
     })
     .await;
     app.wait_for_text("#app-status", "Ready").await;

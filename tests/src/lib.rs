@@ -164,6 +164,8 @@ pub struct Launch {
     pub settings_json: Option<String>,
     /// Extra command-line arguments for the app.
     pub args: Vec<String>,
+    /// Extra environment variables for the app (it inherits the driver's).
+    pub env: Vec<(String, String)>,
 }
 
 /// The running app: its window, its display and its throwaway home.
@@ -231,6 +233,7 @@ impl App {
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env("NO_AT_BRIDGE", "1")
+            .envs(launch.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::from(
                 std::fs::OpenOptions::new()
@@ -511,6 +514,43 @@ impl App {
             panic!("no screenshot of {} after 5 tries", self.xvfb.display)
         }
         path
+    }
+
+    /// SIGKILLs the app process (no exit handlers, no flush): a crash or a
+    /// power cut as the app sees it. Returns once the process is gone.
+    pub fn kill_app(&self) {
+        let pids = self.app_pids();
+        assert!(!pids.is_empty(), "the app is not running");
+        for pid in &pids {
+            let _ = Command::new("kill").args(["-KILL", pid]).status();
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.app_pids().is_empty() {
+            assert!(Instant::now() < deadline, "the app survived SIGKILL");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The processes of the app binary started with this app's HOME.
+    fn app_pids(&self) -> Vec<String> {
+        let binary = std::fs::canonicalize(app_binary()).unwrap_or_else(|_| app_binary());
+        let home = format!("HOME={}", self.home.path().display());
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| {
+                let pid = entry.file_name().to_string_lossy().into_owned();
+                pid.bytes().all(|b| b.is_ascii_digit()).then_some(pid)
+            })
+            .filter(|pid| {
+                let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+                let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+                exe.as_deref() == Some(binary.as_path())
+                    && environ.split(|b| *b == 0).any(|var| var == home.as_bytes())
+            })
+            .collect()
     }
 
     /// Ends the WebDriver session, which closes the app.

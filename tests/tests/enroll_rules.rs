@@ -9,7 +9,7 @@ use aeropay_onboarding_e2e::App;
 use common::{
     check_kept_securely, choose_account, enroll_until_widget, enrollments, launch_v1,
     link_checking_account, record_titles, sign_in_to_bank, stored_token, submit_details,
-    titles_seen, wait_for_widget, wait_linked, wait_ready, Bank, Customer,
+    titles_seen, wait_account_ready, wait_for_widget, wait_linked, wait_ready, Bank, Customer,
 };
 
 /// Enrolls `customer` through `bank`, then starts the next customer with
@@ -76,11 +76,12 @@ async fn a_returning_customer_skips_the_code_and_uses_their_account() {
     let user_id = enroll_then_return(&app, &customer, &again, Bank::Aerobank).await;
 
     app.click("#existing-accounts button").await;
-    wait_linked(&app, Bank::Aerobank).await;
+    wait_account_ready(&app, Bank::Aerobank).await;
     let lead = app.text(".card.done .lead").await;
     assert_eq!(
         lead,
-        "Welcome back. Ada's account is ready for Aeropay payments."
+        "Welcome back. Ada's account is ready for Aeropay payments. \
+         This account is now the default for payments."
     );
     app.screenshot("returning-done");
 
@@ -120,8 +121,8 @@ async fn a_returning_customer_links_another_account() {
 }
 
 /// API v1 and the 1.x widget: a customer who linked "Aerosync Bank (MFA)"
-/// comes back, sees that account (read from v1's all-string answers), uses
-/// it and is welcomed back.
+/// comes back, sees that account (read from v1's all-string answers), makes
+/// it their default and is welcomed back.
 #[tokio::test]
 async fn v1_returning_customer_sees_and_uses_their_aerosync_account() {
     let app = launch_v1().await;
@@ -134,11 +135,12 @@ async fn v1_returning_customer_sees_and_uses_their_aerosync_account() {
     );
 
     app.click("#existing-accounts button").await;
-    let accounts = wait_linked(&app, bank).await;
+    let accounts = wait_account_ready(&app, bank).await;
     assert!(accounts.contains("•••• 5016"), "{accounts:?}");
     assert_eq!(
         app.text(".card.done .lead").await,
-        "Welcome back. Gladys's account is ready for Aeropay payments."
+        "Welcome back. Gladys's account is ready for Aeropay payments. \
+         This account is now the default for payments."
     );
     app.screenshot("v1-returning-done");
     let records = enrollments(&app);

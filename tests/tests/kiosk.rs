@@ -15,6 +15,7 @@ fn kiosk(idle_seconds: u32, widget_idle_seconds: u32) -> Launch {
             r#"{{"kiosk": {{"idleSeconds": {idle_seconds}, "warningSeconds": 20, "widgetIdleSeconds": {widget_idle_seconds}}}}}"#
         )),
         args: vec!["--mode".into(), "kiosk".into()],
+        ..Default::default()
     }
 }
 

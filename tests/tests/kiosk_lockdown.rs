@@ -14,6 +14,7 @@ fn launch(mode: &str) -> Launch {
     Launch {
         settings_json: Some(r#"{"kiosk": {"idleSeconds": 600}}"#.into()),
         args: vec!["--mode".into(), mode.into()],
+        ..Default::default()
     }
 }
 

@@ -11,6 +11,7 @@ fn kiosk() -> Launch {
     Launch {
         settings_json: None,
         args: vec!["--mode".into(), "kiosk".into()],
+        ..Default::default()
     }
 }
 

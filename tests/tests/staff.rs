@@ -65,6 +65,7 @@ fn kiosk() -> Launch {
                 .into(),
         ),
         args: vec!["--mode".into(), "kiosk".into()],
+        ..Default::default()
     }
 }
 

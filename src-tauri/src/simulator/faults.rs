@@ -26,6 +26,11 @@ pub enum FaultKind {
     /// the client never hears of it (what a timeout after the fact looks like).
     #[serde(rename = "lose_answer")]
     LoseAnswer,
+    /// Carry out the request, then hold the answer for `ms` (default ten
+    /// minutes) before sending it: the change is made while the client is
+    /// still waiting (what a crash of the client at that moment meets).
+    #[serde(rename = "hold_answer")]
+    HoldAnswer,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -146,6 +151,11 @@ pub async fn middleware(State(faults): State<Faults>, req: Request, next: Next) 
         FaultKind::LoseAnswer => {
             let _carried_out = next.run(req).await;
             dropped()
+        }
+        FaultKind::HoldAnswer => {
+            let answer = next.run(req).await;
+            tokio::time::sleep(Duration::from_millis(fault.ms.unwrap_or(600_000))).await;
+            answer
         }
     }
 }

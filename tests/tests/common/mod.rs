@@ -281,11 +281,21 @@ pub async fn link_checking_account(app: &App, bank: Bank) {
     choose_account(app, 0).await;
 }
 
-/// Waits for the done screen and checks it lists `bank`'s checking account.
-/// Returns the text of the linked-accounts list.
+/// Waits for the done screen after a link and checks it lists `bank`'s
+/// checking account. Returns the text of the linked-accounts list.
 pub async fn wait_linked(app: &App, bank: Bank) -> String {
-    app.wait_for_text("#screen-title", "Bank account linked")
-        .await;
+    wait_done(app, "Bank account linked", bank).await
+}
+
+/// Waits for the done screen after the customer chose an account they
+/// already had (nothing new linked), listing `bank`'s checking account.
+/// Returns the text of the accounts list.
+pub async fn wait_account_ready(app: &App, bank: Bank) -> String {
+    wait_done(app, "Account ready", bank).await
+}
+
+async fn wait_done(app: &App, title: &str, bank: Bank) -> String {
+    app.wait_for_text("#screen-title", title).await;
     let accounts = app.text("#linked-accounts").await;
     assert!(
         accounts.contains(bank.linked_name())
