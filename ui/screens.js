@@ -114,7 +114,7 @@ function accountLine(account) {
   const type = account.accountType ? account.accountType[0].toUpperCase() + account.accountType.slice(1) : "Account";
   return [
     el("span", { class: "account-bank", text: account.bankName }),
-    el("span", { class: "account-detail", text: `${type} •••• ${account.last4}` }),
+    el("span", { class: "account-detail", text: `${type} •••• ${account.last4}${account.verified ? "" : " · not verified yet"}` }),
   ];
 }
 

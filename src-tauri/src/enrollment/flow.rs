@@ -361,7 +361,10 @@ impl Enrollments {
     }
 
     /// Reads the customer's accounts (kept to spot an account linked twice)
-    /// and returns the verified ones, showing progress meanwhile.
+    /// and returns the verified ones, showing progress meanwhile. After a
+    /// link of this enrollment whose outcome was not known, unverified
+    /// accounts are shown too: one of them may be that link, and the
+    /// customer must not be sent back to the bank to link it again.
     pub(super) async fn read_accounts(
         &self,
         session: &mut Session,
@@ -372,9 +375,10 @@ impl Enrollments {
         self.publish(session);
         let user_id = session.user_id.clone().unwrap_or_default();
         let accounts = self.deps.client.bank_accounts(&user_id).await?;
+        let after_a_link = !self.deps.store.links_of(&session.record.id)?.is_empty();
         let usable = accounts
             .iter()
-            .filter(|account| is_verified(account.status.as_deref()))
+            .filter(|account| after_a_link || is_verified(account.status.as_deref()))
             .map(account_view)
             .collect();
         session.accounts_before = accounts;
