@@ -10,9 +10,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(aeropay_onboarding::logging::filter())
         .with_writer(std::io::stderr)
         .init();
 

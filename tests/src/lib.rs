@@ -553,6 +553,23 @@ impl App {
             .collect()
     }
 
+    /// Ends the WebDriver session (the app exits) and hands over its home,
+    /// so a test can look at everything the app left behind.
+    pub async fn close(mut self) -> tempfile::TempDir {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.app_pids().is_empty() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let spare = tempfile::Builder::new()
+            .prefix("aeropay-e2e-home")
+            .tempdir()
+            .expect("temp home");
+        std::mem::replace(&mut self.home, spare)
+    }
+
     /// Ends the WebDriver session, which closes the app.
     pub async fn quit(mut self) {
         if let Some(client) = self.client.take() {
