@@ -80,6 +80,38 @@ async fn aggregator_credentials_as_the_page_prints_them() {
     assert_bearer(request, ApiVersion::V1, "user-token-1");
 }
 
+/// Links with the older SDK's success through a server answering `answer`.
+async fn link_as_the_page(
+    answer: &'static str,
+) -> (
+    MockServer,
+    Result<
+        aeropay_onboarding::aeropay::LinkedBankAccount,
+        aeropay_onboarding::aeropay::AeropayError,
+    >,
+) {
+    let LinkCredentials::V1 {
+        user_id,
+        user_password,
+    } = older_sdk_success()
+    else {
+        panic!("the older SDK's payload must give v1 credentials");
+    };
+    let server = MockServer::start().await;
+    mount_token(&server, ApiVersion::V1).await;
+    serve_verbatim(&server, "POST", "/linkAccountFromAggregator", answer).await;
+    let result = client(&server, ApiVersion::V1)
+        .link_account(
+            PAGE_USER_ID,
+            &LinkSource::LegacyCredentials {
+                user_id,
+                user_password,
+            },
+        )
+        .await;
+    (server, result)
+}
+
 /// The older SDK's `pageSuccess` payload, as the widget posts it inside its
 /// `{type, payload}` envelope, gives the credentials of the v1 link call.
 fn older_sdk_success() -> LinkCredentials {
@@ -98,33 +130,9 @@ fn older_sdk_success() -> LinkCredentials {
 
 #[tokio::test]
 async fn the_older_sdk_success_links_with_the_pages_request_and_reads_its_answer() {
-    let LinkCredentials::V1 {
-        user_id,
-        user_password,
-    } = older_sdk_success()
-    else {
-        panic!("the older SDK's payload must give v1 credentials");
-    };
     let payload: Value = serde_json::from_str(WIDGET_SUCCESS).unwrap();
-    assert_eq!(user_id, payload["user_id"].as_str().unwrap());
-    assert_eq!(
-        user_password.expose(),
-        payload["user_password"].as_str().unwrap()
-    );
-
-    let server = MockServer::start().await;
-    mount_token(&server, ApiVersion::V1).await;
-    serve_verbatim(&server, "POST", "/linkAccountFromAggregator", LINK_RESPONSE).await;
-    let linked = client(&server, ApiVersion::V1)
-        .link_account(
-            PAGE_USER_ID,
-            &LinkSource::LegacyCredentials {
-                user_id,
-                user_password,
-            },
-        )
-        .await
-        .expect("the page's link answer is accepted");
+    let (server, linked) = link_as_the_page(LINK_RESPONSE).await;
+    let linked = linked.expect("the page's link answer is accepted");
 
     // What the client sent has the page's request fields and types, with
     // the values the widget reported.
@@ -187,26 +195,8 @@ async fn a_link_answer_outside_the_policy_is_an_unknown_outcome_naming_field_and
             .into_boxed_str(),
     );
     assert_ne!(broken, LINK_RESPONSE);
-    let server = MockServer::start().await;
-    mount_token(&server, ApiVersion::V1).await;
-    serve_verbatim(&server, "POST", "/linkAccountFromAggregator", broken).await;
-    let LinkCredentials::V1 {
-        user_id,
-        user_password,
-    } = older_sdk_success()
-    else {
-        panic!("v1 credentials expected");
-    };
-    let error = client(&server, ApiVersion::V1)
-        .link_account(
-            PAGE_USER_ID,
-            &LinkSource::LegacyCredentials {
-                user_id,
-                user_password,
-            },
-        )
-        .await
-        .unwrap_err();
+    let (_server, result) = link_as_the_page(broken).await;
+    let error = result.unwrap_err();
     // The account may be linked: the caller must reconcile, not report a failure.
     assert_eq!(
         error.category(),
