@@ -427,7 +427,24 @@ impl Enrollments {
         for link in links.iter().filter(|l| l.state == LinkState::Pending) {
             let Some(source) = self.source_of(&record.id, link).await else {
                 // A v1 link whose password is gone can only be found, not made.
-                pending += 1;
+                let probe = LinkJob {
+                    key: link.key.clone(),
+                    kind: link.kind,
+                    source: LinkSource::LegacyCredentials {
+                        user_id: link.key.clone(),
+                        user_password: SecretString::default(),
+                    },
+                };
+                match self
+                    .find_linked(&user_id, &probe, &link.accounts_before, &linked)
+                    .await
+                {
+                    Ok(Some(account)) => {
+                        self.record_outcome(&record.id, &probe, &Outcome::Linked(account.clone()));
+                        linked.push(account);
+                    }
+                    _ => pending += 1,
+                }
                 continue;
             };
             let job = LinkJob {
