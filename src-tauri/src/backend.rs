@@ -81,6 +81,20 @@ impl Backend {
         vault: Arc<dyn Vault>,
         listener: Option<StateListener>,
     ) -> Result<Self, StartError> {
+        Self::start_on(settings, data_dir, vault, listener, None).await
+    }
+
+    /// As [`Backend::start`]; the built-in simulator, when the environment
+    /// is `simulator`, serves on `simulator_listener` if given (bound
+    /// earlier with [`Simulator::bind`], so its origin was known before the
+    /// window), or on a free port.
+    pub async fn start_on(
+        settings: &Settings,
+        data_dir: &Path,
+        vault: Arc<dyn Vault>,
+        listener: Option<StateListener>,
+        simulator_listener: Option<std::net::TcpListener>,
+    ) -> Result<Self, StartError> {
         let store = Arc::new(Store::open_in(data_dir)?);
         let staff = Arc::new(StaffGuard::new(
             vault.clone(),
@@ -105,11 +119,14 @@ impl Backend {
                 None => {
                     // Simulated users survive a restart, as the store's
                     // memory of returning customers does.
-                    let simulator = Simulator::start(SimulatorConfig {
+                    let config = SimulatorConfig {
                         state_file: Some(data_dir.join("simulator.sqlite3")),
                         ..SimulatorConfig::default()
-                    })
-                    .await?;
+                    };
+                    let simulator = match simulator_listener {
+                        Some(bound) => Simulator::start_on(bound, config).await?,
+                        None => Simulator::start(config).await?,
+                    };
                     let c = simulator.credentials();
                     let credentials = Arc::new(aeropay::StaticCredentials::new(
                         c.api_key.clone(),

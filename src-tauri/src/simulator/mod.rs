@@ -165,6 +165,43 @@ impl Simulator {
                 port: config.port,
                 source,
             })?;
+        Self::serve(listener, config).await
+    }
+
+    /// Binds 127.0.0.1 (`port`, 0 for any) without serving yet: the app
+    /// learns the simulator's origin this way before its window exists (the
+    /// page's CSP names it), and serves on it with [`Simulator::start_on`].
+    pub fn bind(port: u16) -> Result<std::net::TcpListener, SimulatorError> {
+        let bound = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+            .and_then(|listener| listener.set_nonblocking(true).map(|()| listener));
+        bound.map_err(|source| SimulatorError::Bind { port, source })
+    }
+
+    /// The origin (`http://127.0.0.1:<port>`) a listener from
+    /// [`Simulator::bind`] will serve.
+    pub fn origin_of(listener: &std::net::TcpListener) -> Result<String, SimulatorError> {
+        listener
+            .local_addr()
+            .map(|addr| format!("http://{addr}"))
+            .map_err(|source| SimulatorError::Bind { port: 0, source })
+    }
+
+    /// Serves on a listener from [`Simulator::bind`]; `config.port` is not
+    /// used. Must run inside a tokio runtime.
+    pub async fn start_on(
+        listener: std::net::TcpListener,
+        config: SimulatorConfig,
+    ) -> Result<RunningSimulator, SimulatorError> {
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|source| SimulatorError::Bind { port, source })?;
+        Self::serve(listener, config).await
+    }
+
+    async fn serve(
+        listener: tokio::net::TcpListener,
+        config: SimulatorConfig,
+    ) -> Result<RunningSimulator, SimulatorError> {
         let addr = listener
             .local_addr()
             .map_err(|source| SimulatorError::Bind {
