@@ -99,23 +99,21 @@ async fn secrets_never_reach_logs_errors_or_debug() {
     let link_error = v1.link_account(USER_ID, &legacy).await.unwrap_err();
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("Aeropay request"), "logging is on: {logs}");
-    assert!(
-        logs.contains("<redacted>"),
-        "bodies are logged redacted: {logs}"
-    );
+    assert!(logs.contains("Aeropay request"), "logging is on");
+    assert!(logs.contains("<redacted>"), "bodies are logged redacted");
     let shown = format!(
         "{logs}\n{error}\n{error:?}\n{link_error}\n{link_error:?}\n{credentials:?}\n{token:?}\n{client:?}\n{legacy:?}"
     );
-    for secret in [
-        API_KEY,
-        API_SECRET,
-        "user-token-1",
-        "merchant-token-1",
-        widget_token,
-        "legacy-pw-55",
+    for (what, secret) in [
+        ("the API key", API_KEY),
+        ("the API secret", API_SECRET),
+        ("the customer's token", "user-token-1"),
+        ("the merchant token", "merchant-token-1"),
+        ("the widget token", widget_token),
+        ("user_password", "legacy-pw-55"),
     ] {
-        assert!(!shown.contains(secret), "{secret} leaked:\n{shown}");
+        // Names what leaked, never the value or the output holding it.
+        assert!(!shown.contains(secret), "{what} leaked");
     }
 }
 
