@@ -12,7 +12,12 @@ TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xc
 
 APP := target/debug/aeropay-onboarding
 
-.PHONY: run test deps test-deps build lint
+# Every cargo command that resolves dependencies runs with --locked: the
+# committed Cargo.lock is what gets built, or the command fails. (`cargo fmt`
+# resolves nothing and takes no --locked.)
+CARGO_LOCKED := --locked
+
+.PHONY: run test deps test-deps build lint deny
 
 # `make run MODE=kiosk` starts a kiosk; the default is the setting (desk).
 run: deps build
@@ -28,11 +33,16 @@ test-deps: deps
 	scripts/install-prism.sh
 
 build:
-	cargo build -p aeropay-onboarding
+	cargo build $(CARGO_LOCKED) -p aeropay-onboarding
 
 lint:
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy $(CARGO_LOCKED) --workspace --all-targets -- -D warnings
 
-test: test-deps lint build
-	scripts/with-keyring.sh cargo test --workspace
+# Licenses, banned crates and where crates come from (deny.toml). The
+# advisory database cannot be fetched here: see README, "Dependency checks".
+deny:
+	PATH="$$(scripts/install-cargo-deny.sh):$$PATH" cargo deny --locked check licenses bans sources
+
+test: test-deps lint deny build
+	scripts/with-keyring.sh cargo test $(CARGO_LOCKED) --workspace

@@ -17,12 +17,12 @@ runs="${RUNS:-5}"
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 
 if [ -z "${AEROPAY_KEYRING_SESSION:-}" ]; then
-  cargo build -p aeropay-onboarding
+  cargo build --locked -p aeropay-onboarding
   if [ -x "$target/release/aeropay-onboarding" ]; then
-    cargo build --release -p aeropay-onboarding
+    cargo build --locked --release -p aeropay-onboarding
   fi
   # The harness itself is built unoptimized: it only waits on the window.
-  cargo bench --profile dev -p aeropay-onboarding-e2e --bench startup --no-run
+  cargo bench --locked --profile dev -p aeropay-onboarding-e2e --bench startup --no-run
   exec scripts/with-keyring.sh "$0" "$@"
 fi
 
@@ -47,6 +47,6 @@ echo
 app_args=()
 for bin in "${binaries[@]}"; do app_args+=(--app "$bin"); done
 echo "== Start-up and memory =="
-cargo bench --profile dev -p aeropay-onboarding-e2e --bench startup -- --runs "$runs" "${app_args[@]}"
+cargo bench --locked --profile dev -p aeropay-onboarding-e2e --bench startup -- --runs "$runs" "${app_args[@]}"
 echo
 echo "machine: $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $(date -u +%Y-%m-%d)"

@@ -23,7 +23,9 @@ use aeropay_onboarding::config::Environment;
 use aeropay_onboarding::enrollment::{
     CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
 };
-use aeropay_onboarding::simulator::{RunningSimulator, Simulator, SimulatorConfig};
+use aeropay_onboarding::simulator::{
+    RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER,
+};
 use aeropay_onboarding::store::{PhoneHasher, Store};
 use aeropay_onboarding::vault::MemoryVault;
 use serde_json::{json, Value};
@@ -381,6 +383,7 @@ async fn complete_widget(
 async fn otp(http: &reqwest::Client, sim: &RunningSimulator, user_id: &str) -> String {
     let body: Value = http
         .get(format!("{}/__admin/otp?userId={user_id}", sim.base_url()))
+        .header(ADMIN_TOKEN_HEADER, sim.admin_token())
         .send()
         .await
         .unwrap()

@@ -1,14 +1,16 @@
-use crate::aerosync::KNOWN_AEROSYNC_ORIGINS;
+use crate::aerosync::frame_origins;
 use crate::backend::Backend;
-use crate::config::Settings;
+use crate::config::{Environment, Settings};
 use crate::enrollment::{EnrollmentView, Step};
+use crate::simulator::Simulator;
 use crate::vault::Vault;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
+use tauri::utils::config::Csp;
 use tauri::webview::NewWindowResponse;
 use tauri::{
-    AppHandle, Builder, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindow,
+    AppHandle, Builder, Context, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindow,
     WebviewWindowBuilder, WindowEvent,
 };
 use tauri_plugin_opener::OpenerExt;
@@ -125,15 +127,33 @@ pub fn run(
         ),
         crate::config::Mode::Kiosk => builder,
     };
+    // The built-in simulator's port is chosen now, before the window: the
+    // page's CSP names its exact origin.
+    let simulator_listener = if settings.environment.is_simulated() {
+        Some(Simulator::bind(0).map_err(start_error)?)
+    } else {
+        None
+    };
+    let simulator_origin = match &simulator_listener {
+        Some(bound) => Some(Simulator::origin_of(bound).map_err(start_error)?),
+        None => None,
+    };
+    let mut context = tauri::generate_context!();
+    set_csp(
+        &mut context,
+        &settings.environment,
+        simulator_origin.as_deref(),
+    );
     builder
         .setup(move |app| {
             let listener = state_listener(app.handle().clone());
             let vault: Arc<dyn Vault> = Arc::new(crate::vault::OsKeychain::new());
-            let backend = tauri::async_runtime::block_on(Backend::start(
+            let backend = tauri::async_runtime::block_on(Backend::start_on(
                 &settings,
                 &data_dir,
                 vault.clone(),
                 Some(listener),
+                simulator_listener,
             ))
             .map_err(|err| format!("[{}] {err}", err.code()))?;
             let allowed = allowed_origins(&backend);
@@ -149,21 +169,30 @@ pub fn run(
             }
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context)
 }
 
-/// Origins the main webview may load frames from: Aerosync's hosts, and the
-/// simulator or a custom environment's widget.
+fn start_error(err: crate::simulator::SimulatorError) -> tauri::Error {
+    tauri::Error::Io(std::io::Error::other(format!("[{}] {err}", err.code())))
+}
+
+/// Replaces the page's CSP with the one for this environment
+/// ([`crate::csp::csp_for`]): `frame-src` names only the origins the
+/// widget may come from. Called on the context before the app is built;
+/// tauri serves every page with it.
+pub fn set_csp<R: Runtime>(
+    context: &mut Context<R>,
+    environment: &Environment,
+    simulator_origin: Option<&str>,
+) {
+    let policy = crate::csp::csp_for(environment, simulator_origin);
+    context.config_mut().app.security.csp = Some(Csp::Policy(policy));
+}
+
+/// Origins the main webview's frames may navigate to: the same as the CSP's
+/// `frame-src`.
 fn allowed_origins(backend: &Backend) -> Vec<String> {
-    let mut origins: Vec<String> = KNOWN_AEROSYNC_ORIGINS
-        .iter()
-        .map(|o| o.to_string())
-        .collect();
-    origins.extend(backend.simulator_origin());
-    if let crate::config::Environment::Custom { base_url } = &backend.environment {
-        origins.push(base_url.origin().ascii_serialization());
-    }
-    origins
+    frame_origins(&backend.environment, backend.simulator_origin().as_deref())
 }
 
 fn is_app_url(url: &Url) -> bool {

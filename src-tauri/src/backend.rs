@@ -81,6 +81,20 @@ impl Backend {
         vault: Arc<dyn Vault>,
         listener: Option<StateListener>,
     ) -> Result<Self, StartError> {
+        Self::start_on(settings, data_dir, vault, listener, None).await
+    }
+
+    /// As [`Backend::start`]; the built-in simulator, when the environment
+    /// is `simulator`, serves on `simulator_listener` if given (bound
+    /// earlier with [`Simulator::bind`], so its origin was known before the
+    /// window), or on a free port.
+    pub async fn start_on(
+        settings: &Settings,
+        data_dir: &Path,
+        vault: Arc<dyn Vault>,
+        listener: Option<StateListener>,
+        simulator_listener: Option<std::net::TcpListener>,
+    ) -> Result<Self, StartError> {
         let store = Arc::new(Store::open_in(data_dir)?);
         let staff = Arc::new(StaffGuard::new(
             vault.clone(),
@@ -105,11 +119,15 @@ impl Backend {
                 None => {
                     // Simulated users survive a restart, as the store's
                     // memory of returning customers does.
-                    let simulator = Simulator::start(SimulatorConfig {
+                    let config = SimulatorConfig {
                         state_file: Some(data_dir.join("simulator.sqlite3")),
                         ..SimulatorConfig::default()
-                    })
-                    .await?;
+                    };
+                    let simulator = match simulator_listener {
+                        Some(bound) => Simulator::start_on(bound, config).await?,
+                        None => Simulator::start(config).await?,
+                    };
+                    write_admin_token(data_dir, simulator.admin_token());
                     let c = simulator.credentials();
                     let credentials = Arc::new(aeropay::StaticCredentials::new(
                         c.api_key.clone(),
@@ -181,6 +199,35 @@ impl Backend {
     /// The widget origin of the built-in simulator, when it runs.
     pub fn simulator_origin(&self) -> Option<String> {
         self.simulator.as_ref().map(|s| s.widget_origin())
+    }
+}
+
+/// Where the app leaves the built-in simulator's admin token, for tooling
+/// on this machine (the end-to-end tests read it). Only the account's user
+/// can read it, like the simulator's state file beside it; rewritten at
+/// each start.
+pub const SIMULATOR_ADMIN_TOKEN_FILE: &str = "simulator-admin-token";
+
+fn write_admin_token(data_dir: &Path, token: &str) {
+    let path = data_dir.join(SIMULATOR_ADMIN_TOKEN_FILE);
+    let written = (|| -> std::io::Result<()> {
+        // A fresh file each time, so an older one's permissions do not stay.
+        match std::fs::remove_file(&path) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+            _ => {}
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&path)?;
+        std::io::Write::write_all(&mut file, token.as_bytes())
+    })();
+    if let Err(err) = written {
+        tracing::warn!("the simulator's admin token was not written to the data folder: {err}");
     }
 }
 

@@ -10,6 +10,7 @@ pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod csp;
 pub mod desk;
 pub mod doctor;
 pub mod enrollment;
@@ -25,4 +26,4 @@ pub mod vault;
 
 mod app;
 
-pub use app::{app_builder, run, AppState};
+pub use app::{app_builder, run, set_csp, AppState};

@@ -89,6 +89,11 @@ fn simulate(args: &cli::SimulateArgs) -> ExitCode {
         println!("  API key:       {}", c.api_key);
         println!("  API secret:    {}", c.api_secret);
         println!("  Merchant id:   {}", c.merchant_id);
+        println!(
+            "  Admin token:   {} (header {}; new at each start)",
+            sim.admin_token(),
+            aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER
+        );
         println!("Press Ctrl-C to stop.");
         let _ = tokio::signal::ctrl_c().await;
         sim.shutdown().await;

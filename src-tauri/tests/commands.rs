@@ -542,3 +542,70 @@ fn enrollment_entries_name_staff_while_they_are_unlocked() {
         ]
     );
 }
+
+/// The `frame-src` of a served page's CSP.
+fn served_frame_src(app: &App<MockRuntime>) -> String {
+    let page = app
+        .asset_resolver()
+        .get("index.html".into())
+        .expect("the app serves index.html");
+    let csp = page.csp_header().expect("index.html is served with a CSP");
+    let frame: Vec<&str> = csp
+        .split(';')
+        .map(str::trim)
+        .filter_map(|d| d.strip_prefix("frame-src "))
+        .collect();
+    assert_eq!(frame.len(), 1, "one frame-src in {csp}");
+    frame[0].trim().to_owned()
+}
+
+#[test]
+fn on_the_simulator_the_page_frames_only_the_simulators_own_origin() {
+    // As `run` does: the simulator's port is bound first, the CSP names it,
+    // and the simulator then serves on that very port.
+    let bound = aeropay_onboarding::simulator::Simulator::bind(0).expect("a loopback port");
+    let origin = aeropay_onboarding::simulator::Simulator::origin_of(&bound).unwrap();
+    let mut context = tauri::generate_context!();
+    aeropay_onboarding::set_csp(&mut context, &Environment::Simulator, Some(&origin));
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Arc::new(MemoryVault::new());
+    let settings = Settings::default();
+    let backend = tauri::async_runtime::block_on(Backend::start_on(
+        &settings,
+        dir.path(),
+        vault.clone(),
+        None,
+        Some(bound),
+    ))
+    .expect("backend starts");
+    assert_eq!(backend.simulator_origin().as_deref(), Some(origin.as_str()));
+    let app = app_builder(mock_builder())
+        .manage(AppState::new(
+            settings,
+            backend,
+            vault,
+            dir.path().join("settings.json"),
+        ))
+        .build(context)
+        .expect("app builds");
+
+    let frame_src = served_frame_src(&app);
+    assert_eq!(
+        frame_src, origin,
+        "the simulator's exact origin, port included"
+    );
+    assert!(!frame_src.contains('*'), "no wildcard: {frame_src}");
+}
+
+#[test]
+fn in_production_the_page_frames_only_aerosync_hosts() {
+    let mut context = tauri::generate_context!();
+    aeropay_onboarding::set_csp(&mut context, &Environment::Production, None);
+    let app = mock_builder().build(context).expect("app builds");
+    let frame_src = served_frame_src(&app);
+    assert_eq!(
+        frame_src,
+        aeropay_onboarding::aerosync::KNOWN_AEROSYNC_ORIGINS.join(" ")
+    );
+    assert!(!frame_src.contains("127.0.0.1"), "{frame_src}");
+}

@@ -8,7 +8,9 @@ use aeropay_onboarding::config::Environment;
 use aeropay_onboarding::enrollment::{
     CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
 };
-use aeropay_onboarding::simulator::{RunningSimulator, Simulator, SimulatorConfig, V1UserShape};
+use aeropay_onboarding::simulator::{
+    RunningSimulator, Simulator, SimulatorConfig, V1UserShape, ADMIN_TOKEN_HEADER,
+};
 use aeropay_onboarding::store::{AuditAction, EnrollmentStatus, PhoneHasher, Store};
 use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
 use serde_json::{json, Value};
@@ -94,6 +96,7 @@ impl Rig {
                 "{}/__admin/otp?userId={user_id}",
                 self.sim.base_url()
             ))
+            .header(ADMIN_TOKEN_HEADER, self.sim.admin_token())
             .send()
             .await
             .unwrap()
@@ -130,6 +133,7 @@ impl Rig {
         let status = self
             .http
             .delete(format!("{}/__admin/faults", self.sim.base_url()))
+            .header(ADMIN_TOKEN_HEADER, self.sim.admin_token())
             .send()
             .await
             .unwrap()
@@ -141,6 +145,7 @@ impl Rig {
         let status = self
             .http
             .post(format!("{}/__admin/faults", self.sim.base_url()))
+            .header(ADMIN_TOKEN_HEADER, self.sim.admin_token())
             .json(&fault)
             .send()
             .await

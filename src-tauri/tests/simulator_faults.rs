@@ -198,3 +198,148 @@ async fn state_file_keeps_users_and_accounts_across_a_restart() {
         .await;
     assert_eq!(r.code(), Some("AP002"));
 }
+
+#[tokio::test]
+async fn the_admin_api_needs_this_runs_token() {
+    let s = Sim::default().await;
+    let html502 = json!({"operation":"token","kind":"html502","count":1});
+    let (status, _) = s
+        .admin_as(
+            Method::POST,
+            "/__admin/faults",
+            Some(html502.clone()),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 401, "no token");
+    let other = Sim::default().await;
+    assert_ne!(
+        other.sim.admin_token(),
+        s.sim.admin_token(),
+        "each start has its own token"
+    );
+    let (status, _) = s
+        .admin_as(
+            Method::POST,
+            "/__admin/faults",
+            Some(html502.clone()),
+            None,
+            Some(other.sim.admin_token().to_owned()),
+        )
+        .await;
+    assert_eq!(status, 403, "another run's token");
+    for path in ["/__admin/otp?userId=x", "/__admin/merchant"] {
+        let (status, body) = s.admin_as(Method::GET, path, None, None, None).await;
+        assert_eq!(status, 401, "{path}");
+        assert!(body.get("apiSecret").is_none(), "{path} answered");
+    }
+    // Nothing refused took effect.
+    let (status, list) = s.admin(Method::GET, "/__admin/faults", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["faults"], json!([]));
+    let resp = token_request(&s).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+
+    // With the token, the same request works.
+    fault(&s, html502).await;
+    let (_, list) = s.admin(Method::GET, "/__admin/faults", None).await;
+    assert_eq!(list["faults"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn the_admin_api_answers_only_to_its_loopback_address() {
+    let s = Sim::default().await;
+    let port = s.sim.addr().port();
+    let token = || Some(s.sim.admin_token().to_owned());
+    for host in [
+        "evil.example".to_owned(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        "127.0.0.1".to_owned(),
+    ] {
+        let (status, _) = s
+            .admin_as(Method::POST, "/__admin/reset", None, Some(&host), token())
+            .await;
+        assert_eq!(status, 421, "Host {host}");
+    }
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let (status, body) = s
+            .admin_as(Method::GET, "/__admin/faults", None, Some(&host), token())
+            .await;
+        assert_eq!(status, 200, "Host {host}");
+        assert_eq!(body["faults"], json!([]));
+    }
+}
+
+/// The value after `label` on the line of `simulate`'s banner that has it.
+fn banner_value(banner: &[String], label: &str) -> String {
+    let line = banner
+        .iter()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label} line in the banner"));
+    line.trim_start()[label.len()..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Stops the process it holds when dropped, a failed test included.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn simulate_prints_the_admin_token_that_opens_its_admin_api() {
+    use std::io::BufRead;
+    let home = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding"))
+        .args(["simulate", "--port", "0"])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the app binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let child = Stopped(child);
+    let banner = tokio::task::spawn_blocking(move || {
+        std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .take_while(|line| !line.starts_with("Press Ctrl-C"))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    let base = banner_value(&banner, "API base (v1):");
+    let token = banner_value(&banner, "Admin token:");
+    let demo = banner_value(&banner, "Demo:");
+
+    let http = reqwest::Client::new();
+    let faults = format!("{base}/__admin/faults");
+    let without = http.get(&faults).send().await.unwrap().status();
+    let with = http
+        .get(&faults)
+        .header(aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER, &token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    drop(child);
+    assert_eq!(without, 401);
+    assert_eq!(with, 200);
+    assert_eq!(token.len(), 64, "a 32-byte hex token");
+    assert!(
+        demo.ends_with(&format!("/demo#admin-token={token}")),
+        "the demo address carries the token in its fragment"
+    );
+}

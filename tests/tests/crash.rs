@@ -13,7 +13,10 @@ mod common;
 
 use aeropay_onboarding::store::EnrollmentStatus;
 use aeropay_onboarding_e2e::{App, Launch};
-use common::{data_dir, enroll_until_widget, enrollments, link_checking_account, Bank, Customer};
+use common::{
+    data_dir, enroll_until_widget, enrollments, link_checking_account, simulator_admin_token, Bank,
+    Customer,
+};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -65,6 +68,10 @@ async fn fault(app: &App, fault: Value) {
         .ascii_serialization();
     let status = reqwest::Client::new()
         .post(format!("{origin}/__admin/faults"))
+        .header(
+            aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER,
+            simulator_admin_token(app),
+        )
         .json(&fault)
         .send()
         .await

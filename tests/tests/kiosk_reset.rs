@@ -4,12 +4,13 @@
 
 mod common;
 
+use aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER;
 use aeropay_onboarding::store::{AuditAction, AuditEntry, EnrollmentStatus, Store};
 use aeropay_onboarding_e2e::{App, Launch};
 use common::{
     choose_account, data_dir, enroll_until_widget, enrollments, open_the_bank_window,
-    record_titles, sign_in_to_bank, submit_details, titles_seen, wait_for_widget,
-    wait_only_main_window, Bank, Customer,
+    record_titles, sign_in_to_bank, simulator_admin_token, submit_details, titles_seen,
+    wait_for_widget, wait_only_main_window, Bank, Customer,
 };
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -91,15 +92,17 @@ async fn simulator_base(app: &App) -> String {
         .to_owned()
 }
 
-/// One request to the simulator's admin API; returns the body.
-fn admin(base: &str, method: &str, path: &str, body: &str) -> String {
+/// One request to the simulator's admin API, with the token the app left in
+/// its data folder; returns the body.
+fn admin(app: &App, base: &str, method: &str, path: &str, body: &str) -> String {
     let host = base
         .strip_prefix("http://")
         .expect("a loopback http origin");
+    let token = simulator_admin_token(app);
     let mut stream = std::net::TcpStream::connect(host).expect("the simulator answers");
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{ADMIN_TOKEN_HEADER}: {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .expect("request sent");
@@ -249,6 +252,7 @@ async fn a_reset_during_the_link_call_records_the_link_but_shows_the_attract_scr
     let base = simulator_base(&app).await;
     // Aeropay is slow to answer the link call.
     admin(
+        &app,
         &base,
         "POST",
         "/__admin/faults",
@@ -375,6 +379,7 @@ async fn a_reset_forgets_the_customers_tokens() {
     // From here on a token mint uses up this fault, which is otherwise
     // harmless: the next mint waits 1 ms.
     admin(
+        &app,
         &base,
         "POST",
         "/__admin/faults",
@@ -385,7 +390,7 @@ async fn a_reset_forgets_the_customers_tokens() {
     app.click("#attract-start").await;
     submit_details(&app, &customer).await;
     wait_for_widget(&app).await;
-    let faults = admin(&base, "GET", "/__admin/faults", "");
+    let faults = admin(&app, &base, "GET", "/__admin/faults", "");
     let faults: serde_json::Value = serde_json::from_str(&faults).expect("JSON");
     assert_eq!(
         faults["faults"],

@@ -95,3 +95,34 @@ async fn a_reload_shows_the_same_step() {
     app.wait_for_text("#screen-title", "Enter the code").await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn the_page_frames_no_other_loopback_port_than_the_simulators() {
+    let app = App::launch().await;
+    app.wait_for_text("#app-status", "Ready").await;
+    // Another port on 127.0.0.1: allowed while frame-src had
+    // `http://127.0.0.1:*`, refused now that it names the simulator's port.
+    let port = aeropay_onboarding_e2e::free_port();
+    let violation = app
+        .client()
+        .execute_async(
+            r#"const [src, done] = arguments;
+            document.addEventListener("securitypolicyviolation", (e) => {
+              done({ directive: e.effectiveDirective || e.violatedDirective, blocked: e.blockedURI });
+            }, { once: true });
+            const frame = document.createElement("iframe");
+            frame.src = src;
+            document.body.appendChild(frame);
+            // No report: the frame was allowed (the app's navigation
+            // check may still cancel its load, so no load event to wait for).
+            setTimeout(() => done(null), 10000);"#,
+            vec![serde_json::json!(format!("http://127.0.0.1:{port}/"))],
+        )
+        .await
+        .expect("the script answers");
+    assert_eq!(
+        violation["directive"], "frame-src",
+        "a frame from another loopback port is refused by frame-src: {violation}"
+    );
+    app.quit().await;
+}

@@ -35,9 +35,42 @@ impl WidgetOrigin {
     }
 }
 
+/// The origins the app window may frame in an environment: what the page's
+/// CSP `frame-src` lists and where frames may navigate.
+///
+/// - sandbox and production: Aerosync's known hosts, nothing else;
+/// - the simulator: its own origin, with its port (`simulator_origin`, known
+///   once it listens); nothing when it is not given;
+/// - a custom environment: its API base's origin (a simulator or stand-in
+///   serving its own widget) and Aerosync's hosts. Its `fastlinkURL` is only
+///   known when a customer opens the widget, after the window is built, so a
+///   widget served from any other host cannot be framed (opening it fails
+///   with `WIDGET_UNTRUSTED_ORIGIN`, see [`widget_origin`]).
+pub fn frame_origins(environment: &Environment, simulator_origin: Option<&str>) -> Vec<String> {
+    let known = || KNOWN_AEROSYNC_ORIGINS.iter().map(|o| o.to_string());
+    match environment {
+        Environment::Sandbox | Environment::Production => known().collect(),
+        Environment::Simulator => simulator_origin.map(str::to_owned).into_iter().collect(),
+        Environment::Custom { base_url } => {
+            let mut origins: Vec<String> = match base_url.origin() {
+                origin @ url::Origin::Tuple(..) => vec![origin.ascii_serialization()],
+                url::Origin::Opaque(_) => Vec::new(),
+            };
+            for origin in known() {
+                if !origins.contains(&origin) {
+                    origins.push(origin);
+                }
+            }
+            origins
+        }
+    }
+}
+
 /// The one origin the widget's messages may come from: for sandbox and
 /// production, `fastlinkURL`'s origin, which must be a known Aerosync host;
-/// for the simulator and custom environments, `fastlinkURL`'s origin as is.
+/// for the simulator, `fastlinkURL`'s origin as is; for a custom environment,
+/// `fastlinkURL`'s origin when the window may frame it (its API base's origin
+/// or a known Aerosync host: [`frame_origins`]).
 pub fn widget_origin(
     environment: &Environment,
     fastlink_url: &Url,
@@ -57,7 +90,16 @@ pub fn widget_origin(
                 })
             }
         }
-        Environment::Simulator | Environment::Custom { .. } => Ok(origin),
+        Environment::Simulator => Ok(origin),
+        Environment::Custom { .. } => {
+            if frame_origins(environment, None).contains(&origin.0) {
+                Ok(origin)
+            } else {
+                Err(AerosyncError::UntrustedWidgetOrigin {
+                    origin: origin.as_str().to_owned(),
+                })
+            }
+        }
     }
 }
 
@@ -99,6 +141,57 @@ mod tests {
         .unwrap();
         assert_eq!(origin.as_str(), "http://127.0.0.1:41234");
         assert!(!origin.matches("http://127.0.0.1:41235"));
+    }
+
+    fn custom(base: &str) -> Environment {
+        Environment::Custom {
+            base_url: url(base),
+        }
+    }
+
+    #[test]
+    fn sandbox_and_production_frame_only_aerosync_hosts() {
+        for environment in [Environment::Sandbox, Environment::Production] {
+            assert_eq!(
+                frame_origins(&environment, Some("http://127.0.0.1:41234")),
+                KNOWN_AEROSYNC_ORIGINS.to_vec(),
+                "{environment:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_simulator_frames_only_its_own_origin() {
+        assert_eq!(
+            frame_origins(&Environment::Simulator, Some("http://127.0.0.1:41234")),
+            vec!["http://127.0.0.1:41234".to_owned()]
+        );
+        assert!(frame_origins(&Environment::Simulator, None).is_empty());
+    }
+
+    #[test]
+    fn a_custom_environment_frames_its_base_origin_and_aerosync_hosts() {
+        let origins = frame_origins(&custom("https://staging.example:8443/api/"), None);
+        assert_eq!(origins[0], "https://staging.example:8443");
+        assert_eq!(&origins[1..], KNOWN_AEROSYNC_ORIGINS);
+        // A base on an Aerosync host is listed once.
+        let origins = frame_origins(&custom("https://sync.aero.inc/"), None);
+        assert_eq!(origins.len(), KNOWN_AEROSYNC_ORIGINS.len());
+    }
+
+    #[test]
+    fn a_custom_widget_must_be_on_a_framed_origin() {
+        let environment = custom("http://127.0.0.1:47811");
+        let origin = widget_origin(&environment, &url("http://127.0.0.1:47811/aerosync/")).unwrap();
+        assert_eq!(origin.as_str(), "http://127.0.0.1:47811");
+        widget_origin(&environment, &url("https://sandbox.aerosync.com/")).unwrap();
+        for elsewhere in [
+            "http://127.0.0.1:47812/aerosync/",
+            "https://widget.example/",
+        ] {
+            let err = widget_origin(&environment, &url(elsewhere)).unwrap_err();
+            assert_eq!(err.code(), "WIDGET_UNTRUSTED_ORIGIN", "{elsewhere}");
+        }
     }
 
     #[test]

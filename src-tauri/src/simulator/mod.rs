@@ -26,6 +26,7 @@ mod state;
 mod users;
 pub mod widget;
 
+pub use admin::ADMIN_TOKEN_HEADER;
 pub use errors::{ApiVersion, Fail};
 pub use faults::{Fault, FaultKind};
 pub use state::MfaType;
@@ -138,6 +139,10 @@ pub(crate) struct Sim {
     pub max_otp_attempts: u32,
     pub v1_user_shape: V1UserShape,
     pub base_url: String,
+    /// The port it listens on: admin requests must name it in `Host`.
+    pub port: u16,
+    /// This run's token for `/__admin/*`.
+    pub admin_token: String,
     pub faults: faults::Faults,
 }
 
@@ -165,6 +170,43 @@ impl Simulator {
                 port: config.port,
                 source,
             })?;
+        Self::serve(listener, config).await
+    }
+
+    /// Binds 127.0.0.1 (`port`, 0 for any) without serving yet: the app
+    /// learns the simulator's origin this way before its window exists (the
+    /// page's CSP names it), and serves on it with [`Simulator::start_on`].
+    pub fn bind(port: u16) -> Result<std::net::TcpListener, SimulatorError> {
+        let bound = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+            .and_then(|listener| listener.set_nonblocking(true).map(|()| listener));
+        bound.map_err(|source| SimulatorError::Bind { port, source })
+    }
+
+    /// The origin (`http://127.0.0.1:<port>`) a listener from
+    /// [`Simulator::bind`] will serve.
+    pub fn origin_of(listener: &std::net::TcpListener) -> Result<String, SimulatorError> {
+        listener
+            .local_addr()
+            .map(|addr| format!("http://{addr}"))
+            .map_err(|source| SimulatorError::Bind { port: 0, source })
+    }
+
+    /// Serves on a listener from [`Simulator::bind`]; `config.port` is not
+    /// used. Must run inside a tokio runtime.
+    pub async fn start_on(
+        listener: std::net::TcpListener,
+        config: SimulatorConfig,
+    ) -> Result<RunningSimulator, SimulatorError> {
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|source| SimulatorError::Bind { port, source })?;
+        Self::serve(listener, config).await
+    }
+
+    async fn serve(
+        listener: tokio::net::TcpListener,
+        config: SimulatorConfig,
+    ) -> Result<RunningSimulator, SimulatorError> {
         let addr = listener
             .local_addr()
             .map_err(|source| SimulatorError::Bind {
@@ -180,6 +222,7 @@ impl Simulator {
             None => state::Data::new(),
         };
         let base_url = format!("http://{addr}");
+        let admin_token = admin::new_token();
         let sim = Arc::new(Sim {
             store: state::Store::new(data, persistence),
             merchant: Merchant {
@@ -194,6 +237,8 @@ impl Simulator {
             max_otp_attempts: config.max_otp_attempts.max(1),
             v1_user_shape: config.v1_user_shape,
             base_url: base_url.clone(),
+            port: addr.port(),
+            admin_token: admin_token.clone(),
             faults: faults::Faults::default(),
         });
         let app = router(sim);
@@ -210,6 +255,7 @@ impl Simulator {
         Ok(RunningSimulator {
             addr,
             base_url,
+            admin_token,
             credentials: config.credentials,
             stop: Some(tx),
             task: Some(task),
@@ -221,6 +267,7 @@ impl Simulator {
 pub struct RunningSimulator {
     addr: SocketAddr,
     base_url: String,
+    admin_token: String,
     credentials: MerchantCredentials,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -251,8 +298,16 @@ impl RunningSimulator {
         self.base_url.clone()
     }
 
+    /// The demo page, with this run's admin token in the fragment (which
+    /// the browser never sends): the page needs it for its demo session.
     pub fn demo_url(&self) -> String {
-        format!("{}/demo", self.base_url)
+        format!("{}/demo#admin-token={}", self.base_url, self.admin_token)
+    }
+
+    /// This run's token for `/__admin/*`, sent in [`ADMIN_TOKEN_HEADER`].
+    /// Random at each start; a simulator-only value.
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
     }
 
     pub fn credentials(&self) -> &MerchantCredentials {
@@ -440,7 +495,7 @@ fn router(sim: Shared) -> Router {
         .merge(api_routes(V1))
         .nest("/v2", api_routes(V2))
         .merge(widget_routes())
-        .merge(admin::routes())
+        .merge(admin::routes(sim.clone()))
         .layer(axum::middleware::from_fn_with_state(
             faults,
             faults::middleware,

@@ -273,18 +273,13 @@ pub async fn create(
         };
         (user, existing.is_some())
     });
-    if let (Some(mfa), Some(otp)) = (mfa, &user.otp) {
-        // Never the phone number. The simulated code only at debug level,
-        // for whoever trains without the bypass code; nothing real is sent.
+    if let (Some(mfa), Some(_)) = (mfa, &user.otp) {
+        // Never the phone number, nor the code, at any level: whoever trains
+        // without the bypass code reads it from `GET /__admin/otp`.
         tracing::info!(
             user_id = %user.id,
             channel = mfa.as_str(),
             "simulator: verification code sent"
-        );
-        tracing::debug!(
-            user_id = %user.id,
-            code = %otp.code,
-            "simulator: simulated code, not sent anywhere"
         );
     }
     let mfa_type = mfa.map(|m| m.as_str());

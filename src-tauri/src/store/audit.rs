@@ -6,7 +6,7 @@
 //! holds a token, an API secret, a password or a full phone number.
 
 use super::{mask_phone, Store, StoreError};
-use crate::aeropay::redact::redact_text;
+use crate::aeropay::redact::{mask_emails, redact_text};
 use rusqlite::{params, Row};
 use serde::Serialize;
 
@@ -151,10 +151,11 @@ pub struct AuditEntry {
 /// Longest detail kept: the trail is for reading, not for dumping answers.
 const MAX_DETAIL_CHARS: usize = 1000;
 
-/// What may be written of a detail: secrets redacted, phone numbers masked,
-/// length bounded.
+/// What may be written of a detail: secrets and personal fields redacted,
+/// e-mail addresses (`a•••@e•••.com`) and phone numbers masked, length
+/// bounded.
 pub fn scrub_detail(detail: &str) -> String {
-    let scrubbed = mask_phone_numbers(&redact_text(detail));
+    let scrubbed = mask_phone_numbers(&mask_emails(&redact_text(detail)));
     match scrubbed.char_indices().nth(MAX_DETAIL_CHARS) {
         Some((cut, _)) => format!("{}…", &scrubbed[..cut]),
         None => scrubbed,
@@ -334,6 +335,23 @@ mod tests {
         assert_eq!(out, "user_password=<redacted> for •••-•••-••23");
         let long = "a".repeat(5000);
         assert_eq!(scrub_detail(&long).chars().count(), MAX_DETAIL_CHARS + 1);
+    }
+
+    #[test]
+    fn emails_in_details_are_masked() {
+        assert_eq!(
+            scrub_detail("code sent to ada.lovelace@example.com for (415) 555-0123"),
+            "code sent to a•••@e•••.com for •••-•••-••23"
+        );
+        assert_eq!(
+            scrub_detail("e-mails: Bob@Mail.Example.org, c@d.io."),
+            "e-mails: B•••@M•••.org, c•••@d•••.io."
+        );
+        let out = scrub_detail(r#"{"email":"ada@example.com","firstName":"Ada"}"#);
+        assert!(
+            !out.contains("ada@") && !out.contains("Ada"),
+            "the e-mail or the name is left in the detail"
+        );
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! reqwest client and the calls every test needs.
 #![allow(dead_code)]
 
-use aeropay_onboarding::simulator::{RunningSimulator, Simulator, SimulatorConfig};
+use aeropay_onboarding::simulator::{
+    RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -177,6 +179,7 @@ impl Sim {
     pub async fn otp(&self, user_id: &str) -> Value {
         self.http
             .get(self.url(&format!("/__admin/otp?userId={user_id}")))
+            .header(ADMIN_TOKEN_HEADER, self.sim.admin_token())
             .send()
             .await
             .unwrap()
@@ -288,7 +291,33 @@ impl Sim {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
+        self.admin_as(
+            method,
+            path,
+            body,
+            None,
+            Some(self.sim.admin_token().to_owned()),
+        )
+        .await
+    }
+
+    /// An admin request with `Host` overridden when `host` is given, and the
+    /// token header only when `token` is given.
+    pub async fn admin_as(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        host: Option<&str>,
+        token: Option<String>,
+    ) -> (StatusCode, Value) {
         let mut req = self.http.request(method, self.url(path));
+        if let Some(host) = host {
+            req = req.header(reqwest::header::HOST, host);
+        }
+        if let Some(token) = token {
+            req = req.header(ADMIN_TOKEN_HEADER, token);
+        }
         if let Some(body) = body {
             req = req.json(&body);
         }

@@ -333,6 +333,15 @@ pub fn data_dir(app: &App) -> PathBuf {
         .join(".local/share/app.aeropay-onboarding.desktop")
 }
 
+/// The admin token of the simulator the app runs in-process, from where the
+/// app leaves it in its data folder.
+#[allow(dead_code)]
+pub fn simulator_admin_token(app: &App) -> String {
+    let path = data_dir(app).join(aeropay_onboarding::backend::SIMULATOR_ADMIN_TOKEN_FILE);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("{} not readable: {err}", path.display()))
+}
+
 /// The app's enrollment records, newest first.
 pub fn enrollments(app: &App) -> Vec<EnrollmentRecord> {
     let path = data_dir(app).join("app.sqlite3");

@@ -26,7 +26,16 @@
     e.preventDefault();
     list.replaceChildren();
     host.replaceChildren();
-    fetch("/__admin/demo-session", { method: "POST" }).then(function (r) { return r.json(); }).then(function (s) {
+    // The admin token comes in the fragment of the printed demo address
+    // (never sent to the server in the URL).
+    var adminToken = new URLSearchParams(window.location.hash.slice(1)).get("admin-token") || "";
+    fetch("/__admin/demo-session", {
+      method: "POST",
+      headers: { "x-simulator-admin-token": adminToken },
+    }).then(function (r) {
+      if (!r.ok) throw new Error("the demo needs the address `aeropay-onboarding simulate` printed (with its #admin-token)");
+      return r.json();
+    }).then(function (s) {
       // Falsy options are left out, as in SDK 2.1.4's launch().
       var q = new URLSearchParams();
       q.set("token", s.token);
@@ -41,6 +50,8 @@
       frame.src = s.fastlinkURL + "?" + q.toString();
       host.appendChild(frame);
       record("launched " + frame.src.replace(/token=[^&]+/, "token=…"));
+    }).catch(function (err) {
+      record("not launched: " + err.message);
     });
   });
 })();
