@@ -11,6 +11,8 @@ fn main() {
         "enrollment_submit_details",
         "enrollment_submit_code",
         "enrollment_resend_code",
+        "enrollment_confirm_id",
+        "enrollment_send_code",
         "enrollment_use_account",
         "enrollment_open_widget",
         "enrollment_widget_message",

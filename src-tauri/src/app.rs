@@ -72,6 +72,8 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::enrollment_submit_details,
             crate::commands::enrollment_submit_code,
             crate::commands::enrollment_resend_code,
+            crate::commands::enrollment_confirm_id,
+            crate::commands::enrollment_send_code,
             crate::commands::enrollment_use_account,
             crate::commands::enrollment_open_widget,
             crate::commands::enrollment_widget_message,

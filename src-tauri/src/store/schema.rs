@@ -49,6 +49,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 3: at start the app counts wrong staff PINs since the last right one;
     // the log only grows, so that must not read all of it.
     "CREATE INDEX audit_log_action ON audit_log (action, id);",
+    // 4: codes sent from this machine, by phone hash, so a kiosk can limit
+    // how often one phone is sent a code (a restart must not reset it).
+    "CREATE TABLE code_sends (
+        environment TEXT NOT NULL,
+        phone_hash  TEXT NOT NULL,
+        at          INTEGER NOT NULL
+     );
+     CREATE INDEX code_sends_phone ON code_sends (environment, phone_hash, at);",
 ];
 
 pub fn migrate(connection: &Connection) -> rusqlite::Result<()> {
