@@ -131,6 +131,11 @@ function closeDialog() {
   if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
 }
 
+// How long a PIN is here (Rust checks it; this only says it).
+function pinDigits() {
+  return hooks.kiosk ? "6 to 12 digits on a kiosk" : "4 to 12 digits";
+}
+
 // A masked field for 4 to 12 digits, with the number pad on touch screens.
 function pinInput(id, autocomplete) {
   return el("input", { id, class: "staff-pin-input", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "12", autocomplete });
@@ -201,7 +206,8 @@ function askPin() {
         input.setAttribute("aria-invalid", "true");
         unlock.disabled = false;
         const current = await refresh();
-        if (current?.waitSeconds > 0) countDown(current.waitSeconds);
+        if (current?.lockedOut) lockedOut(describeError(failure));
+        else if (current?.waitSeconds > 0) countDown(current.waitSeconds);
         else input.focus();
       }
     });
@@ -211,11 +217,25 @@ function askPin() {
       node.addEventListener(type, () => (lastActivity = Date.now()));
     }
     open.idle = setInterval(() => {
-      if (!unlock.disabled && Date.now() - lastActivity >= PIN_DIALOG_IDLE_MS) finish(false);
+      const quiet = Date.now() - lastActivity >= PIN_DIALOG_IDLE_MS;
+      if (quiet && (!unlock.disabled || status?.lockedOut)) finish(false);
     }, 1000);
 
     input.focus();
-    if (status?.waitSeconds > 0) countDown(status.waitSeconds);
+    if (status?.lockedOut) lockedOut();
+    else if (status?.waitSeconds > 0) countDown(status.waitSeconds);
+
+    // Kiosk, too many wrong PINs: only a PIN set from a terminal opens it.
+    function lockedOut(message) {
+      clearInterval(open.timer);
+      unlock.disabled = true;
+      input.disabled = true;
+      wait.textContent = "";
+      error.textContent =
+        message ||
+        "Too many wrong PINs in a row: staff access to this kiosk is locked. Set the staff PIN again from a terminal on this machine (aeropay-onboarding set-staff-pin).";
+      cancel.focus();
+    }
   });
 }
 
@@ -263,8 +283,8 @@ export function staffPinSection(pinSet) {
     class: "hint",
     id: "staff-pin-hint",
     text: pinSet
-      ? "A staff PIN is set. To change it, type the new PIN twice."
-      : "No staff PIN yet: anyone at this desk can open Settings, and a kiosk cannot open them at all. 4 to 12 digits.",
+      ? `A staff PIN is set. To change it, type the new PIN twice (${pinDigits()}).`
+      : `No staff PIN yet: anyone at this desk can open Settings, and a kiosk cannot open them at all. ${pinDigits()}.`,
   });
   const submit = el("button", { type: "submit", class: "button secondary", id: "staff-set-pin" }, pinSet ? "Change PIN" : "Set PIN");
   const form = el(
@@ -283,7 +303,7 @@ export function staffPinSection(pinSet) {
     try {
       follow(await invoke("staff_set_pin", { newPin: newPin.value, confirmPin: confirm.value }));
       done.textContent = "Staff PIN saved.";
-      hint.textContent = "A staff PIN is set. To change it, type the new PIN twice.";
+      hint.textContent = `A staff PIN is set. To change it, type the new PIN twice (${pinDigits()}).`;
       submit.textContent = "Change PIN";
     } catch (failure) {
       error.textContent = describeError(failure);

@@ -302,7 +302,7 @@ fn with_a_pin_set_settings_are_refused_until_staff_unlock() {
     let status = invoke(&main, "staff_status").unwrap();
     assert_eq!(
         status,
-        json!({"pinSet": true, "unlocked": false, "secondsUntilLock": 0, "waitSeconds": 0})
+        json!({"pinSet": true, "unlocked": false, "secondsUntilLock": 0, "waitSeconds": 0, "lockedOut": false})
     );
 
     let wrong = invoke_with(&main, "staff_unlock", json!({"pin": "000000"})).unwrap_err();
