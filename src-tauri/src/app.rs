@@ -139,8 +139,8 @@ pub fn run(
             ))
             .map_err(|err| format!("[{}] {err}", err.code()))?;
             let allowed = allowed_origins(&backend);
-            let system_browser = settings.oauth_in_system_browser;
             let kiosk = settings.mode == crate::config::Mode::Kiosk;
+            let system_browser = system_browser_allowed(&settings);
             app.manage(
                 AppState::new(settings.clone(), backend, vault, settings_path.clone())
                     .with_mode_override(mode_override),
@@ -168,6 +168,29 @@ fn allowed_origins(backend: &Backend) -> Vec<String> {
     origins
 }
 
+/// Whether bank sign-in pages go to the system browser: only at a desk
+/// that asked for it. A kiosk keeps them in its own bank windows, whatever
+/// the settings file says (`--mode kiosk` may override a desk's settings).
+fn system_browser_allowed(settings: &Settings) -> bool {
+    if let Err(err) = settings.check_kiosk() {
+        tracing::warn!(code = err.code(), "{err}");
+        return false;
+    }
+    settings.oauth_in_system_browser
+}
+
+/// What a bank window may show: https pages, and http ones only on this
+/// machine's loopback interface (the built-in simulator).
+pub(crate) fn bank_url_allowed(url: &Url) -> bool {
+    match (url.scheme(), url.host()) {
+        ("https", Some(_)) => true,
+        ("http", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Domain(host))) => host == "localhost",
+        _ => url.as_str() == "about:blank",
+    }
+}
+
 fn is_app_url(url: &Url) -> bool {
     matches!(
         (url.scheme(), url.host_str()),
@@ -182,6 +205,7 @@ fn main_window<R: Runtime>(
     kiosk: bool,
 ) -> tauri::Result<WebviewWindow<R>> {
     let popup_app = app.clone();
+    let main_app = app.clone();
     let builder = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()));
     // A kiosk fills the screen, stays on top and offers no developer tools.
     let builder = if kiosk {
@@ -197,7 +221,10 @@ fn main_window<R: Runtime>(
         .title("Aeropay Onboarding")
         .inner_size(1100.0, 860.0)
         .min_inner_size(720.0, 640.0)
-        // The page stays in the app; frames may load only the widget.
+        // Frames may load only the widget. This check cannot tell a frame
+        // from the top document (neither Tauri's nor wry's handler says
+        // which navigates), so the widget's origins pass here, and
+        // `on_page_load` below keeps the top document to the app's pages.
         .on_navigation(move |url| {
             let ok = is_app_url(url) || allowed.contains(&url.origin().ascii_serialization());
             if !ok {
@@ -205,9 +232,44 @@ fn main_window<R: Runtime>(
             }
             ok
         })
+        // Page loads are the top document's only: one that is not the app's
+        // own page (a widget origin let through above) is replaced by the
+        // app at once, so no third-party page stays the main window.
+        .on_page_load(move |window, payload| {
+            if payload.event() != tauri::webview::PageLoadEvent::Started {
+                return;
+            }
+            let url = payload.url();
+            if is_app_url(url) {
+                return;
+            }
+            tracing::warn!(origin = %url.origin().ascii_serialization(), "a third-party page in the main window; back to the app");
+            let app = main_app.clone();
+            let label = window.label().to_owned();
+            let back = move || {
+                if let Some(main) = app.get_webview_window(&label) {
+                    let home = main.url().ok().and_then(|u| u.join("/index.html").ok());
+                    let home = home
+                        .filter(is_app_url)
+                        .or_else(|| "tauri://localhost/index.html".parse().ok());
+                    if let Some(home) = home {
+                        if let Err(err) = main.navigate(home) {
+                            tracing::warn!("main window not brought back to the app: {err}");
+                        }
+                    }
+                }
+            };
+            if let Err(err) = main_app.run_on_main_thread(back) {
+                tracing::warn!("main window not brought back to the app: {err}");
+            }
+        })
         .on_download(|_, _| false)
         // window.open from the widget (OAuth banks): an isolated popup.
         .on_new_window(move |url, features| {
+            if !bank_url_allowed(&url) {
+                tracing::warn!(scheme = url.scheme(), "bank window refused: not an https page");
+                return NewWindowResponse::Deny;
+            }
             if system_browser {
                 open_in_system_browser(&popup_app, &url);
                 return NewWindowResponse::Deny;
@@ -265,18 +327,53 @@ fn save_window_state_when_settled<R: Runtime>(window: &WebviewWindow<R>) {
     });
 }
 
+/// A bank's sign-in window: one at a time (an earlier one is closed), no
+/// developer tools, no downloads, https pages only (loopback http for the
+/// simulator), and no windows of its own: a `window.open` in it takes this
+/// same window to the page instead.
 fn bank_popup<R: Runtime>(
     app: &AppHandle<R>,
     url: Url,
     kiosk: bool,
 ) -> WebviewWindowBuilder<'_, R, AppHandle<R>> {
     static NEXT: AtomicU32 = AtomicU32::new(1);
+    close_bank_popups(app);
     let label = format!("{POPUP_PREFIX}{}", NEXT.fetch_add(1, Ordering::Relaxed));
     tracing::info!(origin = %url.origin().ascii_serialization(), "opening the bank's sign-in window");
+    let own_app = app.clone();
+    let own_label = label.clone();
     let builder = WebviewWindowBuilder::new(app, label, WebviewUrl::External(url))
         .title("Bank sign-in")
         .inner_size(480.0, 720.0)
-        .on_download(|_, _| false);
+        .devtools(false)
+        .on_download(|_, _| false)
+        .on_navigation(|url| {
+            let ok = bank_url_allowed(url);
+            if !ok {
+                tracing::warn!(scheme = url.scheme(), "bank window navigation refused");
+            }
+            ok
+        })
+        .on_new_window(move |url, _features| {
+            if bank_url_allowed(&url) {
+                tracing::info!(origin = %url.origin().ascii_serialization(), "bank window: a new window's page opens in the same window");
+                let app = own_app.clone();
+                let label = own_label.clone();
+                let same_window = move || {
+                    if let Some(window) = app.get_webview_window(&label) {
+                        if let Err(err) = window.navigate(url) {
+                            tracing::warn!("bank window not navigated: {err}");
+                        }
+                    }
+                };
+                if let Err(err) = own_app.run_on_main_thread(same_window) {
+                    tracing::warn!("bank window not navigated: {err}");
+                }
+            } else {
+                tracing::warn!(scheme = url.scheme(), "bank window navigation refused");
+            }
+            NewWindowResponse::Deny
+        });
     // The kiosk window stays on top of everything: the bank's window must
     // too, or a window manager would hide it behind the kiosk.
     if kiosk {
@@ -302,7 +399,14 @@ pub fn open_bank_popup<R: Runtime>(app: &AppHandle<R>, url: Url) {
         )
     });
     let (system_browser, kiosk) = settings.unwrap_or_default();
-    if system_browser {
+    if !bank_url_allowed(&url) {
+        tracing::warn!(
+            scheme = url.scheme(),
+            "bank window refused: not an https page"
+        );
+        return;
+    }
+    if system_browser && !kiosk {
         open_in_system_browser(app, &url);
         return;
     }

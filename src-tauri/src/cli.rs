@@ -222,6 +222,7 @@ pub fn configure(
     store: &Store,
 ) -> Result<Settings, CliError> {
     let mut settings = Settings::load_from(settings_path)?;
+    settings.check_kiosk()?;
     let api_key = read_line(input, "the API key is missing")?;
     let api_secret = read_line(input, "the API secret is missing")?;
     let pin = if args.staff_pin_stdin {
@@ -494,6 +495,26 @@ mod tests {
             assert_eq!(crate::staff::read_pin_hash(&vault).unwrap(), None);
             assert!(store.audit_entries(0, i64::MAX).unwrap().is_empty());
         }
+    }
+
+    #[test]
+    fn configure_refuses_a_kiosk_that_opens_bank_sign_in_in_the_system_browser() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, r#"{"mode":"kiosk","oauthInSystemBrowser":true}"#).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let vault = MemoryVault::new();
+        let store = Store::in_memory().unwrap();
+        let mut input: &[u8] = b"key\nsecret\n";
+        let err = configure(&configure_args(&[]), &mut input, &vault, &path, &store).unwrap_err();
+        assert_eq!(err.code(), "CONFIG_KIOSK_SYSTEM_BROWSER");
+        assert!(err.to_string().contains("refused on a kiosk"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "nothing changed");
+        let key = SecretKey::MerchantCredentials {
+            environment: "simulator".into(),
+        };
+        assert!(vault.get(&key).unwrap().is_none(), "no credentials stored");
+        assert!(store.audit_entries(0, i64::MAX).unwrap().is_empty());
     }
 
     #[test]

@@ -1370,3 +1370,55 @@ async fn desk_staff_may_send_a_code_instead_of_checking_the_id() {
     };
     assert_eq!(accounts[0].last4, "6789");
 }
+
+#[tokio::test]
+async fn a_bank_window_is_opened_only_while_the_widget_is_open() {
+    let rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    let Step::Linking { widget_origin, .. } = &view.step else {
+        panic!("{view:?}")
+    };
+    let launch = json!({
+        "type": "widgetPageLoaded",
+        "payload": {"pageTitle": "launchExternalWindow", "onLoadApi": "https://bank.example/oauth?x=1"}
+    })
+    .to_string();
+    let open = rig
+        .enrollments
+        .widget_message(widget_origin, &launch)
+        .await
+        .unwrap();
+    assert_eq!(
+        open.open_popup.map(|u| u.to_string()).as_deref(),
+        Some("https://bank.example/oauth?x=1")
+    );
+
+    // Closed, cancelled, or gone after a reset: no bank window.
+    rig.enrollments
+        .widget_message(widget_origin, r#"{"type":"widgetClose"}"#)
+        .await
+        .unwrap();
+    let late = rig
+        .enrollments
+        .widget_message(widget_origin, &launch)
+        .await
+        .unwrap();
+    assert_eq!(late.view.step, Step::WidgetClosed);
+    assert!(late.open_popup.is_none(), "{:?}", late.open_popup);
+    for end in ["cancel", "start over"] {
+        match end {
+            "cancel" => {
+                rig.enrollments.cancel().await;
+            }
+            _ => {
+                rig.enrollments.start_over().await;
+            }
+        }
+        let refused = rig.enrollments.widget_message(widget_origin, &launch).await;
+        assert_eq!(
+            refused.err().map(|e| e.code()).as_deref(),
+            Some("WIDGET_NOT_OPEN"),
+            "after {end}"
+        );
+    }
+}

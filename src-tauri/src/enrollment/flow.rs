@@ -697,8 +697,14 @@ impl Enrollments {
                     view_of(Some(session))
                 }
             }
+            // Only while the widget is open: a late or stray message must
+            // not open a bank window over whatever the screen shows now.
             WidgetEvent::LaunchExternalWindow { url } => {
-                open_popup = Some(url);
+                if matches!(session.step, Step::Linking { .. }) {
+                    open_popup = Some(url);
+                } else {
+                    tracing::info!(enrollment = %session.record.id, "bank window asked for while the widget is not open; ignored");
+                }
                 view_of(Some(session))
             }
             WidgetEvent::PageLoaded { page_title } => {
