@@ -11,6 +11,9 @@ document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
 const POLL_MS = 5000;
 // A PIN dialog nobody types into closes by itself (a kiosk is public).
 const PIN_DIALOG_IDLE_MS = 60000;
+// Kiosk: the staff menu and the settings screen close, and staff are
+// locked, after this long without input.
+const KIOSK_STAFF_IDLE_MS = 60000;
 let hooks = { kiosk: false, openSettings() {}, closeSettings() {}, settingsOpen: () => false };
 let status = null; // the last StaffStatus from Rust
 let dialog = null; // the open PIN dialog or staff menu
@@ -20,6 +23,30 @@ export function initStaff(options) {
   hooks = { ...hooks, ...options };
   refresh();
   setInterval(refresh, POLL_MS);
+  if (hooks.kiosk) watchStaffIdle();
+}
+
+// Kiosk: staff who walk away leave nothing open. The quiet time counts from
+// the last input while the staff menu or settings are on screen; then staff
+// are locked, which closes both (see `follow`).
+function watchStaffIdle() {
+  let lastInput = Date.now();
+  for (const type of ["pointerdown", "keydown", "input", "wheel", "touchstart"]) {
+    document.addEventListener(type, () => (lastInput = Date.now()), { capture: true, passive: true });
+  }
+  setInterval(() => {
+    const staffOnScreen = dialog?.kind === "menu" || hooks.settingsOpen();
+    if (!staffOnScreen) {
+      lastInput = Date.now();
+      return;
+    }
+    if (Date.now() - lastInput < KIOSK_STAFF_IDLE_MS) return;
+    lastInput = Date.now();
+    if (dialog?.kind === "menu") closeDialog();
+    lock().finally(() => {
+      if (hooks.settingsOpen()) hooks.closeSettings();
+    });
+  }, 1000);
 }
 
 // Asks Rust for the staff state and follows it on the page.

@@ -294,8 +294,23 @@ fn main_window<R: Runtime>(
     if kiosk {
         crate::commands::cover_monitor(&window);
         crate::commands::refuse_context_menus(&window);
+        refuse_close(&window);
     }
     Ok(window)
+}
+
+/// A kiosk window does not close on request (Alt+F4, a window manager's
+/// close button or a taskbar): the only way out is staff's "Leave kiosk
+/// mode", which quits the app (`kiosk_exit`).
+fn refuse_close<R: Runtime>(window: &WebviewWindow<R>) {
+    window.on_window_event(|event| {
+        if let WindowEvent::CloseRequested { api, .. } = event {
+            api.prevent_close();
+            tracing::warn!(
+                "closing the kiosk window refused: staff leave kiosk mode from the staff menu"
+            );
+        }
+    });
 }
 
 /// What a desk window keeps between runs.

@@ -452,6 +452,13 @@ fn a_reset_names_who_ended_the_session_and_staff_while_unlocked() {
             "reset_by_staff by staff"
         ]
     );
+    // The reset also locked staff: the next customer finds them locked.
+    let status = invoke(&main, "staff_status").unwrap();
+    assert_eq!(status["unlocked"], false, "{status}");
+    assert_eq!(
+        invoke(&main, "settings_get").unwrap_err()["code"],
+        "STAFF_LOCKED"
+    );
 }
 
 #[test]

@@ -13,7 +13,8 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 /// storage and cache, the widget's included, are cleared, and so is the
 /// system clipboard and, on Linux, the primary selection (a phone number or
 /// e-mail copied or selected there would otherwise wait for the next
-/// customer's paste). `reason` names who ended it, for the audit trail.
+/// customer's paste). Staff are locked. `reason` names who ended it, for
+/// the audit trail.
 #[tauri::command]
 pub async fn kiosk_reset<R: Runtime>(
     app: AppHandle<R>,
@@ -35,6 +36,12 @@ pub async fn kiosk_reset<R: Runtime>(
         tracing::warn!("primary selection not cleared: {err}");
     }
     super::audit(&state, reason.audit_action(), "session reset".into());
+    // Staff unlocked before the reset are not unlocked for the next customer
+    // (after the audit entry, which names staff when they reset).
+    let staff = state.backend.staff.clone();
+    if let Err(err) = super::blocking(move || staff.lock()).await {
+        tracing::warn!(code = %err.code, "staff not locked by the reset: {}", err.message);
+    }
     tracing::info!(?reason, "session reset");
     Ok(view)
 }
