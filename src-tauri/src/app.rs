@@ -206,6 +206,7 @@ fn main_window<R: Runtime>(
 ) -> tauri::Result<WebviewWindow<R>> {
     let popup_app = app.clone();
     let main_app = app.clone();
+    let app_home: Arc<std::sync::Mutex<Option<Url>>> = Arc::default();
     let builder = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()));
     // A kiosk fills the screen, stays on top and offers no developer tools.
     let builder = if kiosk {
@@ -241,21 +242,28 @@ fn main_window<R: Runtime>(
             }
             let url = payload.url();
             if is_app_url(url) {
+                // The app's own address on this platform (tauri://localhost,
+                // or http(s)://tauri.localhost on Windows), to come back to.
+                if url.scheme() != "about" {
+                    let mut home = app_home.lock().unwrap_or_else(|e| e.into_inner());
+                    if home.is_none() {
+                        *home = url.join("/index.html").ok();
+                    }
+                }
                 return;
             }
             tracing::warn!(origin = %url.origin().ascii_serialization(), "a third-party page in the main window; back to the app");
-            let app = main_app.clone();
+            let home = app_home.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let Some(home) = home else {
+                tracing::warn!("main window not brought back to the app: its address is not known yet");
+                return;
+            };
             let label = window.label().to_owned();
+            let app = main_app.clone();
             let back = move || {
                 if let Some(main) = app.get_webview_window(&label) {
-                    let home = main.url().ok().and_then(|u| u.join("/index.html").ok());
-                    let home = home
-                        .filter(is_app_url)
-                        .or_else(|| "tauri://localhost/index.html".parse().ok());
-                    if let Some(home) = home {
-                        if let Err(err) = main.navigate(home) {
-                            tracing::warn!("main window not brought back to the app: {err}");
-                        }
+                    if let Err(err) = main.navigate(home) {
+                        tracing::warn!("main window not brought back to the app: {err}");
                     }
                 }
             };
