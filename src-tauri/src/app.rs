@@ -2,9 +2,10 @@ use crate::aerosync::KNOWN_AEROSYNC_ORIGINS;
 use crate::backend::Backend;
 use crate::config::Settings;
 use crate::enrollment::{EnrollmentView, Step};
+use crate::kiosk::{IdleState, IdleWatch};
 use crate::vault::Vault;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use tauri::webview::NewWindowResponse;
 use tauri::{
@@ -30,6 +31,11 @@ pub struct AppState {
     /// `--mode` given on the command line: it wins over the saved setting,
     /// after a restart too (a restart keeps the arguments).
     pub mode_override: Option<crate::config::Mode>,
+    /// Kiosk: when a quiet customer is warned and reset (see `watch_idle`).
+    pub idle: std::sync::Mutex<IdleWatch>,
+    /// Whether the bank widget is open now (the longer quiet time), as the
+    /// state listener last saw it.
+    pub widget_open: AtomicBool,
 }
 
 impl AppState {
@@ -40,6 +46,8 @@ impl AppState {
         settings_path: PathBuf,
     ) -> Self {
         Self {
+            idle: std::sync::Mutex::new(IdleWatch::new(settings.kiosk)),
+            widget_open: AtomicBool::new(false),
             settings,
             backend,
             vault,
@@ -80,7 +88,8 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::enrollment_cancel,
             crate::commands::enrollment_start_over,
             crate::commands::kiosk_reset,
-            crate::commands::kiosk_idle_warning,
+            crate::commands::kiosk_activity,
+            crate::commands::kiosk_more_time,
             crate::commands::desk_enrollments,
             crate::commands::enrollment_resume,
             crate::commands::enrollment_link_another,
@@ -100,6 +109,10 @@ pub fn state_listener<R: Runtime>(app: AppHandle<R>) -> crate::enrollment::State
     Arc::new(move |view: &EnrollmentView| {
         if !matches!(view.step, Step::Linking { .. } | Step::Finishing) {
             close_bank_popups(&app);
+        }
+        if let Some(state) = app.try_state::<AppState>() {
+            let open = matches!(view.step, Step::Linking { .. });
+            state.widget_open.store(open, Ordering::Relaxed);
         }
         if let Err(err) = app.emit_to("main", "enrollment-state", view) {
             tracing::warn!("state event not delivered: {err}");
@@ -146,7 +159,9 @@ pub fn run(
                     .with_mode_override(mode_override),
             );
             let window = main_window(app.handle(), allowed, system_browser, kiosk)?;
-            if !kiosk {
+            if kiosk {
+                watch_idle(app.handle().clone());
+            } else {
                 save_window_state_when_settled(&window);
             }
             Ok(())
@@ -319,6 +334,68 @@ fn refuse_close<R: Runtime>(window: &WebviewWindow<R>) {
             );
         }
     });
+}
+
+/// Kiosk: Rust keeps the idle clock, not the page (whose timers a hung or
+/// reloaded page would lose). The page reports the customer's input
+/// (`kiosk_activity`) and shows what this decides: the warning's countdown
+/// (`kiosk-idle` events, `secondsLeft` or null when it closes) and the reset
+/// at its end (`kiosk-reset`, then the reset itself). While the warning is
+/// up the bank's windows are hidden, so nothing covers it; "I need more
+/// time" (`kiosk_more_time`) brings them back.
+fn watch_idle<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let mut shown: Option<u64> = None;
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            let Some(state) = app.try_state::<AppState>() else {
+                continue;
+            };
+            let widget_open = state.widget_open.load(Ordering::Relaxed);
+            let now = crate::commands::now_ms();
+            let idle = state
+                .idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .tick(now, widget_open);
+            match idle {
+                IdleState::Quiet => {
+                    if shown.take().is_some() {
+                        emit_idle(&app, None);
+                    }
+                }
+                IdleState::Warning { seconds_left } => {
+                    if shown.is_none() {
+                        show_bank_popups(&app, false);
+                    }
+                    if shown != Some(seconds_left) {
+                        shown = Some(seconds_left);
+                        emit_idle(&app, Some(seconds_left));
+                    }
+                }
+                IdleState::ResetNow => {
+                    shown = None;
+                    // The customer's screen goes first; then Rust resets.
+                    if let Err(err) = app.emit_to("main", "kiosk-reset", ()) {
+                        tracing::warn!("reset event not delivered: {err}");
+                    }
+                    crate::commands::reset_session(
+                        &app,
+                        &state,
+                        crate::commands::ResetReason::Idle,
+                    )
+                    .await;
+                }
+            }
+        }
+    });
+}
+
+fn emit_idle<R: Runtime>(app: &AppHandle<R>, seconds_left: Option<u64>) {
+    let payload = serde_json::json!({ "secondsLeft": seconds_left });
+    if let Err(err) = app.emit_to("main", "kiosk-idle", payload) {
+        tracing::warn!("idle event not delivered: {err}");
+    }
 }
 
 /// What a desk window keeps between runs.

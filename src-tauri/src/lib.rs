@@ -14,6 +14,7 @@ pub mod desk;
 pub mod doctor;
 pub mod enrollment;
 pub mod instance;
+pub mod kiosk;
 pub mod secret;
 pub mod settings_form;
 pub mod simulator;

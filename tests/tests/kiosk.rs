@@ -162,6 +162,40 @@ async fn the_longer_quiet_time_holds_while_the_bank_window_is_open() {
     app.quit().await;
 }
 
+#[tokio::test]
+async fn the_idle_reset_comes_from_rust_even_with_the_pages_timers_stopped() {
+    let app = App::launch_with(kiosk(1, 1)).await;
+    app.wait_for_text("#app-status", "Ready").await;
+    app.click("#attract-start").await;
+    submit_details(&app, &Customer::new("Ida", "Rhodes", 49)).await;
+    app.wait_for_text("#screen-title", "Enter the code").await;
+    assert_eq!(rust_state(&app).await["firstName"], "Ida");
+    // A page whose timers no longer run (hung, or tampered with) cannot
+    // keep the customer's session: the countdown is Rust's.
+    app.execute(
+        r#"const last = setTimeout(() => {}, 0);
+           for (let id = 0; id <= last + 1000; id++) { clearTimeout(id); clearInterval(id); }
+           window.setInterval = () => 0; window.setTimeout = () => 0;
+           return true;"#,
+    )
+    .await;
+    app.wait_for_text("#idle-warning", "Are you still there?")
+        .await;
+    app.wait_for(
+        "Rust's reset after the countdown",
+        Duration::from_secs(40),
+        || async { app.is_present("#attract-start").await },
+    )
+    .await;
+    let state = rust_state(&app).await;
+    assert!(
+        state["id"].is_null() && state["firstName"].is_null(),
+        "{state}"
+    );
+    assert!(!page_text(&app).await.contains("Ida"));
+    app.quit().await;
+}
+
 /// What the page shows and holds (text and markup).
 async fn page_text(app: &App) -> String {
     app.execute("return document.body.innerText + document.body.innerHTML")
