@@ -549,3 +549,42 @@ fn enrollment_entries_name_staff_while_they_are_unlocked() {
         ]
     );
 }
+
+#[test]
+fn the_settings_screen_refuses_the_system_browser_on_a_kiosk() {
+    let with_system_browser = |mode: &str| {
+        let mut form = simulator_form();
+        form["form"]["mode"] = json!(mode);
+        form["form"]["oauthInSystemBrowser"] = json!(true);
+        form
+    };
+    // A desk (no PIN: open to whoever sits there) saving a kiosk with it.
+    let (desk, dir) = app(Settings::default());
+    let main = window(&desk, "main");
+    let saved = invoke_with(&main, "settings_save", with_system_browser("kiosk")).unwrap();
+    assert_eq!(saved["saved"], false, "{saved}");
+    let message = saved["fieldErrors"]["oauthInSystemBrowser"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("refused on a kiosk"), "{message}");
+    assert!(!dir.path().join("settings.json").exists(), "nothing saved");
+    // At a desk it is allowed.
+    let saved = invoke_with(&main, "settings_save", with_system_browser("desk")).unwrap();
+    assert_eq!(saved["saved"], true, "{saved}");
+
+    // Started with `--mode kiosk`: a kiosk whatever the form's mode says.
+    let (kiosk, dir) = app_with_override(
+        Settings {
+            mode: Mode::Kiosk,
+            ..Settings::default()
+        },
+        Some(Mode::Kiosk),
+    );
+    set_pin(&kiosk);
+    let main = window(&kiosk, "main");
+    invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
+    let saved = invoke_with(&main, "settings_save", with_system_browser("desk")).unwrap();
+    assert_eq!(saved["saved"], false, "{saved}");
+    assert!(saved["fieldErrors"]["oauthInSystemBrowser"].is_string());
+    assert!(!dir.path().join("settings.json").exists(), "nothing saved");
+}
