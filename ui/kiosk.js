@@ -3,6 +3,7 @@
 // lockdown of the page (no context menu, selection, zoom or dragging out).
 
 import { el, button, secondsWord } from "./dom.js";
+import { invoke } from "./ipc.js";
 
 export function attractScreen(onStart) {
   const start = el(
@@ -67,46 +68,53 @@ export function lockDown() {
   }
 }
 
-// Watches for a quiet customer. `limit()` says how many quiet seconds are
-// allowed now (longer while the bank widget is open: the page cannot see
-// what happens inside it). After that a warning counts down; at zero, or on
-// "Start over", `reset(reason)` runs. `warned(true)` when the warning opens,
-// `warned(false)` when the customer takes more time.
-export function watchIdle({ timers, limit, active, reset: resetSession, warned }) {
+// The idle rule is Rust's (it keeps the clock, so a hung or reloaded page
+// cannot keep a customer's session on screen). The page reports input
+// while a customer is there (`active()`), shows the warning Rust asks for
+// ("kiosk-idle" events with the seconds left, or null when it closes), and
+// follows Rust's reset at the end of the countdown ("kiosk-reset":
+// `resetShown()`). "I need more time" asks Rust for more; "Start over"
+// runs `reset("customer")`.
+export function followIdle({ active, reset: resetSession, resetShown }) {
   const reset = async (reason) => {
     for (const name of Object.values(MARK)) performance.clearMarks(name);
     performance.mark(MARK.trigger);
     await resetSession(reason);
     performance.mark(MARK.resetDone);
   };
-  let lastActivity = Date.now();
-  let warning = null;
-  const touch = () => {
-    lastActivity = Date.now();
+  let lastReport = 0;
+  const report = (force = false) => {
+    if (!force && !active()) return;
+    const now = Date.now();
+    if (now - lastReport < 1000) return;
+    lastReport = now;
+    invoke("kiosk_activity").catch((error) => console.warn("kiosk activity", error));
   };
   for (const type of ["pointerdown", "keydown", "input", "touchstart", "wheel"]) {
-    document.addEventListener(type, touch, { capture: true, passive: true });
+    document.addEventListener(type, () => report(), { capture: true, passive: true });
   }
+  let warning = null;
 
   function closeWarning() {
     if (!warning) return;
-    clearInterval(warning.timer);
     warning.node.remove();
     warning = null;
   }
 
-  function openWarning() {
-    let left = timers.warningSeconds;
+  function showWarning(left) {
+    if (warning) {
+      warning.count.textContent = String(left);
+      warning.unit.textContent = secondsWord(left);
+      return;
+    }
     const count = el("span", { id: "idle-countdown", text: String(left) });
     const unit = el("span", { text: secondsWord(left) });
     const more = button("I need more time", () => {
       closeWarning();
-      touch();
-      warned(false);
+      invoke("kiosk_more_time").catch((error) => console.warn("kiosk more time", error));
     }, { id: "idle-more-time" });
     const over = button("Start over", () => {
       closeWarning();
-      touch();
       reset("customer");
     }, { kind: "secondary", id: "idle-start-over" });
     const node = el(
@@ -121,26 +129,25 @@ export function watchIdle({ timers, limit, active, reset: resetSession, warned }
       ),
     );
     document.body.append(node);
-    warned(true);
     more.focus();
-    const timer = setInterval(() => {
-      left -= 1;
-      count.textContent = String(Math.max(left, 0));
-      unit.textContent = secondsWord(left);
-      if (left <= 0) {
-        closeWarning();
-        touch();
-        reset("idle");
-      }
-    }, 1000);
-    warning = { node, timer };
+    warning = { node, count, unit };
   }
 
-  setInterval(() => {
-    if (warning || !active()) {
-      if (!active()) touch();
-      return;
-    }
-    if ((Date.now() - lastActivity) / 1000 >= limit()) openWarning();
-  }, 500);
+  const events = window.__TAURI__.event;
+  events.listen("kiosk-idle", (event) => {
+    const left = event.payload?.secondsLeft;
+    if (typeof left === "number") showWarning(left);
+    else closeWarning();
+  });
+  events.listen("kiosk-reset", () => {
+    closeWarning();
+    resetShown();
+  });
+  // A customer tapping the attract screen is there from now on.
+  return {
+    customerArrived: () => {
+      lastReport = 0;
+      report(true);
+    },
+  };
 }

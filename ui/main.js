@@ -6,7 +6,7 @@ import { invoke, describeError } from "./ipc.js";
 import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
-import { attractScreen, watchIdle, lockDown } from "./kiosk.js";
+import { attractScreen, followIdle, lockDown } from "./kiosk.js";
 import { listScreen, defaultFilter, rangeOf } from "./desk.js";
 import { initStaff, staffCornerButton, staffGate, staffSettingsClosed } from "./staff.js";
 
@@ -44,6 +44,7 @@ function showAttract() {
   screen.dataset.step = "attract";
   screen.replaceChildren(
     attractScreen(async () => {
+      idle?.customerArrived();
       let view = await invoke("enrollment_state");
       // A reset that failed left a customer behind: never show it to the next one.
       if (view.id !== null) view = await invoke("kiosk_reset", { reason: "customer" });
@@ -135,6 +136,8 @@ const actions = {
   submitDetails: (details) => run("enrollment_submit_details", { details }),
   submitCode: (code) => run("enrollment_submit_code", { code }),
   resendCode: () => run("enrollment_resend_code"),
+  confirmId: (idChecked) => run("enrollment_confirm_id", { idChecked }),
+  sendCode: () => run("enrollment_send_code"),
   useAccount: (bankAccountId) => run("enrollment_use_account", { bankAccountId }),
   openWidget: () => run("enrollment_open_widget"),
   cancel: () => run("enrollment_cancel"),
@@ -157,14 +160,20 @@ const actions = {
 
 let widgetQueue = Promise.resolve();
 
-// Kiosk: drop everything of the customer (Rust clears the session, tokens,
-// bank windows and webview data) and show the attract screen.
-async function resetSession(reason) {
+// Kiosk: the customer's screen goes, for a reset asked for here or decided
+// by Rust (the idle countdown's end): nothing of them is shown again.
+function dropCustomerScreen() {
   clearNotice();
   const last = shown ? JSON.parse(shown).id : null;
   if (last) dropped.add(last);
-  // The customer's screen goes first; the idle watch rests from here on.
   showAttract();
+}
+
+// Kiosk: drop everything of the customer (Rust clears the session, tokens,
+// bank windows and webview data) and show the attract screen.
+async function resetSession(reason) {
+  // The customer's screen goes first.
+  dropCustomerScreen();
   try {
     await invoke("kiosk_reset", { reason });
   } catch (error) {
@@ -172,19 +181,17 @@ async function resetSession(reason) {
   }
 }
 
-function startKiosk(timers) {
+let idle = null; // kiosk: reports input to Rust's idle clock
+
+function startKiosk() {
   kiosk = true;
   document.body.dataset.mode = "kiosk";
   lockDown();
   document.getElementById("open-settings").hidden = true;
-  watchIdle({
-    timers,
-    limit: () => (currentStep === "linking" ? timers.widgetIdleSeconds : timers.idleSeconds),
+  idle = followIdle({
     active: () => !attractShown && currentStep !== null,
     reset: resetSession,
-    // Rust hides the bank's windows while the warning is up, so it is never
-    // behind one, and brings them back for more time.
-    warned: (shown) => invoke("kiosk_idle_warning", { shown }).catch(showNotice),
+    resetShown: dropCustomerScreen,
   });
 }
 
@@ -354,7 +361,7 @@ async function boot() {
     version.textContent = `${info.product} ${info.version}`;
     appStatus.textContent = `Ready. Connected to: ${info.environment.label}.`;
     appStatus.dataset.state = "ready";
-    if (info.mode === "kiosk") startKiosk(info.kiosk);
+    if (info.mode === "kiosk") startKiosk();
     else startDesk();
     initStaff({ kiosk: info.mode === "kiosk", openSettings, closeSettings, settingsOpen: () => settingsOpen });
   } catch (error) {

@@ -110,6 +110,38 @@ function code(view, actions) {
   );
 }
 
+// Desk only: a customer known on this machine. Staff check their photo ID
+// (Rust refuses to go on without the box ticked) or send a code.
+function idCheck(view, actions) {
+  const name = view.firstName || "The customer";
+  const box = el("input", { type: "checkbox", id: "id-checked", name: "idChecked" });
+  const form = el("form", { class: "form", id: "id-check-form", novalidate: true });
+  form.append(
+    el("label", { class: "check", for: "id-checked" }, box, " I checked the customer's photo ID"),
+    el(
+      "div",
+      { class: "actions" },
+      el("button", { type: "submit", class: "button primary", id: "id-check-continue" }, "Continue without a code"),
+      view.canSendCode ? button("Send a code instead", () => actions.sendCode(), { kind: "secondary", id: "id-check-send-code" }) : null,
+      button("Cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    actions.confirmId(box.checked);
+  });
+  return el(
+    "section",
+    { class: "card", "aria-labelledby": "screen-title" },
+    el("h2", { id: "screen-title", text: `${name} has enrolled on this machine before` }),
+    el("p", {
+      class: "lead",
+      text: "Before you see or change their bank accounts without a code, check their photo ID. Or send a code to their phone instead.",
+    }),
+    form,
+  );
+}
+
 function accountLine(account) {
   const type = account.accountType ? account.accountType[0].toUpperCase() + account.accountType.slice(1) : "Account";
   return [
@@ -265,6 +297,7 @@ function cancelled(view, actions) {
 const SCREENS = {
   details,
   code,
+  idCheck,
   checkingAccounts: () => el("section", { class: "card" }, spinner("Checking the customer's bank accounts…")),
   existingAccounts,
   linking,
@@ -280,6 +313,7 @@ const SCREENS = {
 export const STAGE = {
   details: "customer",
   code: "code",
+  idCheck: "code",
   checkingAccounts: "bank",
   existingAccounts: "bank",
   linking: "bank",

@@ -67,9 +67,19 @@ export function settingsScreen(view, { save, close, restart }, result) {
     el(
       "label",
       { class: "check" },
-      el("input", { type: "checkbox", name: "oauthInSystemBrowser", id: "settings-oauthInSystemBrowser", checked: view.oauthInSystemBrowser }),
-      " Open bank sign-in pages in the system browser (for banks that refuse in-app windows)",
+      el("input", {
+        type: "checkbox",
+        name: "oauthInSystemBrowser",
+        id: "settings-oauthInSystemBrowser",
+        checked: view.oauthInSystemBrowser,
+        "aria-invalid": errors.oauthInSystemBrowser ? "true" : null,
+        "aria-describedby": errors.oauthInSystemBrowser ? "settings-oauthInSystemBrowser-error" : null,
+      }),
+      " Open bank sign-in pages in the system browser (desk only; for banks that refuse in-app windows)",
     ),
+    errors.oauthInSystemBrowser
+      ? el("p", { class: "field-error", id: "settings-oauthInSystemBrowser-error", text: errors.oauthInSystemBrowser })
+      : null,
     field("settings-mode", "Mode", select("settings-mode", "mode", [["desk", "Desk (a normal window for staff)"], ["kiosk", "Kiosk (full screen, customers alone)"]], view.mode), "Takes effect after a restart; --mode on the command line overrides it.", errors.mode),
     field("settings-kioskIdleSeconds", "Kiosk: quiet seconds before the warning", el("input", { id: "settings-kioskIdleSeconds", name: "kioskIdleSeconds", inputmode: "numeric", value: String(view.kiosk.idleSeconds), autocomplete: "off" }), "10 to 3600", errors.kioskIdleSeconds),
     field("settings-kioskWarningSeconds", "Kiosk: warning countdown in seconds", el("input", { id: "settings-kioskWarningSeconds", name: "kioskWarningSeconds", inputmode: "numeric", value: String(view.kiosk.warningSeconds), autocomplete: "off" }), "20 to 600", errors.kioskWarningSeconds),

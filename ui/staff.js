@@ -11,6 +11,9 @@ document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
 const POLL_MS = 5000;
 // A PIN dialog nobody types into closes by itself (a kiosk is public).
 const PIN_DIALOG_IDLE_MS = 60000;
+// Kiosk: the staff menu and the settings screen close, and staff are
+// locked, after this long without input.
+const KIOSK_STAFF_IDLE_MS = 60000;
 let hooks = { kiosk: false, openSettings() {}, closeSettings() {}, settingsOpen: () => false };
 let status = null; // the last StaffStatus from Rust
 let dialog = null; // the open PIN dialog or staff menu
@@ -20,6 +23,30 @@ export function initStaff(options) {
   hooks = { ...hooks, ...options };
   refresh();
   setInterval(refresh, POLL_MS);
+  if (hooks.kiosk) watchStaffIdle();
+}
+
+// Kiosk: staff who walk away leave nothing open. The quiet time counts from
+// the last input while the staff menu or settings are on screen; then staff
+// are locked, which closes both (see `follow`).
+function watchStaffIdle() {
+  let lastInput = Date.now();
+  for (const type of ["pointerdown", "keydown", "input", "wheel", "touchstart"]) {
+    document.addEventListener(type, () => (lastInput = Date.now()), { capture: true, passive: true });
+  }
+  setInterval(() => {
+    const staffOnScreen = dialog?.kind === "menu" || hooks.settingsOpen();
+    if (!staffOnScreen) {
+      lastInput = Date.now();
+      return;
+    }
+    if (Date.now() - lastInput < KIOSK_STAFF_IDLE_MS) return;
+    lastInput = Date.now();
+    if (dialog?.kind === "menu") closeDialog();
+    lock().finally(() => {
+      if (hooks.settingsOpen()) hooks.closeSettings();
+    });
+  }, 1000);
 }
 
 // Asks Rust for the staff state and follows it on the page.
@@ -131,6 +158,11 @@ function closeDialog() {
   if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
 }
 
+// How long a PIN is here (Rust checks it; this only says it).
+function pinDigits() {
+  return hooks.kiosk ? "6 to 12 digits on a kiosk" : "4 to 12 digits";
+}
+
 // A masked field for 4 to 12 digits, with the number pad on touch screens.
 function pinInput(id, autocomplete) {
   return el("input", { id, class: "staff-pin-input", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "12", autocomplete });
@@ -201,7 +233,8 @@ function askPin() {
         input.setAttribute("aria-invalid", "true");
         unlock.disabled = false;
         const current = await refresh();
-        if (current?.waitSeconds > 0) countDown(current.waitSeconds);
+        if (current?.lockedOut) lockedOut(describeError(failure));
+        else if (current?.waitSeconds > 0) countDown(current.waitSeconds);
         else input.focus();
       }
     });
@@ -211,11 +244,25 @@ function askPin() {
       node.addEventListener(type, () => (lastActivity = Date.now()));
     }
     open.idle = setInterval(() => {
-      if (!unlock.disabled && Date.now() - lastActivity >= PIN_DIALOG_IDLE_MS) finish(false);
+      const quiet = Date.now() - lastActivity >= PIN_DIALOG_IDLE_MS;
+      if (quiet && (!unlock.disabled || status?.lockedOut)) finish(false);
     }, 1000);
 
     input.focus();
-    if (status?.waitSeconds > 0) countDown(status.waitSeconds);
+    if (status?.lockedOut) lockedOut();
+    else if (status?.waitSeconds > 0) countDown(status.waitSeconds);
+
+    // Kiosk, too many wrong PINs: only a PIN set from a terminal opens it.
+    function lockedOut(message) {
+      clearInterval(open.timer);
+      unlock.disabled = true;
+      input.disabled = true;
+      wait.textContent = "";
+      error.textContent =
+        message ||
+        "Too many wrong PINs in a row: staff access to this kiosk is locked. Set the staff PIN again from a terminal on this machine (aeropay-onboarding set-staff-pin).";
+      cancel.focus();
+    }
   });
 }
 
@@ -263,8 +310,8 @@ export function staffPinSection(pinSet) {
     class: "hint",
     id: "staff-pin-hint",
     text: pinSet
-      ? "A staff PIN is set. To change it, type the new PIN twice."
-      : "No staff PIN yet: anyone at this desk can open Settings, and a kiosk cannot open them at all. 4 to 12 digits.",
+      ? `A staff PIN is set. To change it, type the new PIN twice (${pinDigits()}).`
+      : `No staff PIN yet: anyone at this desk can open Settings, and a kiosk cannot open them at all. ${pinDigits()}.`,
   });
   const submit = el("button", { type: "submit", class: "button secondary", id: "staff-set-pin" }, pinSet ? "Change PIN" : "Set PIN");
   const form = el(
@@ -283,7 +330,7 @@ export function staffPinSection(pinSet) {
     try {
       follow(await invoke("staff_set_pin", { newPin: newPin.value, confirmPin: confirm.value }));
       done.textContent = "Staff PIN saved.";
-      hint.textContent = "A staff PIN is set. To change it, type the new PIN twice.";
+      hint.textContent = `A staff PIN is set. To change it, type the new PIN twice (${pinDigits()}).`;
       submit.textContent = "Change PIN";
     } catch (failure) {
       error.textContent = describeError(failure);

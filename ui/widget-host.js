@@ -15,8 +15,10 @@ export function widgetHost(view, actions) {
     title: "Bank sign-in",
     src: view.widgetUrl,
     // Scripts, its own origin's storage and forms for the bank sign-in,
-    // popups for OAuth banks; no navigation of the app page.
-    sandbox: "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox",
+    // popups for OAuth banks; no navigation of the app page. A bank's
+    // window keeps these limits too (no allow-popups-to-escape-sandbox):
+    // it cannot navigate the app page either.
+    sandbox: "allow-scripts allow-same-origin allow-forms allow-popups",
     allow: "publickey-credentials-get *; publickey-credentials-create *",
     referrerpolicy: "no-referrer",
   });

@@ -454,11 +454,18 @@ async fn enroll_new(
     }
 }
 
-/// A returning customer in a fresh app session: details → their accounts →
-/// use one → Done. Returns the time of each of the two steps.
+/// A returning customer in a fresh app session (desk): details → staff
+/// checked the ID → their accounts → use one → Done. Returns the time of
+/// the two steps up to their accounts together, and of using one.
 async fn enroll_returning(session: &Session, phone: &str) -> (Duration, Duration) {
     let started = Instant::now();
     let view = session.enrollments.submit_details(details(phone)).await;
+    assert!(matches!(view.step, Step::IdCheck { .. }), "{view:?}");
+    let view = session
+        .enrollments
+        .confirm_id_checked(true)
+        .await
+        .expect("the ID check is taken");
     let details_time = started.elapsed();
     let Step::ExistingAccounts { accounts } = &view.step else {
         panic!("{view:?}")

@@ -2,10 +2,11 @@ use crate::aerosync::frame_origins;
 use crate::backend::Backend;
 use crate::config::{Environment, Settings};
 use crate::enrollment::{EnrollmentView, Step};
+use crate::kiosk::{IdleState, IdleWatch};
 use crate::simulator::Simulator;
 use crate::vault::Vault;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use tauri::utils::config::Csp;
 use tauri::webview::NewWindowResponse;
@@ -32,6 +33,11 @@ pub struct AppState {
     /// `--mode` given on the command line: it wins over the saved setting,
     /// after a restart too (a restart keeps the arguments).
     pub mode_override: Option<crate::config::Mode>,
+    /// Kiosk: when a quiet customer is warned and reset (see `watch_idle`).
+    pub idle: std::sync::Mutex<IdleWatch>,
+    /// Whether the bank widget is open now (the longer quiet time), as the
+    /// state listener last saw it.
+    pub widget_open: AtomicBool,
 }
 
 impl AppState {
@@ -42,6 +48,8 @@ impl AppState {
         settings_path: PathBuf,
     ) -> Self {
         Self {
+            idle: std::sync::Mutex::new(IdleWatch::new(settings.kiosk)),
+            widget_open: AtomicBool::new(false),
             settings,
             backend,
             vault,
@@ -74,13 +82,16 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::enrollment_submit_details,
             crate::commands::enrollment_submit_code,
             crate::commands::enrollment_resend_code,
+            crate::commands::enrollment_confirm_id,
+            crate::commands::enrollment_send_code,
             crate::commands::enrollment_use_account,
             crate::commands::enrollment_open_widget,
             crate::commands::enrollment_widget_message,
             crate::commands::enrollment_cancel,
             crate::commands::enrollment_start_over,
             crate::commands::kiosk_reset,
-            crate::commands::kiosk_idle_warning,
+            crate::commands::kiosk_activity,
+            crate::commands::kiosk_more_time,
             crate::commands::desk_enrollments,
             crate::commands::enrollment_resume,
             crate::commands::enrollment_link_another,
@@ -100,6 +111,10 @@ pub fn state_listener<R: Runtime>(app: AppHandle<R>) -> crate::enrollment::State
     Arc::new(move |view: &EnrollmentView| {
         if !matches!(view.step, Step::Linking { .. } | Step::Finishing { .. }) {
             close_bank_popups(&app);
+        }
+        if let Some(state) = app.try_state::<AppState>() {
+            let open = matches!(view.step, Step::Linking { .. });
+            state.widget_open.store(open, Ordering::Relaxed);
         }
         if let Err(err) = app.emit_to("main", "enrollment-state", view) {
             tracing::warn!("state event not delivered: {err}");
@@ -157,14 +172,16 @@ pub fn run(
             ))
             .map_err(|err| format!("[{}] {err}", err.code()))?;
             let allowed = allowed_origins(&backend);
-            let system_browser = settings.oauth_in_system_browser;
             let kiosk = settings.mode == crate::config::Mode::Kiosk;
+            let system_browser = system_browser_allowed(&settings);
             app.manage(
                 AppState::new(settings.clone(), backend, vault, settings_path.clone())
                     .with_mode_override(mode_override),
             );
             let window = main_window(app.handle(), allowed, system_browser, kiosk)?;
-            if !kiosk {
+            if kiosk {
+                watch_idle(app.handle().clone());
+            } else {
                 save_window_state_when_settled(&window);
             }
             Ok(())
@@ -195,6 +212,29 @@ fn allowed_origins(backend: &Backend) -> Vec<String> {
     frame_origins(&backend.environment, backend.simulator_origin().as_deref())
 }
 
+/// Whether bank sign-in pages go to the system browser: only at a desk
+/// that asked for it. A kiosk keeps them in its own bank windows, whatever
+/// the settings file says (`--mode kiosk` may override a desk's settings).
+fn system_browser_allowed(settings: &Settings) -> bool {
+    if let Err(err) = settings.check_kiosk() {
+        tracing::warn!(code = err.code(), "{err}");
+        return false;
+    }
+    settings.oauth_in_system_browser
+}
+
+/// What a bank window may show: https pages, and http ones only on this
+/// machine's loopback interface (the built-in simulator).
+pub(crate) fn bank_url_allowed(url: &Url) -> bool {
+    match (url.scheme(), url.host()) {
+        ("https", Some(_)) => true,
+        ("http", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Domain(host))) => host == "localhost",
+        _ => url.as_str() == "about:blank",
+    }
+}
+
 fn is_app_url(url: &Url) -> bool {
     matches!(
         (url.scheme(), url.host_str()),
@@ -209,6 +249,8 @@ fn main_window<R: Runtime>(
     kiosk: bool,
 ) -> tauri::Result<WebviewWindow<R>> {
     let popup_app = app.clone();
+    let main_app = app.clone();
+    let app_home: Arc<std::sync::Mutex<Option<Url>>> = Arc::default();
     let builder = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()));
     // A kiosk fills the screen, stays on top and offers no developer tools.
     let builder = if kiosk {
@@ -224,7 +266,10 @@ fn main_window<R: Runtime>(
         .title("Aeropay Onboarding")
         .inner_size(1100.0, 860.0)
         .min_inner_size(720.0, 640.0)
-        // The page stays in the app; frames may load only the widget.
+        // Frames may load only the widget. This check cannot tell a frame
+        // from the top document (neither Tauri's nor wry's handler says
+        // which navigates), so the widget's origins pass here, and
+        // `on_page_load` below keeps the top document to the app's pages.
         .on_navigation(move |url| {
             let ok = is_app_url(url) || allowed.contains(&url.origin().ascii_serialization());
             if !ok {
@@ -232,9 +277,51 @@ fn main_window<R: Runtime>(
             }
             ok
         })
+        // Page loads are the top document's only: one that is not the app's
+        // own page (a widget origin let through above) is replaced by the
+        // app at once, so no third-party page stays the main window.
+        .on_page_load(move |window, payload| {
+            if payload.event() != tauri::webview::PageLoadEvent::Started {
+                return;
+            }
+            let url = payload.url();
+            if is_app_url(url) {
+                // The app's own address on this platform (tauri://localhost,
+                // or http(s)://tauri.localhost on Windows), to come back to.
+                if url.scheme() != "about" {
+                    let mut home = app_home.lock().unwrap_or_else(|e| e.into_inner());
+                    if home.is_none() {
+                        *home = url.join("/index.html").ok();
+                    }
+                }
+                return;
+            }
+            tracing::warn!(origin = %url.origin().ascii_serialization(), "a third-party page in the main window; back to the app");
+            let home = app_home.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let Some(home) = home else {
+                tracing::warn!("main window not brought back to the app: its address is not known yet");
+                return;
+            };
+            let label = window.label().to_owned();
+            let app = main_app.clone();
+            let back = move || {
+                if let Some(main) = app.get_webview_window(&label) {
+                    if let Err(err) = main.navigate(home) {
+                        tracing::warn!("main window not brought back to the app: {err}");
+                    }
+                }
+            };
+            if let Err(err) = main_app.run_on_main_thread(back) {
+                tracing::warn!("main window not brought back to the app: {err}");
+            }
+        })
         .on_download(|_, _| false)
         // window.open from the widget (OAuth banks): an isolated popup.
         .on_new_window(move |url, features| {
+            if !bank_url_allowed(&url) {
+                tracing::warn!(scheme = url.scheme(), "bank window refused: not an https page");
+                return NewWindowResponse::Deny;
+            }
             if system_browser {
                 open_in_system_browser(&popup_app, &url);
                 return NewWindowResponse::Deny;
@@ -259,8 +346,85 @@ fn main_window<R: Runtime>(
     if kiosk {
         crate::commands::cover_monitor(&window);
         crate::commands::refuse_context_menus(&window);
+        refuse_close(&window);
     }
     Ok(window)
+}
+
+/// A kiosk window does not close on request (Alt+F4, a window manager's
+/// close button or a taskbar): the only way out is staff's "Leave kiosk
+/// mode", which quits the app (`kiosk_exit`).
+fn refuse_close<R: Runtime>(window: &WebviewWindow<R>) {
+    window.on_window_event(|event| {
+        if let WindowEvent::CloseRequested { api, .. } = event {
+            api.prevent_close();
+            tracing::warn!(
+                "closing the kiosk window refused: staff leave kiosk mode from the staff menu"
+            );
+        }
+    });
+}
+
+/// Kiosk: Rust keeps the idle clock, not the page (whose timers a hung or
+/// reloaded page would lose). The page reports the customer's input
+/// (`kiosk_activity`) and shows what this decides: the warning's countdown
+/// (`kiosk-idle` events, `secondsLeft` or null when it closes) and the reset
+/// at its end (`kiosk-reset`, then the reset itself). While the warning is
+/// up the bank's windows are hidden, so nothing covers it; "I need more
+/// time" (`kiosk_more_time`) brings them back.
+fn watch_idle<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let mut shown: Option<u64> = None;
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            let Some(state) = app.try_state::<AppState>() else {
+                continue;
+            };
+            let widget_open = state.widget_open.load(Ordering::Relaxed);
+            let now = crate::commands::now_ms();
+            let idle = state
+                .idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .tick(now, widget_open);
+            match idle {
+                IdleState::Quiet => {
+                    if shown.take().is_some() {
+                        emit_idle(&app, None);
+                    }
+                }
+                IdleState::Warning { seconds_left } => {
+                    if shown.is_none() {
+                        show_bank_popups(&app, false);
+                    }
+                    if shown != Some(seconds_left) {
+                        shown = Some(seconds_left);
+                        emit_idle(&app, Some(seconds_left));
+                    }
+                }
+                IdleState::ResetNow => {
+                    shown = None;
+                    // The customer's screen goes first; then Rust resets.
+                    if let Err(err) = app.emit_to("main", "kiosk-reset", ()) {
+                        tracing::warn!("reset event not delivered: {err}");
+                    }
+                    crate::commands::reset_session(
+                        &app,
+                        &state,
+                        crate::commands::ResetReason::Idle,
+                    )
+                    .await;
+                }
+            }
+        }
+    });
+}
+
+fn emit_idle<R: Runtime>(app: &AppHandle<R>, seconds_left: Option<u64>) {
+    let payload = serde_json::json!({ "secondsLeft": seconds_left });
+    if let Err(err) = app.emit_to("main", "kiosk-idle", payload) {
+        tracing::warn!("idle event not delivered: {err}");
+    }
 }
 
 /// What a desk window keeps between runs.
@@ -292,18 +456,53 @@ fn save_window_state_when_settled<R: Runtime>(window: &WebviewWindow<R>) {
     });
 }
 
+/// A bank's sign-in window: one at a time (an earlier one is closed), no
+/// developer tools, no downloads, https pages only (loopback http for the
+/// simulator), and no windows of its own: a `window.open` in it takes this
+/// same window to the page instead.
 fn bank_popup<R: Runtime>(
     app: &AppHandle<R>,
     url: Url,
     kiosk: bool,
 ) -> WebviewWindowBuilder<'_, R, AppHandle<R>> {
     static NEXT: AtomicU32 = AtomicU32::new(1);
+    close_bank_popups(app);
     let label = format!("{POPUP_PREFIX}{}", NEXT.fetch_add(1, Ordering::Relaxed));
     tracing::info!(origin = %url.origin().ascii_serialization(), "opening the bank's sign-in window");
+    let own_app = app.clone();
+    let own_label = label.clone();
     let builder = WebviewWindowBuilder::new(app, label, WebviewUrl::External(url))
         .title("Bank sign-in")
         .inner_size(480.0, 720.0)
-        .on_download(|_, _| false);
+        .devtools(false)
+        .on_download(|_, _| false)
+        .on_navigation(|url| {
+            let ok = bank_url_allowed(url);
+            if !ok {
+                tracing::warn!(scheme = url.scheme(), "bank window navigation refused");
+            }
+            ok
+        })
+        .on_new_window(move |url, _features| {
+            if bank_url_allowed(&url) {
+                tracing::info!(origin = %url.origin().ascii_serialization(), "bank window: a new window's page opens in the same window");
+                let app = own_app.clone();
+                let label = own_label.clone();
+                let same_window = move || {
+                    if let Some(window) = app.get_webview_window(&label) {
+                        if let Err(err) = window.navigate(url) {
+                            tracing::warn!("bank window not navigated: {err}");
+                        }
+                    }
+                };
+                if let Err(err) = own_app.run_on_main_thread(same_window) {
+                    tracing::warn!("bank window not navigated: {err}");
+                }
+            } else {
+                tracing::warn!(scheme = url.scheme(), "bank window navigation refused");
+            }
+            NewWindowResponse::Deny
+        });
     // The kiosk window stays on top of everything: the bank's window must
     // too, or a window manager would hide it behind the kiosk.
     if kiosk {
@@ -329,7 +528,14 @@ pub fn open_bank_popup<R: Runtime>(app: &AppHandle<R>, url: Url) {
         )
     });
     let (system_browser, kiosk) = settings.unwrap_or_default();
-    if system_browser {
+    if !bank_url_allowed(&url) {
+        tracing::warn!(
+            scheme = url.scheme(),
+            "bank window refused: not an https page"
+        );
+        return;
+    }
+    if system_browser && !kiosk {
         open_in_system_browser(app, &url);
         return;
     }

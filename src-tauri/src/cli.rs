@@ -54,7 +54,7 @@ pub enum Command {
     /// origin allowed. Prints `ok` or `FAIL` with the fix for each check;
     /// exits non-zero if any check fails.
     Doctor,
-    /// Set or replace the staff PIN (4 to 12 digits) on this machine, read
+    /// Set or replace the staff PIN (4 to 12 digits; 6 to 12 on a kiosk) on this machine, read
     /// from standard input. Only its argon2id hash is stored, in the OS
     /// keychain. Settings and API credentials are left as they are.
     SetStaffPin,
@@ -144,7 +144,7 @@ pub struct ConfigureArgs {
     pub merchant_id: u64,
     #[arg(long, value_enum, default_value = "v2")]
     pub api_version: ApiVersionArg,
-    /// Also set the staff PIN (4 to 12 digits), read from standard input as
+    /// Also set the staff PIN (4 to 12 digits; 6 to 12 on a kiosk), read from standard input as
     /// a third line after the API key and secret.
     #[arg(long)]
     pub staff_pin_stdin: bool,
@@ -169,7 +169,7 @@ pub enum CliError {
     Vault(#[from] VaultError),
     #[error("expected the API key and the API secret on standard input, one per line: {0}")]
     MissingInput(&'static str),
-    #[error("expected the staff PIN (4 to 12 digits) on standard input: {0}")]
+    #[error("expected the staff PIN (4 to 12 digits; 6 to 12 on a kiosk) on standard input: {0}")]
     MissingPin(&'static str),
     #[error("cannot read standard input: {0}")]
     Stdin(#[from] std::io::Error),
@@ -252,18 +252,20 @@ pub fn configure(
     settings_path: &std::path::Path,
     store: &Store,
 ) -> Result<Settings, CliError> {
+    let mut settings = Settings::load_from(settings_path)?;
+    settings.check_kiosk()?;
     let api_key = read_line(input, "the API key is missing")?;
     let api_secret = read_line(input, "the API secret is missing")?;
     let pin = if args.staff_pin_stdin {
         Some(read_pin(
             input,
             "the third line (after the API key and secret) is empty",
+            settings.mode,
         )?)
     } else {
         None
     };
     let environment = args.environment();
-    let mut settings = Settings::load_from(settings_path)?;
     vault.put(
         &SecretKey::MerchantCredentials {
             environment: environment.id(),
@@ -315,7 +317,7 @@ pub fn set_staff_pin(
     store: &Store,
     mode: Mode,
 ) -> Result<(), CliError> {
-    let pin = read_pin(input, "nothing was read")?;
+    let pin = read_pin(input, "nothing was read", mode)?;
     crate::staff::store_pin(vault, &pin)?;
     audit(
         store,
@@ -339,13 +341,18 @@ fn audit(store: &Store, mode: Mode, action: AuditAction, detail: &str) -> Result
     Ok(())
 }
 
-fn read_pin(input: &mut dyn BufRead, missing: &'static str) -> Result<crate::staff::Pin, CliError> {
+/// A kiosk's PIN (the mode in the settings) is 6 to 12 digits.
+fn read_pin(
+    input: &mut dyn BufRead,
+    missing: &'static str,
+    mode: Mode,
+) -> Result<crate::staff::Pin, CliError> {
     let mut line = String::new();
     input.read_line(&mut line)?;
     if line.trim().is_empty() {
         return Err(CliError::MissingPin(missing));
     }
-    Ok(crate::staff::Pin::parse(&line)?)
+    Ok(crate::staff::Pin::parse_for(&line, mode)?)
 }
 
 fn read_line(input: &mut dyn BufRead, missing: &'static str) -> Result<SecretString, CliError> {
@@ -522,12 +529,32 @@ mod tests {
     }
 
     #[test]
+    fn configure_refuses_a_kiosk_that_opens_bank_sign_in_in_the_system_browser() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, r#"{"mode":"kiosk","oauthInSystemBrowser":true}"#).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let vault = MemoryVault::new();
+        let store = Store::in_memory().unwrap();
+        let mut input: &[u8] = b"key\nsecret\n";
+        let err = configure(&configure_args(&[]), &mut input, &vault, &path, &store).unwrap_err();
+        assert_eq!(err.code(), "CONFIG_KIOSK_SYSTEM_BROWSER");
+        assert!(err.to_string().contains("refused on a kiosk"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "nothing changed");
+        let key = SecretKey::MerchantCredentials {
+            environment: "simulator".into(),
+        };
+        assert!(vault.get(&key).unwrap().is_none(), "no credentials stored");
+        assert!(store.audit_entries(0, i64::MAX).unwrap().is_empty());
+    }
+
+    #[test]
     fn set_staff_pin_reads_only_the_pin() {
         let cli = Cli::try_parse_from(["aeropay-onboarding", "set-staff-pin"]).unwrap();
         assert!(matches!(cli.command, Some(Command::SetStaffPin)));
         let vault = MemoryVault::new();
         let store = Store::in_memory().unwrap();
-        let mut input: &[u8] = b"8642\n";
+        let mut input: &[u8] = b"864200\n";
         set_staff_pin(&mut input, &vault, &store, Mode::Kiosk).unwrap();
         assert!(crate::staff::read_pin_hash(&vault).unwrap().is_some());
         let mut input: &[u8] = b"86\n";

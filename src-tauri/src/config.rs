@@ -179,7 +179,12 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}", KIOSK_SYSTEM_BROWSER)]
+    KioskSystemBrowser,
 }
+
+/// Why a kiosk refuses the system browser for bank sign-in.
+pub const KIOSK_SYSTEM_BROWSER: &str = "A kiosk keeps bank sign-in pages inside the app: opening them in the system browser is refused on a kiosk (a stranger would be left in a full browser). Turn \"oauthInSystemBrowser\" off, or use desk mode.";
 
 impl ConfigError {
     pub fn code(&self) -> &'static str {
@@ -188,6 +193,7 @@ impl ConfigError {
             ConfigError::Read { .. } => "CONFIG_READ",
             ConfigError::Parse { .. } => "CONFIG_INVALID",
             ConfigError::Write { .. } => "CONFIG_WRITE",
+            ConfigError::KioskSystemBrowser => "CONFIG_KIOSK_SYSTEM_BROWSER",
         }
     }
 }
@@ -212,6 +218,14 @@ pub fn settings_path() -> Result<PathBuf, ConfigError> {
 
 impl Settings {
     /// Reads the settings file; a missing file means defaults (simulator).
+    /// A kiosk never sends a customer to the system browser.
+    pub fn check_kiosk(&self) -> Result<(), ConfigError> {
+        if self.mode == Mode::Kiosk && self.oauth_in_system_browser {
+            return Err(ConfigError::KioskSystemBrowser);
+        }
+        Ok(())
+    }
+
     pub fn load_from(path: &Path) -> Result<Self, ConfigError> {
         match std::fs::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| ConfigError::Parse {

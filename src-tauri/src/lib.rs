@@ -15,6 +15,7 @@ pub mod desk;
 pub mod doctor;
 pub mod enrollment;
 pub mod instance;
+pub mod kiosk;
 pub mod logging;
 pub mod secret;
 pub mod settings_form;

@@ -252,6 +252,12 @@ impl SettingsForm {
             defaults.widget_idle_seconds.max(idle_seconds),
             (idle_seconds, KIOSK_WIDGET_IDLE_MAX),
         );
+        if self.mode == Mode::Kiosk && self.oauth_in_system_browser {
+            errors.insert(
+                "oauthInSystemBrowser".into(),
+                crate::config::KIOSK_SYSTEM_BROWSER.into(),
+            );
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -363,6 +369,20 @@ mod tests {
         let json = serde_json::to_string(&SettingsView::of(&settings, true)).unwrap();
         assert!(!json.contains("k-123") && !json.contains("s-456"), "{json}");
         assert!(json.contains("\"credentialsStored\":true"));
+    }
+
+    #[test]
+    fn a_kiosk_refuses_the_system_browser_for_bank_sign_in() {
+        let mut desk = form("simulator");
+        desk.oauth_in_system_browser = true;
+        assert!(desk.validate().unwrap().0.oauth_in_system_browser);
+        let mut kiosk = desk;
+        kiosk.mode = Mode::Kiosk;
+        let errors = kiosk.validate().unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["oauthInSystemBrowser"]);
+        assert!(errors["oauthInSystemBrowser"].contains("refused on a kiosk"));
+        kiosk.oauth_in_system_browser = false;
+        assert!(kiosk.validate().is_ok());
     }
 
     #[test]

@@ -302,7 +302,7 @@ fn with_a_pin_set_settings_are_refused_until_staff_unlock() {
     let status = invoke(&main, "staff_status").unwrap();
     assert_eq!(
         status,
-        json!({"pinSet": true, "unlocked": false, "secondsUntilLock": 0, "waitSeconds": 0})
+        json!({"pinSet": true, "unlocked": false, "secondsUntilLock": 0, "waitSeconds": 0, "lockedOut": false})
     );
 
     let wrong = invoke_with(&main, "staff_unlock", json!({"pin": "000000"})).unwrap_err();
@@ -451,6 +451,13 @@ fn a_reset_names_who_ended_the_session_and_staff_while_unlocked() {
             "pin_succeeded by staff",
             "reset_by_staff by staff"
         ]
+    );
+    // The reset also locked staff: the next customer finds them locked.
+    let status = invoke(&main, "staff_status").unwrap();
+    assert_eq!(status["unlocked"], false, "{status}");
+    assert_eq!(
+        invoke(&main, "settings_get").unwrap_err()["code"],
+        "STAFF_LOCKED"
     );
 }
 
@@ -608,4 +615,43 @@ fn in_production_the_page_frames_only_aerosync_hosts() {
         aeropay_onboarding::aerosync::KNOWN_AEROSYNC_ORIGINS.join(" ")
     );
     assert!(!frame_src.contains("127.0.0.1"), "{frame_src}");
+}
+
+#[test]
+fn the_settings_screen_refuses_the_system_browser_on_a_kiosk() {
+    let with_system_browser = |mode: &str| {
+        let mut form = simulator_form();
+        form["form"]["mode"] = json!(mode);
+        form["form"]["oauthInSystemBrowser"] = json!(true);
+        form
+    };
+    // A desk (no PIN: open to whoever sits there) saving a kiosk with it.
+    let (desk, dir) = app(Settings::default());
+    let main = window(&desk, "main");
+    let saved = invoke_with(&main, "settings_save", with_system_browser("kiosk")).unwrap();
+    assert_eq!(saved["saved"], false, "{saved}");
+    let message = saved["fieldErrors"]["oauthInSystemBrowser"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("refused on a kiosk"), "{message}");
+    assert!(!dir.path().join("settings.json").exists(), "nothing saved");
+    // At a desk it is allowed.
+    let saved = invoke_with(&main, "settings_save", with_system_browser("desk")).unwrap();
+    assert_eq!(saved["saved"], true, "{saved}");
+
+    // Started with `--mode kiosk`: a kiosk whatever the form's mode says.
+    let (kiosk, dir) = app_with_override(
+        Settings {
+            mode: Mode::Kiosk,
+            ..Settings::default()
+        },
+        Some(Mode::Kiosk),
+    );
+    set_pin(&kiosk);
+    let main = window(&kiosk, "main");
+    invoke_with(&main, "staff_unlock", json!({"pin": STAFF_PIN})).unwrap();
+    let saved = invoke_with(&main, "settings_save", with_system_browser("desk")).unwrap();
+    assert_eq!(saved["saved"], false, "{saved}");
+    assert!(saved["fieldErrors"]["oauthInSystemBrowser"].is_string());
+    assert!(!dir.path().join("settings.json").exists(), "nothing saved");
 }

@@ -4,14 +4,14 @@
 
 use aeropay_onboarding::aeropay::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
 use aeropay_onboarding::aerosync::{SdkVersion, WidgetOptions};
-use aeropay_onboarding::config::Environment;
+use aeropay_onboarding::config::{Environment, Mode};
 use aeropay_onboarding::enrollment::{
     CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
 };
 use aeropay_onboarding::simulator::{
     RunningSimulator, Simulator, SimulatorConfig, V1UserShape, ADMIN_TOKEN_HEADER,
 };
-use aeropay_onboarding::store::{AuditAction, EnrollmentStatus, PhoneHasher, Store};
+use aeropay_onboarding::store::{AuditAction, AuditMode, EnrollmentStatus, PhoneHasher, Store};
 use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -33,6 +33,7 @@ struct Options {
     version: ApiVersion,
     sdk: SdkVersion,
     request_timeout: Duration,
+    mode: Mode,
 }
 
 impl Default for Options {
@@ -42,6 +43,7 @@ impl Default for Options {
             version: ApiVersion::V2,
             sdk: SdkVersion::V2_1_4,
             request_timeout: Duration::from_secs(10),
+            mode: Mode::Desk,
         }
     }
 }
@@ -265,7 +267,7 @@ fn enrollments(
                 sdk_version: options.sdk,
                 ..WidgetOptions::default()
             },
-            mode: aeropay_onboarding::config::Mode::Desk,
+            mode: options.mode,
             staff: None,
         },
         None,
@@ -424,7 +426,9 @@ async fn v1_customer_links_the_pages_account_and_finds_it_next_time() {
         assert_eq!(done_accounts(&view), mfa_checking, "{shape:?}");
 
         rig.restart(&v1_options(shape));
-        let view = rig.enrollments.submit_details(details(&phone)).await;
+        // A desk: staff check the returning customer's ID instead of a code.
+        rig.enrollments.submit_details(details(&phone)).await;
+        let view = rig.enrollments.confirm_id_checked(true).await.unwrap();
         let Step::ExistingAccounts { accounts } = &view.step else {
             panic!("{shape:?}: {view:?}")
         };
@@ -477,7 +481,7 @@ async fn without_a_code_the_customer_goes_straight_to_the_widget() {
 }
 
 #[tokio::test]
-async fn a_returning_customer_gets_no_new_code_and_sees_their_account() {
+async fn desk_returning_customer_gets_no_new_code_and_sees_their_account_after_the_id_check() {
     let options = Options::default();
     let mut rig = Rig::start(Options::default()).await;
     let phone = phone();
@@ -487,7 +491,15 @@ async fn a_returning_customer_gets_no_new_code_and_sees_their_account() {
 
     rig.restart(&options);
     let view = rig.enrollments.submit_details(details(&phone)).await;
-    // No POST /user (it would disconnect them), no code: their accounts.
+    // No POST /user (it would disconnect them), no code: once staff checked
+    // the customer's ID, their accounts.
+    assert_eq!(
+        view.step,
+        Step::IdCheck {
+            can_send_code: true
+        }
+    );
+    let view = rig.enrollments.confirm_id_checked(true).await.unwrap();
     let Step::ExistingAccounts { accounts } = &view.step else {
         panic!("{view:?}")
     };
@@ -530,6 +542,7 @@ async fn a_returning_customer_can_link_another_account() {
 
     rig.restart(&options);
     rig.enrollments.submit_details(details(&phone)).await;
+    rig.enrollments.confirm_id_checked(true).await.unwrap();
     let view = rig.enrollments.open_widget_again().await;
     let (origin, messages) = rig
         .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["5016"])
@@ -1034,6 +1047,15 @@ async fn a_closed_widget_resumes_at_the_bank_list_without_post_user() {
 
     rig.restart(&options);
     let view = rig.enrollments.resume(&id).await.unwrap();
+    // Continued from the list: the phone is not on this machine, so staff
+    // check the customer's ID; no code can be sent from here.
+    assert_eq!(
+        view.step,
+        Step::IdCheck {
+            can_send_code: false
+        }
+    );
+    let view = rig.enrollments.confirm_id_checked(true).await.unwrap();
     assert!(matches!(view.step, Step::Linking { .. }), "{view:?}");
     let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
     let view = rig.relay_all(&origin, &messages).await;
@@ -1071,8 +1093,19 @@ async fn a_linked_customer_links_another_account_from_the_list() {
         "ENROLLMENT_NOT_RESUMABLE"
     );
 
-    // Straight to the widget, even though the customer has an account.
+    // After the ID check straight to the widget, even though the customer
+    // has an account.
     let view = rig.enrollments.link_another(&first).await.unwrap();
+    assert!(matches!(view.step, Step::IdCheck { .. }), "{view:?}");
+    assert_eq!(
+        rig.enrollments
+            .confirm_id_checked(false)
+            .await
+            .unwrap_err()
+            .code(),
+        "ID_CHECK_REQUIRED"
+    );
+    let view = rig.enrollments.confirm_id_checked(true).await.unwrap();
     assert!(matches!(view.step, Step::Linking { .. }), "{view:?}");
     let second = view.id.clone().unwrap();
     assert_ne!(second, first, "a new enrollment in the list");
@@ -1249,4 +1282,318 @@ async fn a_v1_link_written_down_but_never_answered_is_made_once_on_the_next_star
         .unwrap();
     assert_eq!(record.status, EnrollmentStatus::Linked);
     assert_eq!(rig.accounts_at_aeropay(&view).await, 1);
+}
+
+/// A customer linked through Aerobank's checking account (…6789).
+async fn linked_customer(rig: &Rig, phone: &str) -> i64 {
+    let view = match rig.enrollments.submit_details(details(phone)).await {
+        view if matches!(view.step, Step::Code { .. }) => {
+            rig.enrollments.submit_code("000000").await
+        }
+        view => view,
+    };
+    let (origin, messages) = rig.complete_widget(&view, &["6789"]).await;
+    let view = rig.relay_all(&origin, &messages).await;
+    let Step::Done { accounts, .. } = &view.step else {
+        panic!("{view:?}")
+    };
+    rig.enrollments.start_over().await;
+    accounts[0].bank_account_id
+}
+
+fn kiosk() -> Options {
+    Options {
+        mode: Mode::Kiosk,
+        ..Options::default()
+    }
+}
+
+/// Nothing of the customer's accounts in what the page gets.
+fn assert_reveals_nothing(view: &EnrollmentView) {
+    let page = serde_json::to_string(view).unwrap();
+    for trace in ["Aerobank", "6789", "checking", "accounts", "bankAccountId"] {
+        assert!(!page.contains(trace), "{trace} shown: {page}");
+    }
+}
+
+#[tokio::test]
+async fn kiosk_known_phone_gets_the_code_step_like_a_new_one_and_sees_nothing_before_it() {
+    let mut rig = Rig::start(Options::default()).await;
+    let known = phone();
+    linked_customer(&rig, &known).await;
+
+    rig.restart(&kiosk());
+    let new = rig.enrollments.submit_details(details(&phone())).await;
+    rig.enrollments.start_over().await;
+    let view = rig.enrollments.submit_details(details(&known)).await;
+    // The same screen as for a number never seen: nothing tells a stranger
+    // that this one is known.
+    assert_eq!(view.step, new.step);
+    assert_eq!(
+        view.step,
+        Step::Code {
+            channel: "sms".into(),
+            attempts_left: 5,
+            error: None,
+            resent: false,
+            can_resend: true,
+        }
+    );
+    assert_reveals_nothing(&view);
+    // POST /user was called for the known customer too (it sent the code).
+    assert_eq!(rig.client.mint_counts().merchant, 1);
+    assert_eq!(
+        rig.enrollments
+            .confirm_id_checked(true)
+            .await
+            .unwrap_err()
+            .code(),
+        "CODE_REQUIRED",
+        "no shortcut on a kiosk"
+    );
+    assert_eq!(rig.enrollments.view().await.step, view.step);
+
+    // With the code: their account.
+    let view = rig.enrollments.submit_code("000000").await;
+    let Step::ExistingAccounts { accounts } = &view.step else {
+        panic!("{view:?}")
+    };
+    assert_eq!(accounts[0].last4, "6789");
+}
+
+#[tokio::test]
+async fn kiosk_wrong_code_for_a_known_phone_reveals_and_changes_nothing() {
+    let mut rig = Rig::start(Options::default()).await;
+    let known = phone();
+    let account_id = linked_customer(&rig, &known).await;
+
+    rig.restart(&kiosk());
+    rig.enrollments.submit_details(details(&known)).await;
+    let view = rig.enrollments.submit_code("111111").await;
+    let Step::Code {
+        error: Some(error),
+        attempts_left: 4,
+        ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.code, "AP111");
+    assert_reveals_nothing(&view);
+    // Asking for the account or the widget changes nothing either.
+    assert_eq!(rig.enrollments.use_account(account_id).await, view);
+    assert_eq!(rig.enrollments.open_widget_again().await, view);
+    assert_reveals_nothing(&rig.enrollments.view().await);
+    assert_eq!(rig.client.mint_counts().user_for_merchant, 0);
+}
+
+#[tokio::test]
+async fn kiosk_sends_one_phone_three_codes_in_fifteen_minutes_even_across_a_restart() {
+    let mut rig = Rig::start(kiosk()).await;
+    let number = phone();
+    let view = rig.enrollments.submit_details(details(&number)).await;
+    let user_id = user_id_of(&rig, &view);
+    for _ in 0..2 {
+        let view = rig.enrollments.resend_code().await;
+        assert!(
+            matches!(
+                view.step,
+                Step::Code {
+                    resent: true,
+                    error: None,
+                    ..
+                }
+            ),
+            "{view:?}"
+        );
+    }
+    let third = rig.otp(&user_id).await;
+
+    // The fourth is refused, with a code and what to do; nothing is sent.
+    let view = rig.enrollments.resend_code().await;
+    let Step::Code {
+        error: Some(error), ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.code, "CODE_LIMIT");
+    assert!(!error.retry);
+    assert!(
+        error.message.contains("try again in about 15 minutes") && error.message.contains("staff"),
+        "{}",
+        error.message
+    );
+    assert_eq!(rig.otp(&user_id).await, third, "no fourth code was sent");
+
+    // A restart does not reset the count: a new enrollment is refused too.
+    rig.restart(&kiosk());
+    let view = rig.enrollments.submit_details(details(&number)).await;
+    let Step::Details {
+        error: Some(error), ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.code, "CODE_LIMIT");
+    assert_eq!(rig.otp(&user_id).await, third, "no code was sent");
+    let refused = rig
+        .store
+        .audit_entries(0, i64::MAX)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.error_code.as_deref() == Some("CODE_LIMIT"))
+        .count();
+    assert_eq!(refused, 2, "both refusals are in the audit trail");
+
+    // Another phone is not held back.
+    let view = rig.enrollments.submit_details(details(&phone())).await;
+    assert!(matches!(view.step, Step::Code { .. }), "{view:?}");
+}
+
+#[tokio::test]
+async fn kiosk_without_a_code_goes_to_the_widget_as_a_new_customer_would() {
+    let no_code = SimulatorConfig {
+        mfa: None,
+        ..SimulatorConfig::default()
+    };
+    let mut rig = Rig::start(Options {
+        sim: no_code.clone(),
+        ..Options::default()
+    })
+    .await;
+    let known = phone();
+    linked_customer(&rig, &known).await;
+
+    rig.restart(&kiosk());
+    let view = rig.enrollments.submit_details(details(&known)).await;
+    // No proof, so no list of accounts and no default to switch: the widget.
+    assert!(matches!(view.step, Step::Linking { .. }), "{view:?}");
+    assert_reveals_nothing(&view);
+    let (origin, messages) = rig
+        .complete_widget_at(&view, ("aerosync-mfa", "any", "thing"), &["5016"])
+        .await;
+    let view = rig.relay_all(&origin, &messages).await;
+    let Step::Done {
+        accounts,
+        returning_customer,
+        ..
+    } = &view.step
+    else {
+        panic!("{view:?}")
+    };
+    assert!(!returning_customer, "no 'welcome back' without proof");
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].last4, "5016", "only what they linked now");
+}
+
+#[tokio::test]
+async fn desk_shortcut_is_refused_without_the_id_check_and_audited_with_it() {
+    let mut rig = Rig::start(Options::default()).await;
+    let known = phone();
+    let account_id = linked_customer(&rig, &known).await;
+
+    rig.restart(&Options::default());
+    let view = rig.enrollments.submit_details(details(&known)).await;
+    let id = view.id.clone().unwrap();
+    assert!(matches!(view.step, Step::IdCheck { .. }), "{view:?}");
+    assert_reveals_nothing(&view);
+    let err = rig.enrollments.confirm_id_checked(false).await.unwrap_err();
+    assert_eq!(err.code(), "ID_CHECK_REQUIRED");
+    assert!(err.message().contains("photo ID"), "{}", err.message());
+    // Nothing moved: no account can be used from here.
+    assert_eq!(rig.enrollments.use_account(account_id).await, view);
+    assert_eq!(rig.enrollments.view().await, view);
+    let audited = |rig: &Rig| {
+        rig.store
+            .audit_entries(0, i64::MAX)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == AuditAction::IdChecked)
+            .collect::<Vec<_>>()
+    };
+    assert!(audited(&rig).is_empty());
+
+    let view = rig.enrollments.confirm_id_checked(true).await.unwrap();
+    assert!(
+        matches!(view.step, Step::ExistingAccounts { .. }),
+        "{view:?}"
+    );
+    let entries = audited(&rig);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].staff.as_deref(), Some("staff"));
+    assert_eq!(entries[0].mode, AuditMode::Desk);
+    assert_eq!(entries[0].correlation_id.as_deref(), Some(id.as_str()));
+    // No code was sent: POST /user would have disconnected the customer.
+    assert_eq!(rig.client.mint_counts().merchant, 0);
+}
+
+#[tokio::test]
+async fn desk_staff_may_send_a_code_instead_of_checking_the_id() {
+    let mut rig = Rig::start(Options::default()).await;
+    let known = phone();
+    linked_customer(&rig, &known).await;
+
+    rig.restart(&Options::default());
+    rig.enrollments.submit_details(details(&known)).await;
+    let view = rig.enrollments.send_code_instead().await;
+    assert!(matches!(view.step, Step::Code { .. }), "{view:?}");
+    let code = rig.otp(&user_id_of(&rig, &view)).await;
+    let view = rig.enrollments.submit_code(&code).await;
+    let Step::ExistingAccounts { accounts } = &view.step else {
+        panic!("{view:?}")
+    };
+    assert_eq!(accounts[0].last4, "6789");
+}
+
+#[tokio::test]
+async fn a_bank_window_is_opened_only_while_the_widget_is_open() {
+    let rig = Rig::start(Options::default()).await;
+    let view = to_widget(&rig, &phone()).await;
+    let Step::Linking { widget_origin, .. } = &view.step else {
+        panic!("{view:?}")
+    };
+    let launch = json!({
+        "type": "widgetPageLoaded",
+        "payload": {"pageTitle": "launchExternalWindow", "onLoadApi": "https://bank.example/oauth?x=1"}
+    })
+    .to_string();
+    let open = rig
+        .enrollments
+        .widget_message(widget_origin, &launch)
+        .await
+        .unwrap();
+    assert_eq!(
+        open.open_popup.map(|u| u.to_string()).as_deref(),
+        Some("https://bank.example/oauth?x=1")
+    );
+
+    // Closed, cancelled, or gone after a reset: no bank window.
+    rig.enrollments
+        .widget_message(widget_origin, r#"{"type":"widgetClose"}"#)
+        .await
+        .unwrap();
+    let late = rig
+        .enrollments
+        .widget_message(widget_origin, &launch)
+        .await
+        .unwrap();
+    assert_eq!(late.view.step, Step::WidgetClosed);
+    assert!(late.open_popup.is_none(), "{:?}", late.open_popup);
+    for end in ["cancel", "start over"] {
+        match end {
+            "cancel" => {
+                rig.enrollments.cancel().await;
+            }
+            _ => {
+                rig.enrollments.start_over().await;
+            }
+        }
+        let refused = rig.enrollments.widget_message(widget_origin, &launch).await;
+        assert_eq!(
+            refused.err().map(|e| e.code()).as_deref(),
+            Some("WIDGET_NOT_OPEN"),
+            "after {end}"
+        );
+    }
 }

@@ -2,12 +2,13 @@
 //! (`make test` runs this inside scripts/with-keyring.sh): the PIN comes in
 //! on standard input, only its argon2id hash reaches the keychain.
 
-use aeropay_onboarding::staff::{read_pin_hash, verify_pin, Pin};
-use aeropay_onboarding::store::Store;
+use aeropay_onboarding::config::Mode;
+use aeropay_onboarding::staff::{read_pin_hash, verify_pin, Pin, StaffGuard, SystemClock};
+use aeropay_onboarding::store::{AuditAction, AuditEntry, AuditMode, Store};
 use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
 use cli_support::{app, configure_custom, printed, run_with_input};
 use std::process::Output;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 mod cli_support;
 
@@ -94,4 +95,62 @@ fn configure_and_set_staff_pin_store_only_the_hash() {
             environment: "custom:127.0.0.1:9".into()
         })
         .unwrap());
+}
+
+#[test]
+fn set_staff_pin_on_a_kiosk_takes_six_digits_and_ends_a_lock_out() {
+    let _one_at_a_time = KEYCHAIN.lock().unwrap_or_else(|e| e.into_inner());
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/app.aeropay-onboarding.desktop");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("settings.json"), r#"{"mode":"kiosk"}"#).unwrap();
+
+    // Ten wrong PINs in a row have locked staff out of this kiosk.
+    let store = Store::open_in(&home.path().join("data/app.aeropay-onboarding.desktop")).unwrap();
+    for _ in 0..10 {
+        store
+            .audit(&AuditEntry {
+                at: 1_800_000_000,
+                mode: AuditMode::Kiosk,
+                staff: None,
+                action: AuditAction::PinFailed,
+                detail: "wrong staff PIN".into(),
+                error_code: None,
+                correlation_id: None,
+            })
+            .unwrap();
+    }
+    let guard = || {
+        StaffGuard::new(
+            Arc::new(OsKeychain::new()),
+            Arc::new(
+                Store::open_in(&home.path().join("data/app.aeropay-onboarding.desktop")).unwrap(),
+            ),
+            Mode::Kiosk,
+            Arc::new(SystemClock),
+        )
+    };
+    assert!(guard().status().unwrap().locked_out);
+
+    // Too short for a kiosk: refused, nothing changes, the lock stays.
+    let short = run(&["set-staff-pin"], "24680\n", home.path());
+    let text = printed(&short);
+    assert!(!short.status.success());
+    assert!(
+        text.contains("STAFF_PIN_KIOSK_SHORT")
+            && text.contains("6 to 12 digits")
+            && !text.contains("24680"),
+        "{text}"
+    );
+    assert!(read_pin_hash(&OsKeychain::new()).unwrap().is_none());
+    assert!(guard().status().unwrap().locked_out);
+
+    let set = run(&["set-staff-pin"], "246801\n", home.path());
+    assert!(set.status.success(), "{}", printed(&set));
+    assert!(stored_pin_is("246801"));
+    let guard = guard();
+    assert!(!guard.status().unwrap().locked_out);
+    assert!(guard.unlock("246801").unwrap().unlocked);
+
+    assert!(OsKeychain::new().delete(&SecretKey::StaffPin).unwrap());
 }

@@ -1,5 +1,5 @@
 //! How long a kiosk reset takes, in the real window: from "Start over" on the
-//! idle warning (the same path as the countdown reaching zero) to the attract
+//! idle warning (Rust runs the same reset when the countdown reaches zero) to the attract
 //! screen drawn, and to Rust's reset done (`kiosk_reset` returned: session
 //! and tokens dropped, bank windows closed, webview data and clipboard
 //! cleared, audit written). The page's own `performance.mark`s time it, so

@@ -7,8 +7,8 @@ mod common;
 use aeropay_onboarding::store::EnrollmentStatus;
 use aeropay_onboarding_e2e::App;
 use common::{
-    confirm_with_bypass_code, enrollments, link_checking_account, submit_details, wait_for_widget,
-    wait_linked, wait_ready, Bank, Customer, BYPASS_CODE,
+    confirm_with_bypass_code, enrollments, link_checking_account, pass_the_id_check,
+    submit_details, wait_for_widget, wait_linked, wait_ready, Bank, Customer, BYPASS_CODE,
 };
 use std::time::Duration;
 
@@ -206,7 +206,8 @@ async fn a_linked_customer_links_another_account_from_the_list() {
     wait_rows(&app, 1).await;
     app.click("#enrollments tbody tr:first-child [data-action='link-another']")
         .await;
-    // Straight to the bank list: no details, no code.
+    // After the ID check straight to the bank list: no details, no code.
+    pass_the_id_check(&app).await;
     wait_for_widget(&app).await;
     link_checking_account(&app, Bank::AerosyncMfa).await;
     wait_linked(&app, Bank::AerosyncMfa).await;

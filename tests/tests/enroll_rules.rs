@@ -1,5 +1,5 @@
-//! The enrollment's rules in the real window: a returning customer gets no
-//! code, the widget's messages are checked (shape and origin) before they
+//! The enrollment's rules in the real window: a returning customer at a desk
+//! gets no code once staff checked their ID, the widget's messages are checked (shape and origin) before they
 //! count, a broken success can be retried, and savings accounts are refused.
 
 mod common;
@@ -8,8 +8,9 @@ use aeropay_onboarding::store::EnrollmentStatus;
 use aeropay_onboarding_e2e::App;
 use common::{
     check_kept_securely, choose_account, enroll_until_widget, enrollments, launch_v1,
-    link_checking_account, record_titles, sign_in_to_bank, stored_token, submit_details,
-    titles_seen, wait_account_ready, wait_for_widget, wait_linked, wait_ready, Bank, Customer,
+    link_checking_account, pass_the_id_check, record_titles, sign_in_to_bank, stored_token,
+    submit_details, titles_seen, wait_account_ready, wait_for_widget, wait_linked, wait_ready,
+    Bank, Customer,
 };
 
 /// Enrolls `customer` through `bank`, then starts the next customer with
@@ -36,6 +37,16 @@ async fn enroll_then_return(
     );
     record_titles(app).await;
     submit_details(app, again_as).await;
+    // Staff must say they checked the customer's ID: without the box
+    // ticked, Rust refuses and nothing of the customer is shown.
+    app.wait_for_text("#screen-title", "has enrolled on this machine before")
+        .await;
+    app.screenshot("id-check");
+    app.click("#id-check-continue").await;
+    app.wait_for_text("#notice", "check the customer's photo ID")
+        .await;
+    assert!(!app.is_present("#existing-accounts").await);
+    pass_the_id_check(app).await;
     let title = app
         .wait_for_text("#screen-title", "already has a bank account with Aeropay")
         .await;
@@ -67,7 +78,7 @@ async fn enroll_then_return(
 }
 
 #[tokio::test]
-async fn a_returning_customer_skips_the_code_and_uses_their_account() {
+async fn a_returning_customer_skips_the_code_after_the_id_check_and_uses_their_account() {
     let app = App::launch().await;
     let customer = Customer::new("Ada", "Lovelace", 20);
     // Same phone, typed another way: the same customer.

@@ -1,12 +1,15 @@
 //! Kiosk mode in the real window: the attract screen between customers, the
 //! idle warning and its countdown, the longer quiet time while the bank
-//! widget and the bank's own window are open, and a reset that leaves
-//! nothing behind.
+//! widget and the bank's own window are open, a reset that leaves nothing
+//! behind, and a known phone number that shows nothing before its code.
 
 mod common;
 
 use aeropay_onboarding_e2e::{x_windows_shown, App, Launch};
-use common::{enroll_until_widget, open_the_bank_window, Customer};
+use common::{
+    enroll_until_widget, link_checking_account, open_the_bank_window, submit_details, wait_linked,
+    Bank, Customer,
+};
 use std::time::Duration;
 
 fn kiosk(idle_seconds: u32, widget_idle_seconds: u32) -> Launch {
@@ -157,6 +160,105 @@ async fn the_longer_quiet_time_holds_while_the_bank_window_is_open() {
     assert_eq!(windows.len(), 2, "the same bank window, not a new one");
     app.switch_to_new_window(&[main]).await;
     app.wait_for_text("#screen", "Sign in to").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_idle_reset_comes_from_rust_even_with_the_pages_timers_stopped() {
+    let app = App::launch_with(kiosk(1, 1)).await;
+    app.wait_for_text("#app-status", "Ready").await;
+    app.click("#attract-start").await;
+    submit_details(&app, &Customer::new("Ida", "Rhodes", 49)).await;
+    app.wait_for_text("#screen-title", "Enter the code").await;
+    assert_eq!(rust_state(&app).await["firstName"], "Ida");
+    // A page whose timers no longer run (hung, or tampered with) cannot
+    // keep the customer's session: the countdown is Rust's.
+    app.execute(
+        r#"const last = setTimeout(() => {}, 0);
+           for (let id = 0; id <= last + 1000; id++) { clearTimeout(id); clearInterval(id); }
+           window.setInterval = () => 0; window.setTimeout = () => 0;
+           return true;"#,
+    )
+    .await;
+    app.wait_for_text("#idle-warning", "Are you still there?")
+        .await;
+    app.wait_for(
+        "Rust's reset after the countdown",
+        Duration::from_secs(40),
+        || async { app.is_present("#attract-start").await },
+    )
+    .await;
+    let state = rust_state(&app).await;
+    assert!(
+        state["id"].is_null() && state["firstName"].is_null(),
+        "{state}"
+    );
+    assert!(!page_text(&app).await.contains("Ida"));
+    app.quit().await;
+}
+
+/// What the page shows and holds (text and markup).
+async fn page_text(app: &App) -> String {
+    app.execute("return document.body.innerText + document.body.innerHTML")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_known_phone_gets_the_code_screen_and_a_wrong_code_shows_nothing() {
+    let app = App::launch_with(kiosk(600, 600)).await;
+    app.wait_for_text("#app-status", "Ready").await;
+    app.click("#attract-start").await;
+    // Dorothy enrolls and links Aerobank's checking account (…6789).
+    let dorothy = Customer::new("Dorothy", "Vaughan", 46);
+    enroll_until_widget(&app, &dorothy).await;
+    link_checking_account(&app, Bank::Aerobank).await;
+    wait_linked(&app, Bank::Aerobank).await;
+    app.click("#next-customer").await;
+    app.wait_for_text("#attract-start", "Tap to start").await;
+
+    // A stranger walks up and types Dorothy's number.
+    app.click("#attract-start").await;
+    let stranger = Customer {
+        first_name: "Eve",
+        last_name: "Walkup",
+        phone: dorothy.phone.clone(),
+        email: "eve.walkup@example.com".into(),
+    };
+    submit_details(&app, &stranger).await;
+    app.wait_for_text("#screen-title", "Enter the code").await;
+    app.screenshot("kiosk-code-screen");
+    let page = page_text(&app).await;
+    let hidden = [
+        Bank::Aerobank.linked_name(),
+        Bank::Aerobank.checking_last4(),
+        "Checking",
+        "Welcome back",
+        "already has",
+        dorothy.first_name,
+    ];
+    for trace in hidden {
+        assert!(!page.contains(trace), "{trace:?} shown before the code");
+    }
+    assert!(page.contains("Aeropay sent a code"), "the code screen");
+
+    // A wrong code: Aeropay's refusal, and still nothing of Dorothy.
+    app.type_into("#field-code", "111111").await;
+    app.click("#code-submit").await;
+    app.wait_for_text("#screen", "AP111").await;
+    app.screenshot("kiosk-wrong-code");
+    let page = page_text(&app).await;
+    for trace in hidden {
+        assert!(!page.contains(trace), "{trace:?} shown after a wrong code");
+    }
+    let state = rust_state(&app).await;
+    assert_eq!(state["step"], "code", "{state}");
+    let state = state.to_string();
+    for trace in hidden {
+        assert!(!state.contains(trace), "{trace:?} in the page's state");
+    }
     app.quit().await;
 }
 

@@ -8,9 +8,9 @@ use aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER;
 use aeropay_onboarding::store::{AuditAction, AuditEntry, EnrollmentStatus, Store};
 use aeropay_onboarding_e2e::{App, Launch};
 use common::{
-    choose_account, data_dir, enroll_until_widget, enrollments, open_the_bank_window,
-    record_titles, sign_in_to_bank, simulator_admin_token, submit_details, titles_seen,
-    wait_for_widget, wait_only_main_window, Bank, Customer,
+    choose_account, confirm_with_bypass_code, data_dir, enroll_until_widget, enrollments,
+    open_the_bank_window, record_titles, sign_in_to_bank, simulator_admin_token, submit_details,
+    titles_seen, wait_for_widget, wait_only_main_window, Bank, Customer,
 };
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -385,10 +385,11 @@ async fn a_reset_forgets_the_customers_tokens() {
         "/__admin/faults",
         r#"{"operation":"token","kind":"latency","ms":1,"count":1}"#,
     );
-    // The same customer comes back: a returning customer, straight to the
-    // widget, whose calls need their token — minted anew, not remembered.
+    // The same customer comes back: on a kiosk they confirm the code again,
+    // and the widget's calls need their token — minted anew, not remembered.
     app.click("#attract-start").await;
     submit_details(&app, &customer).await;
+    confirm_with_bypass_code(&app).await;
     wait_for_widget(&app).await;
     let faults = admin(&app, &base, "GET", "/__admin/faults", "");
     let faults: serde_json::Value = serde_json::from_str(&faults).expect("JSON");

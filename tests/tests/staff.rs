@@ -276,3 +276,48 @@ async fn a_desk_asks_for_the_pin_before_settings_and_lock_closes_them() {
     assert!(!app.is_present("#staff-indicator").await);
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_kiosk_closes_the_staff_menu_and_settings_after_a_quiet_minute() {
+    let _one_at_a_time = KEYCHAIN.lock().await;
+    let _pin = StaffPinSet::through_the_command_line(PIN);
+    let app = App::launch_with(kiosk()).await;
+    app.wait_for_text("#app-status", "Ready").await;
+    app.click("#staff-open").await;
+    app.type_into("#staff-pin", PIN).await;
+    app.click("#staff-pin-unlock").await;
+    app.wait_for_text("#staff-menu", "Leave kiosk mode").await;
+
+    // Staff walk away from the menu: it closes and staff are locked.
+    app.wait_for(
+        "the staff menu to close by itself",
+        Duration::from_secs(90),
+        || async { !app.is_present("#staff-menu").await },
+    )
+    .await;
+    app.wait_for("staff locked", Duration::from_secs(10), || async {
+        !app.is_present("#staff-indicator").await
+    })
+    .await;
+    app.wait_for_text("#attract-start", "Tap to start").await;
+
+    // The same for the settings screen.
+    app.click("#staff-open").await;
+    app.type_into("#staff-pin", PIN).await;
+    app.click("#staff-pin-unlock").await;
+    app.click("#staff-menu-settings").await;
+    app.wait_for_text("#screen-title", "Settings").await;
+    app.wait_for(
+        "the settings to close by themselves",
+        Duration::from_secs(90),
+        || async { !app.is_present("#settings-form").await },
+    )
+    .await;
+    app.wait_for_text("#attract-start", "Tap to start").await;
+    assert!(!app.is_present("#staff-menu").await, "no menu left open");
+    let status = app
+        .execute("return window.__TAURI__.core.invoke('staff_status')")
+        .await;
+    assert_eq!(status["unlocked"], false, "{status}");
+    app.quit().await;
+}

@@ -44,6 +44,29 @@ pub async fn enrollment_resend_code(
     Ok(state.backend.enrollments.resend_code().await)
 }
 
+/// Desk, known customer: staff say they checked the customer's photo ID
+/// (`id_checked`), and the enrollment goes on without a code. Refused
+/// without it (`ID_CHECK_REQUIRED`), and on a kiosk (`CODE_REQUIRED`).
+#[tauri::command]
+pub async fn enrollment_confirm_id(
+    state: State<'_, AppState>,
+    id_checked: bool,
+) -> Result<EnrollmentView, CommandError> {
+    Ok(state
+        .backend
+        .enrollments
+        .confirm_id_checked(id_checked)
+        .await?)
+}
+
+/// Desk, known customer: send a code rather than check an ID.
+#[tauri::command]
+pub async fn enrollment_send_code(
+    state: State<'_, AppState>,
+) -> Result<EnrollmentView, CommandError> {
+    Ok(state.backend.enrollments.send_code_instead().await)
+}
+
 #[tauri::command]
 pub async fn enrollment_use_account(
     state: State<'_, AppState>,

@@ -13,15 +13,27 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 /// storage and cache, the widget's included, are cleared, and so is the
 /// system clipboard and, on Linux, the primary selection (a phone number or
 /// e-mail copied or selected there would otherwise wait for the next
-/// customer's paste). `reason` names who ended it, for the audit trail.
+/// customer's paste). Staff are locked. `reason` names who ended it, for
+/// the audit trail.
 #[tauri::command]
 pub async fn kiosk_reset<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     reason: ResetReason,
 ) -> Result<EnrollmentView, CommandError> {
+    Ok(reset_session(&app, &state, reason).await)
+}
+
+/// The reset itself: for "Start over", staff, and the idle countdown's end
+/// (decided in Rust, see `app::watch_idle`).
+pub async fn reset_session<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    reason: ResetReason,
+) -> EnrollmentView {
+    state.idle.lock().unwrap_or_else(|e| e.into_inner()).reset();
     let view = state.backend.enrollments.start_over().await;
-    crate::app::close_bank_popups(&app);
+    crate::app::close_bank_popups(app);
     if let Some(main) = app.get_webview_window("main") {
         if let Err(err) = main.clear_all_browsing_data() {
             tracing::warn!("webview data not cleared: {err}");
@@ -34,18 +46,38 @@ pub async fn kiosk_reset<R: Runtime>(
     if let Err(err) = clear_primary_selection() {
         tracing::warn!("primary selection not cleared: {err}");
     }
-    super::audit(&state, reason.audit_action(), "session reset".into());
+    super::audit(state, reason.audit_action(), "session reset".into());
+    // Staff unlocked before the reset are not unlocked for the next customer
+    // (after the audit entry, which names staff when they reset).
+    let staff = state.backend.staff.clone();
+    if let Err(err) = super::blocking(move || staff.lock()).await {
+        tracing::warn!(code = %err.code, "staff not locked by the reset: {}", err.message);
+    }
     tracing::info!(?reason, "session reset");
-    Ok(view)
+    view
 }
 
-/// The idle warning opened (`shown`) or the customer asked for more time:
-/// while it is up the bank's windows are hidden, so the warning is never
-/// behind one of them; "I need more time" brings them back as they were.
-/// "Start over" and the countdown's end close them (see [`kiosk_reset`]).
+/// The customer did something on the page (it reports input at most about
+/// once a second). Rust keeps the idle clock (`app::watch_idle`).
 #[tauri::command]
-pub fn kiosk_idle_warning<R: Runtime>(app: AppHandle<R>, shown: bool) {
-    crate::app::show_bank_popups(&app, !shown);
+pub fn kiosk_activity(state: State<'_, AppState>) {
+    state
+        .idle
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .input(super::now_ms());
+}
+
+/// "I need more time": the warning closes and the bank's windows, hidden
+/// while it was up, come back as the customer left them.
+#[tauri::command]
+pub fn kiosk_more_time<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
+    state
+        .idle
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .more_time(super::now_ms());
+    crate::app::show_bank_popups(&app, true);
 }
 
 /// Who ended a kiosk session. Anything else the page sends is refused by

@@ -75,6 +75,11 @@ pub(crate) fn audit(state: &AppState, action: AuditAction, detail: String) {
     }
 }
 
+/// Unix time in milliseconds, for the kiosk's idle clock.
+pub(crate) fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
 /// Runs blocking work (the keychain, argon2) on tokio's blocking threads,
 /// so the IPC threads stay free, and maps its error once.
 pub(crate) async fn blocking<T, E>(

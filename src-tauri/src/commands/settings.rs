@@ -60,6 +60,18 @@ pub async fn settings_save(
             })
         }
     };
+    // `--mode kiosk` keeps this machine a kiosk whatever the form says.
+    if state.mode_override == Some(crate::config::Mode::Kiosk) && settings.oauth_in_system_browser {
+        let mut field_errors = FieldErrors::new();
+        field_errors.insert(
+            "oauthInSystemBrowser".into(),
+            crate::config::KIOSK_SYSTEM_BROWSER.into(),
+        );
+        return Ok(SettingsSaved {
+            saved: false,
+            field_errors,
+        });
+    }
     let previous = Settings::load_from(&state.settings_path)?;
     let mut changed = changed_fields(&previous, &settings);
     if credentials.is_some() {

@@ -37,6 +37,25 @@ pub enum EnrollmentError {
     OtherEnvironment { environment: String },
     #[error("{reason}")]
     NotResumable { reason: &'static str },
+    #[error("this phone number has been sent {sent} codes in the last {window_minutes} minutes, the most this kiosk sends; try again in about {}, or ask a member of staff for help", minutes(*.wait_minutes))]
+    CodeLimit {
+        sent: u32,
+        window_minutes: i64,
+        wait_minutes: i64,
+    },
+    #[error("to continue without a code, check the customer's photo ID and tick the box; or send them a code instead")]
+    IdCheckRequired,
+    #[error("on a kiosk every customer confirms their phone with the code Aeropay sends")]
+    CodeRequired,
+}
+
+/// "1 minute", "7 minutes".
+fn minutes(count: i64) -> String {
+    if count == 1 {
+        "1 minute".into()
+    } else {
+        format!("{count} minutes")
+    }
 }
 
 impl EnrollmentError {
@@ -56,6 +75,9 @@ impl EnrollmentError {
             EnrollmentError::NotFound => "ENROLLMENT_NOT_FOUND".into(),
             EnrollmentError::OtherEnvironment { .. } => "ENROLLMENT_OTHER_ENVIRONMENT".into(),
             EnrollmentError::NotResumable { .. } => "ENROLLMENT_NOT_RESUMABLE".into(),
+            EnrollmentError::CodeLimit { .. } => "CODE_LIMIT".into(),
+            EnrollmentError::IdCheckRequired => "ID_CHECK_REQUIRED".into(),
+            EnrollmentError::CodeRequired => "CODE_REQUIRED".into(),
         }
     }
 

@@ -4,7 +4,7 @@ use super::{
 use crate::aeropay::{AeropayClient, BankAccount, LinkedBankAccount, MfaType, NewUser};
 use crate::aerosync::{self, WidgetEvent, WidgetOptions, WidgetOrigin};
 use crate::config::{Environment, Mode};
-use crate::staff::StaffGuard;
+use crate::staff::{StaffGuard, STAFF_ACTOR};
 use crate::store::{
     mask_phone, AuditAction, AuditEntry, AuditMode, EnrollmentRecord, EnrollmentStatus,
     KnownCustomer, PhoneHasher, Store,
@@ -19,6 +19,12 @@ pub type StateListener = Arc<dyn Fn(&EnrollmentView) + Send + Sync>;
 
 /// Aeropay's default: after this many wrong codes it answers AP112.
 pub(super) const CODE_ATTEMPTS: u32 = 5;
+
+/// A kiosk sends one phone at most this many codes within
+/// [`CODE_SEND_WINDOW_SECS`]: a stranger cannot flood someone's phone with
+/// codes, nor keep guessing with fresh ones.
+pub const CODE_SENDS_PER_WINDOW: u32 = 3;
+pub const CODE_SEND_WINDOW_SECS: i64 = 15 * 60;
 
 /// What an enrollment needs from the rest of the app.
 pub struct EnrollmentDeps {
@@ -51,12 +57,28 @@ pub(super) struct Session {
     /// answer named it; see [`crate::aeropay::UserIds`].
     pub(super) widget_user_id: Option<String>,
     pub(super) returning: bool,
+    /// Whether whoever is at the screen has shown that this customer is
+    /// theirs: the code confirmed, or (desk) staff checked the customer's ID.
+    /// Until then nothing of the customer's accounts is shown or changed.
+    pub(super) verified: bool,
+    /// Desk, known customer: where the enrollment goes once staff have
+    /// checked the customer's ID.
+    pub(super) after_id_check: AfterIdCheck,
     pub(super) code_attempts_left: u32,
     pub(super) widget: Option<WidgetSession>,
     /// Accounts the customer had before the widget opened: to spot an
     /// account linked twice, and to reconcile a link whose answer was lost.
     pub(super) accounts_before: Vec<BankAccount>,
     pub(super) step: Step,
+}
+
+/// Where a desk enrollment of a known customer goes after the ID check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum AfterIdCheck {
+    /// Their accounts (use one, or link another).
+    Accounts,
+    /// Straight to the widget ("Link another account" from the list).
+    Widget,
 }
 
 pub(super) struct WidgetSession {
@@ -160,16 +182,85 @@ impl Enrollments {
             Ok(known) => known,
             Err(err) => return self.details_error(session, err.into()),
         };
-        match known {
-            Some(customer) if customer.confirmed => {
-                tracing::info!(enrollment = %session.record.id, "returning customer");
+        let known_confirmed = known.as_ref().is_some_and(|c| c.confirmed);
+        match (self.deps.mode, known) {
+            // A kiosk: whoever types a number proves it is theirs with the
+            // code `POST /user` sends, known number or not, and nothing on
+            // screen differs until then. (`POST /user` disconnects a known
+            // customer from this merchant until they confirm: the check
+            // Aeropay itself relies on.)
+            (Mode::Kiosk, _) => {
+                session.returning = known_confirmed;
+                self.create_user(session, false).await
+            }
+            // A desk: staff decide. Without a code only once they confirm
+            // they checked the customer's ID (`confirm_id_checked`).
+            (Mode::Desk, Some(customer)) if customer.confirmed => {
+                tracing::info!(enrollment = %session.record.id, "returning customer; waiting for the ID check");
                 session.user_id = Some(customer.user_id);
                 session.record.user_id = session.user_id.clone();
                 session.returning = true;
-                self.check_accounts(session).await
+                session.after_id_check = AfterIdCheck::Accounts;
+                session.step = Step::IdCheck {
+                    can_send_code: !session.details.phone.is_empty(),
+                };
+                self.save(session);
+                self.publish(session)
             }
-            _ => self.create_user(session, false).await,
+            (Mode::Desk, _) => self.create_user(session, false).await,
         }
+    }
+
+    /// Desk, known customer: staff confirm they checked the customer's photo
+    /// ID, and the enrollment goes on without a code. Refused without the
+    /// check, and always on a kiosk.
+    pub async fn confirm_id_checked(
+        &self,
+        id_checked: bool,
+    ) -> Result<EnrollmentView, EnrollmentError> {
+        if self.deps.mode == Mode::Kiosk {
+            return Err(EnrollmentError::CodeRequired);
+        }
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return Ok(view_of(None));
+        };
+        if !matches!(session.step, Step::IdCheck { .. }) {
+            return Ok(view_of(Some(session)));
+        }
+        if !id_checked {
+            return Err(EnrollmentError::IdCheckRequired);
+        }
+        tracing::info!(enrollment = %session.record.id, "customer's ID checked by staff");
+        // Whoever confirms this at a desk speaks as staff, PIN or not.
+        self.audit_by(
+            session,
+            AuditAction::IdChecked,
+            "customer's ID checked by staff; no code sent",
+            None,
+            Some(STAFF_ACTOR),
+        );
+        session.verified = true;
+        Ok(match session.after_id_check {
+            AfterIdCheck::Accounts => self.check_accounts(session).await,
+            AfterIdCheck::Widget => match self.read_accounts(session).await {
+                Ok(_) => self.open_widget(session).await,
+                Err(err) => self.fail(session, err),
+            },
+        })
+    }
+
+    /// Desk, known customer: staff send a code rather than check an ID. The
+    /// customer is disconnected from this merchant until they type it.
+    pub async fn send_code_instead(&self) -> EnrollmentView {
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return view_of(None);
+        };
+        if !matches!(session.step, Step::IdCheck { .. }) || session.details.phone.is_empty() {
+            return view_of(Some(session));
+        }
+        self.create_user(session, false).await
     }
 
     pub(super) fn new_session(&self, details: &CustomerDetails) -> Session {
@@ -206,6 +297,8 @@ impl Enrollments {
             user_id: None,
             widget_user_id: None,
             returning: false,
+            verified: false,
+            after_id_check: AfterIdCheck::Accounts,
             code_attempts_left: CODE_ATTEMPTS,
             widget: None,
             accounts_before: Vec::new(),
@@ -215,6 +308,21 @@ impl Enrollments {
 
     /// `POST /user`, then the code screen or straight on to the accounts.
     async fn create_user(&self, session: &mut Session, resend: bool) -> EnrollmentView {
+        if self.deps.mode == Mode::Kiosk {
+            if let Err(err) = self.count_code_send(session) {
+                self.audit(
+                    session,
+                    AuditAction::CodeFailed,
+                    "no code sent",
+                    Some(err.code()),
+                );
+                return if resend {
+                    self.code_error(session, err)
+                } else {
+                    self.details_error(session, err)
+                };
+            }
+        }
         let new_user = NewUser {
             first_name: session.details.first_name.clone(),
             last_name: session.details.last_name.clone(),
@@ -235,6 +343,18 @@ impl Enrollments {
             return self.details_error(session, err);
         }
         if confirmed {
+            // The merchant's configuration sends no code (`mfaType` null).
+            // At a desk staff are there: as before. On a kiosk nothing proves
+            // the number is this person's, so they go on as a new customer
+            // would: straight to the widget, with no list of what the
+            // customer already has, no "welcome back", no default account
+            // to switch. They can only link a bank they sign in to
+            // themselves, which Aeropay's configuration allows without a
+            // code anyway; nothing about the customer is shown or changed.
+            session.verified = self.deps.mode == Mode::Desk;
+            if !session.verified {
+                session.returning = false;
+            }
             return self.check_accounts(session).await;
         }
         let channel = match created.mfa_type {
@@ -262,6 +382,33 @@ impl Enrollments {
         session.record.status = EnrollmentStatus::WaitingForCode;
         self.save(session);
         self.publish(session)
+    }
+
+    /// Kiosk: counts a code about to be sent to this phone, or refuses it
+    /// once the phone had [`CODE_SENDS_PER_WINDOW`] within the window. Kept
+    /// in the store by phone hash, so a restart does not start the count
+    /// again. Counted when asked for, whether or not Aeropay then sends it.
+    fn count_code_send(&self, session: &Session) -> Result<(), EnrollmentError> {
+        let at = now();
+        let since = at - CODE_SEND_WINDOW_SECS;
+        let environment = self.environment_id();
+        let hash = &session.record.phone_hash;
+        let (sent, oldest) = self
+            .deps
+            .store
+            .code_sends_since(&environment, hash, since)?;
+        if sent >= CODE_SENDS_PER_WINDOW {
+            let free_at = oldest.unwrap_or(at) + CODE_SEND_WINDOW_SECS;
+            return Err(EnrollmentError::CodeLimit {
+                sent,
+                window_minutes: CODE_SEND_WINDOW_SECS / 60,
+                wait_minutes: ((free_at - at + 59) / 60).max(1),
+            });
+        }
+        self.deps
+            .store
+            .record_code_send(&environment, hash, at, since)?;
+        Ok(())
     }
 
     fn remember(&self, session: &Session, confirmed: bool) -> Result<(), EnrollmentError> {
@@ -307,6 +454,7 @@ impl Enrollments {
                 tracing::info!(enrollment = %session.record.id, "code confirmed");
                 session.widget_user_id = Some(user.aero_pass_user_uuid);
                 self.audit(session, AuditAction::CodeConfirmed, "code confirmed", None);
+                session.verified = true;
                 if let Err(err) = self.remember(session, true) {
                     return self.fail(session, err);
                 }
@@ -349,10 +497,13 @@ impl Enrollments {
 
     /// Step 3: the accounts the customer already has (network users may have
     /// linked one elsewhere). None verified: straight to the widget.
+    /// Shown only to a verified customer; anyone else goes on to the widget
+    /// as a new customer would (the accounts are still read, so the same
+    /// account is not linked twice).
     pub(super) async fn check_accounts(&self, session: &mut Session) -> EnrollmentView {
         match self.read_accounts(session).await {
             Err(err) => self.fail(session, err),
-            Ok(usable) if usable.is_empty() => self.open_widget(session).await,
+            Ok(usable) if usable.is_empty() || !session.verified => self.open_widget(session).await,
             Ok(usable) => {
                 session.step = Step::ExistingAccounts { accounts: usable };
                 self.publish(session)
@@ -394,6 +545,9 @@ impl Enrollments {
         let Step::ExistingAccounts { accounts } = &session.step else {
             return view_of(Some(session));
         };
+        if !session.verified {
+            return view_of(Some(session));
+        }
         if !accounts
             .iter()
             .any(|a| a.bank_account_id == bank_account_id)
@@ -557,8 +711,14 @@ impl Enrollments {
                     view_of(Some(session))
                 }
             }
+            // Only while the widget is open: a late or stray message must
+            // not open a bank window over whatever the screen shows now.
             WidgetEvent::LaunchExternalWindow { url } => {
-                open_popup = Some(url);
+                if matches!(session.step, Step::Linking { .. }) {
+                    open_popup = Some(url);
+                } else {
+                    tracing::info!(enrollment = %session.record.id, "bank window asked for while the widget is not open; ignored");
+                }
                 view_of(Some(session))
             }
             WidgetEvent::PageLoaded { page_title } => {
@@ -621,7 +781,7 @@ impl Enrollments {
         session.record.error_code = None;
         session.step = Step::Done {
             accounts,
-            returning_customer: session.returning,
+            returning_customer: session.returning && session.verified,
             newly_linked,
             notice,
         };
@@ -761,15 +921,23 @@ impl Enrollments {
         detail: &str,
         error_code: Option<String>,
     ) {
+        let staff = self.deps.staff.as_ref().and_then(|guard| guard.actor());
+        self.audit_by(session, action, detail, error_code, staff);
+    }
+
+    /// An audit line with `staff` in its staff column.
+    fn audit_by(
+        &self,
+        session: &Session,
+        action: AuditAction,
+        detail: &str,
+        error_code: Option<String>,
+        staff: Option<&str>,
+    ) {
         let entry = AuditEntry {
             at: now(),
             mode: AuditMode::from(self.deps.mode),
-            staff: self
-                .deps
-                .staff
-                .as_ref()
-                .and_then(|guard| guard.actor())
-                .map(str::to_owned),
+            staff: staff.map(str::to_owned),
             action,
             detail: detail.to_owned(),
             error_code,

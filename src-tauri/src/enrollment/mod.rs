@@ -12,7 +12,9 @@ mod view;
 
 pub use details::{normalize_us_phone, CustomerDetails, FieldErrors};
 pub use error::EnrollmentError;
-pub use flow::{EnrollmentDeps, Enrollments, StateListener};
+pub use flow::{
+    EnrollmentDeps, Enrollments, StateListener, CODE_SENDS_PER_WINDOW, CODE_SEND_WINDOW_SECS,
+};
 pub use linking::SETTLE_EVERY;
 pub use resume::{resume_point, ListRow, ResumePoint};
 pub use view::{AccountView, EnrollmentView, Step, ViewError};

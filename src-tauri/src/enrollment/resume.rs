@@ -3,7 +3,7 @@
 //! already finished — never with a second `POST /user` for a confirmed
 //! customer (it would disconnect them until they redo the code).
 
-use super::flow::{empty_details, now, Session, CODE_ATTEMPTS};
+use super::flow::{empty_details, now, AfterIdCheck, Session, CODE_ATTEMPTS};
 use super::{CustomerDetails, EnrollmentError, EnrollmentView, Enrollments, Step};
 use crate::store::{
     AuditAction, EnrollmentQuery, EnrollmentRecord, EnrollmentStatus, ListedEnrollment,
@@ -140,16 +140,24 @@ impl Enrollments {
                 self.save(session);
                 self.publish(session)
             }
+            // No code for a confirmed customer (a new one would disconnect
+            // them): staff check the customer's ID first.
             ResumePoint::Accounts => {
                 session.returning = true;
-                self.check_accounts(session).await
+                session.after_id_check = AfterIdCheck::Accounts;
+                session.step = Step::IdCheck {
+                    can_send_code: !session.details.phone.is_empty(),
+                };
+                self.save(session);
+                self.publish(session)
             }
         })
     }
 
-    /// A new enrollment for a customer whose earlier one is linked: straight
-    /// to the widget (their current accounts are read first, so the same
-    /// account is not linked twice). No `POST /user`, no code.
+    /// A new enrollment for a customer whose earlier one is linked: once
+    /// staff checked the customer's ID, straight to the widget (their current
+    /// accounts are read first, so the same account is not linked twice).
+    /// No `POST /user`, no code.
     pub async fn link_another(&self, id: &str) -> Result<EnrollmentView, EnrollmentError> {
         let (earlier, confirmed) = self.stored_record(id)?;
         if !can_link_another(&earlier, confirmed) {
@@ -182,10 +190,11 @@ impl Enrollments {
             "link another account for a known customer",
             None,
         );
-        Ok(match self.read_accounts(session).await {
-            Ok(_) => self.open_widget(session).await,
-            Err(err) => self.fail(session, err),
-        })
+        session.after_id_check = AfterIdCheck::Widget;
+        session.step = Step::IdCheck {
+            can_send_code: !session.details.phone.is_empty(),
+        };
+        Ok(self.publish(session))
     }
 
     /// Drops a session being replaced, with the customer's cached tokens.
@@ -213,6 +222,8 @@ pub(super) fn known_customer_session(record: EnrollmentRecord) -> Session {
         user_id: record.user_id.clone(),
         widget_user_id: None,
         returning: false,
+        verified: false,
+        after_id_check: AfterIdCheck::Accounts,
         code_attempts_left: CODE_ATTEMPTS,
         widget: None,
         accounts_before: Vec::new(),

@@ -46,6 +46,16 @@ pub enum Step {
         /// is not kept on this machine, so no new code can be asked for.
         can_resend: bool,
     },
+    /// Desk only: the customer is known on this machine and confirmed their
+    /// phone before. Staff either confirm they checked the customer's photo
+    /// ID (and go on without a code) or send a code. A kiosk never shows
+    /// this step: there nothing may tell a stranger that a number is known.
+    #[serde(rename_all = "camelCase")]
+    IdCheck {
+        /// False when continued from the list: the phone number is not kept
+        /// on this machine, so no code can be sent from here.
+        can_send_code: bool,
+    },
     /// Looking up the customer's accounts (progress).
     CheckingAccounts,
     /// The customer already has accounts: use one or link another.

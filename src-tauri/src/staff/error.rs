@@ -16,6 +16,10 @@ pub enum StaffError {
     NoPin,
     #[error("A staff PIN is 4 to 12 digits.")]
     PinFormat,
+    #[error("On a kiosk the staff PIN is 6 to 12 digits. If this kiosk's PIN is shorter, set a longer one from a terminal: `aeropay-onboarding set-staff-pin` (the PIN is read from standard input).")]
+    PinTooShortForKiosk,
+    #[error("Too many wrong PINs in a row: staff access to this kiosk is locked. Set the staff PIN again from a terminal on this machine: `aeropay-onboarding set-staff-pin` (the PIN is read from standard input).")]
+    LockedOut,
     #[error("The two PINs are not the same. Type the new PIN twice.")]
     PinMismatch,
     #[error(
@@ -43,6 +47,8 @@ impl StaffError {
             StaffError::Locked => "STAFF_LOCKED",
             StaffError::NoPin => "STAFF_NO_PIN",
             StaffError::PinFormat => "STAFF_PIN_FORMAT",
+            StaffError::PinTooShortForKiosk => "STAFF_PIN_KIOSK_SHORT",
+            StaffError::LockedOut => "STAFF_LOCKED_OUT",
             StaffError::PinMismatch => "STAFF_PIN_MISMATCH",
             StaffError::StoredHashInvalid => "STAFF_PIN_STORED_INVALID",
             StaffError::Vault(err) => err.code(),

@@ -17,6 +17,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// What the `staff` column of the audit trail says while staff are unlocked.
 pub const STAFF_ACTOR: &str = "staff";
 
+/// On a kiosk, this many wrong PINs in a row lock staff out until a PIN is
+/// set again from the command line (the count is read back from the audit
+/// trail, so a restart keeps the lock).
+pub const KIOSK_LOCKOUT_FAILURES: u32 = 10;
+
 /// What the page shows of the staff lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -27,6 +32,9 @@ pub struct StaffStatus {
     pub seconds_until_lock: u64,
     /// Seconds before the next PIN attempt is taken; 0 when one may be made.
     pub wait_seconds: u64,
+    /// Kiosk: too many wrong PINs in a row; only a PIN set from the command
+    /// line opens staff access again.
+    pub locked_out: bool,
 }
 
 struct State {
@@ -105,7 +113,9 @@ impl StaffGuard {
         let now = self.clock.now_ms();
         let pin_set = self.pin_hash(state)?.is_some();
         let unlocked = pin_set && state.session.is_open(now);
+        let locked_out = self.locked_out(state);
         Ok(StaffStatus {
+            locked_out,
             pin_set,
             unlocked,
             seconds_until_lock: if unlocked {
@@ -113,15 +123,23 @@ impl StaffGuard {
             } else {
                 0
             },
-            wait_seconds: state.throttle.wait_seconds(now),
+            wait_seconds: if locked_out {
+                0
+            } else {
+                state.throttle.wait_seconds(now)
+            },
         })
+    }
+
+    fn locked_out(&self, state: &State) -> bool {
+        self.mode == Mode::Kiosk && state.throttle.failures() >= KIOSK_LOCKOUT_FAILURES
     }
 
     pub fn status(&self) -> Result<StaffStatus, StaffError> {
         let mut state = self.state();
-        // Without a PIN the page polls until one is set (a kiosk's is set
-        // from the command line): look again rather than trust the cache.
-        if state.pin == Some(None) {
+        // Without a PIN, or locked out, the page polls until one is set
+        // (from the command line): look again rather than trust the cache.
+        if state.pin == Some(None) || self.locked_out(&state) {
             self.reread_pin_hash(&mut state)?;
         }
         self.status_of(&mut state)
@@ -132,14 +150,18 @@ impl StaffGuard {
     pub fn unlock(&self, typed: &str) -> Result<StaffStatus, StaffError> {
         let mut state = self.state();
         let now = self.clock.now_ms();
+        // A PIN set from the command line since ends a lock-out.
         let phc = self.reread_pin_hash(&mut state)?;
+        if self.locked_out(&state) {
+            return Err(StaffError::LockedOut);
+        }
         let wait_seconds = state.throttle.wait_seconds(now);
         if wait_seconds > 0 {
             return Err(StaffError::PinWait { wait_seconds });
         }
         let phc = phc.ok_or(StaffError::NoPin)?;
         // A PIN of the wrong shape cannot be the right one: say so, uncounted.
-        let pin = Pin::parse(typed)?;
+        let pin = Pin::parse_for(typed, self.mode)?;
         if verify_pin(&pin, &phc)? {
             state.throttle.reset();
             state.session.open(now);
@@ -152,12 +174,17 @@ impl StaffGuard {
         } else {
             let wait_seconds = state.throttle.record_failure(now);
             let failures = state.throttle.failures();
-            self.audit(
-                AuditAction::PinFailed,
-                None,
-                &format!("wrong staff PIN ({failures} in a row; next attempt in {wait_seconds} s)"),
-            );
-            tracing::warn!(failures, wait_seconds, "wrong staff PIN");
+            let locked_out = self.locked_out(&state);
+            let detail = if locked_out {
+                format!("wrong staff PIN ({failures} in a row); staff access locked until a PIN is set from the command line")
+            } else {
+                format!("wrong staff PIN ({failures} in a row; next attempt in {wait_seconds} s)")
+            };
+            self.audit(AuditAction::PinFailed, None, &detail);
+            tracing::warn!(failures, wait_seconds, locked_out, "wrong staff PIN");
+            if locked_out {
+                return Err(StaffError::LockedOut);
+            }
             Err(StaffError::PinWrong { wait_seconds })
         }
     }
@@ -205,7 +232,7 @@ impl StaffGuard {
             None if self.mode == Mode::Kiosk => return Err(StaffError::NoPin),
             None => true,
         };
-        let pin = Pin::parse(new_pin)?;
+        let pin = Pin::parse_for(new_pin, self.mode)?;
         if let Some(confirm) = confirm {
             if Pin::parse(confirm).ok().as_ref() != Some(&pin) {
                 return Err(StaffError::PinMismatch);

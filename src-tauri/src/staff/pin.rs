@@ -2,12 +2,15 @@
 //! random salt), which is all the keychain ever holds.
 
 use super::StaffError;
+use crate::config::Mode;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
 
 pub const MIN_DIGITS: usize = 4;
 pub const MAX_DIGITS: usize = 12;
+/// A kiosk stands in public: its PIN is longer.
+pub const KIOSK_MIN_DIGITS: usize = 6;
 
 /// A staff PIN as typed: 4 to 12 ASCII digits. `Debug` never shows it and
 /// there is no `Display`.
@@ -26,6 +29,15 @@ impl Pin {
         } else {
             Err(StaffError::PinFormat)
         }
+    }
+
+    /// As [`Pin::parse`], and at least [`KIOSK_MIN_DIGITS`] on a kiosk.
+    pub fn parse_for(text: &str, mode: Mode) -> Result<Self, StaffError> {
+        let pin = Self::parse(text)?;
+        if mode == Mode::Kiosk && pin.0.len() < KIOSK_MIN_DIGITS {
+            return Err(StaffError::PinTooShortForKiosk);
+        }
+        Ok(pin)
     }
 
     fn as_bytes(&self) -> &[u8] {
@@ -78,6 +90,22 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_kiosk_pin_has_six_digits_at_least() {
+        for short in ["1234", "12345"] {
+            assert!(Pin::parse_for(short, Mode::Desk).is_ok());
+            assert_eq!(
+                Pin::parse_for(short, Mode::Kiosk).unwrap_err().code(),
+                "STAFF_PIN_KIOSK_SHORT"
+            );
+        }
+        assert!(Pin::parse_for("123456", Mode::Kiosk).is_ok());
+        assert_eq!(
+            Pin::parse_for("12a456", Mode::Kiosk).unwrap_err().code(),
+            "STAFF_PIN_FORMAT"
+        );
     }
 
     #[test]

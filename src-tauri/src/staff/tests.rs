@@ -104,14 +104,14 @@ fn wrong_pins_wait_longer_each_time_up_to_five_minutes() {
 fn an_attempt_during_the_wait_is_refused_and_does_not_count() {
     let rig = Rig::with_pin();
     let guard = rig.guard(Mode::Kiosk);
-    assert_eq!(wait_of(&guard.unlock("1111").unwrap_err()), 1);
+    assert_eq!(wait_of(&guard.unlock("111100").unwrap_err()), 1);
     rig.clock.advance_secs(1);
-    let err = guard.unlock("2222").unwrap_err();
+    let err = guard.unlock("222200").unwrap_err();
     assert_eq!(err.code(), "STAFF_PIN_WRONG");
     assert_eq!(wait_of(&err), 2);
     rig.clock.advance_ms(500);
     // Even the right PIN waits; nothing is checked, nothing counted.
-    for typed in ["3333", PIN] {
+    for typed in ["333300", PIN] {
         let err = guard.unlock(typed).unwrap_err();
         assert_eq!(err.code(), "STAFF_PIN_WAIT");
         assert_eq!(wait_of(&err), 2, "1.5 s left, shown as 2");
@@ -122,7 +122,7 @@ fn an_attempt_during_the_wait_is_refused_and_does_not_count() {
     assert_eq!(guard.status().unwrap().wait_seconds, 1);
     rig.clock.advance_ms(500);
     assert_eq!(
-        wait_of(&guard.unlock("4444").unwrap_err()),
+        wait_of(&guard.unlock("444400").unwrap_err()),
         4,
         "the third counted"
     );
@@ -152,7 +152,7 @@ fn a_restart_keeps_the_count_and_the_wait() {
     let rig = Rig::with_pin();
     let guard = rig.guard(Mode::Kiosk);
     for _ in 0..4 {
-        let wait = wait_of(&guard.unlock("9999").unwrap_err());
+        let wait = wait_of(&guard.unlock("999900").unwrap_err());
         rig.clock.advance_secs(wait as i64);
     }
     // Fourth wrong PIN just now: 8 s to wait. The app restarts 3 s later.
@@ -164,7 +164,7 @@ fn a_restart_keeps_the_count_and_the_wait() {
     assert!(!status.unlocked, "a restart locks");
     rig.clock.advance_secs(6);
     assert_eq!(
-        wait_of(&guard.unlock("9999").unwrap_err()),
+        wait_of(&guard.unlock("999900").unwrap_err()),
         16,
         "the fifth in a row"
     );
@@ -174,7 +174,7 @@ fn a_restart_keeps_the_count_and_the_wait() {
     guard.unlock(PIN).unwrap();
     let guard = rig.guard(Mode::Kiosk);
     assert_eq!(guard.status().unwrap().wait_seconds, 0);
-    assert_eq!(wait_of(&guard.unlock("9999").unwrap_err()), 1);
+    assert_eq!(wait_of(&guard.unlock("999900").unwrap_err()), 1);
 }
 
 #[test]
@@ -278,21 +278,21 @@ fn errors_and_statuses_never_carry_the_pin() {
 fn a_pin_set_from_the_command_line_counts_in_a_running_app() {
     let rig = Rig::with_pin();
     let guard = rig.guard(Mode::Kiosk);
-    for typed in ["1111", "2222", "3333"] {
+    for typed in ["111100", "222200", "333300"] {
         wait_of(&guard.unlock(typed).unwrap_err());
         rig.clock.advance_secs(4);
     }
-    assert_eq!(wait_of(&guard.unlock("4444").unwrap_err()), 8);
+    assert_eq!(wait_of(&guard.unlock("444400").unwrap_err()), 8);
     // Staff who forgot the PIN set a new one at a terminal (`set-staff-pin`
     // writes the keychain, as here) while the kiosk runs.
-    store_pin(rig.vault.as_ref(), &Pin::parse("97531").unwrap()).unwrap();
+    store_pin(rig.vault.as_ref(), &Pin::parse("975310").unwrap()).unwrap();
     assert_eq!(
         guard.unlock(PIN).unwrap_err().code(),
         "STAFF_PIN_WRONG",
         "the old PIN no longer opens, and the old wait is over"
     );
     rig.clock.advance_secs(1);
-    assert!(guard.unlock("97531").unwrap().unlocked);
+    assert!(guard.unlock("975310").unwrap().unlocked);
 }
 
 #[test]
@@ -303,5 +303,87 @@ fn a_kiosk_without_a_pin_sees_one_set_from_the_command_line() {
     assert_eq!(guard.unlock(PIN).unwrap_err().code(), "STAFF_NO_PIN");
     store_pin(rig.vault.as_ref(), &Pin::parse(PIN).unwrap()).unwrap();
     assert!(guard.status().unwrap().pin_set);
+    assert!(guard.unlock(PIN).unwrap().unlocked);
+}
+
+#[test]
+fn a_kiosk_refuses_a_pin_shorter_than_six_digits_and_a_desk_takes_it() {
+    let rig = Rig::new();
+    let desk = rig.guard(Mode::Desk);
+    assert!(desk.set_pin("2468", Some("2468")).unwrap().unlocked);
+    desk.lock().unwrap();
+
+    // The same machine as a kiosk: the short PIN no longer opens it, and
+    // the message says how to set a longer one; nothing is counted.
+    let kiosk = rig.guard(Mode::Kiosk);
+    let err = kiosk.unlock("2468").unwrap_err();
+    assert_eq!(err.code(), "STAFF_PIN_KIOSK_SHORT");
+    assert!(
+        err.to_string().contains("6 to 12 digits") && err.to_string().contains("set-staff-pin"),
+        "{err}"
+    );
+    assert_eq!(kiosk.status().unwrap().wait_seconds, 0);
+    store_pin(rig.vault.as_ref(), &Pin::parse(PIN).unwrap()).unwrap();
+    kiosk.unlock(PIN).unwrap();
+    // Changing it in the kiosk's settings takes 6 digits too.
+    assert_eq!(
+        kiosk.set_pin("13579", Some("13579")).unwrap_err().code(),
+        "STAFF_PIN_KIOSK_SHORT"
+    );
+    assert!(kiosk.set_pin("135790", Some("135790")).unwrap().unlocked);
+}
+
+/// Types `count` wrong PINs, waiting out each wait. Returns the last error.
+fn wrong_pins(rig: &Rig, guard: &StaffGuard, count: u32) -> StaffError {
+    let mut last = None;
+    for _ in 0..count {
+        let err = guard.unlock("000000").unwrap_err();
+        if let StaffError::PinWrong { wait_seconds } = &err {
+            rig.clock.advance_secs(*wait_seconds as i64);
+        }
+        last = Some(err);
+    }
+    last.expect("at least one attempt")
+}
+
+#[test]
+fn ten_wrong_pins_lock_a_kiosk_until_a_pin_is_set_from_the_command_line() {
+    let rig = Rig::with_pin();
+    let guard = rig.guard(Mode::Kiosk);
+    assert_eq!(wrong_pins(&rig, &guard, 9).code(), "STAFF_PIN_WRONG");
+    assert!(!guard.status().unwrap().locked_out);
+    let tenth = wrong_pins(&rig, &guard, 1);
+    assert_eq!(tenth.code(), "STAFF_LOCKED_OUT");
+    assert!(tenth.to_string().contains("set-staff-pin"), "{tenth}");
+    let status = guard.status().unwrap();
+    assert!(status.locked_out && status.wait_seconds == 0, "{status:?}");
+
+    // However long one waits, even the right PIN is refused, uncounted.
+    rig.clock.advance_secs(24 * 3600);
+    assert_eq!(guard.unlock(PIN).unwrap_err().code(), "STAFF_LOCKED_OUT");
+    assert_eq!(rig.actions().len(), 10);
+    // A restart keeps the lock (the count comes from the audit trail).
+    let guard = rig.guard(Mode::Kiosk);
+    assert!(guard.status().unwrap().locked_out);
+    assert_eq!(guard.unlock(PIN).unwrap_err().code(), "STAFF_LOCKED_OUT");
+
+    // The same PIN set again from a terminal opens it: in the running app
+    // and after a restart.
+    let mut input = std::io::Cursor::new(format!("{PIN}\n"));
+    crate::cli::set_staff_pin(&mut input, rig.vault.as_ref(), &rig.store, Mode::Kiosk).unwrap();
+    assert!(!guard.status().unwrap().locked_out);
+    let restarted = rig.guard(Mode::Kiosk);
+    assert!(!restarted.status().unwrap().locked_out);
+    assert!(restarted.unlock(PIN).unwrap().unlocked);
+    assert!(guard.unlock(PIN).unwrap().unlocked);
+}
+
+#[test]
+fn a_desk_is_never_locked_out_only_kept_waiting() {
+    let rig = Rig::with_pin();
+    let guard = rig.guard(Mode::Desk);
+    assert_eq!(wrong_pins(&rig, &guard, 12).code(), "STAFF_PIN_WRONG");
+    assert!(!guard.status().unwrap().locked_out);
+    rig.clock.advance_secs(300);
     assert!(guard.unlock(PIN).unwrap().unlocked);
 }

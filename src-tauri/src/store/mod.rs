@@ -5,6 +5,7 @@
 //! Plain Rust, no tauri.
 
 mod audit;
+mod code_sends;
 mod customers;
 mod enrollments;
 mod error;

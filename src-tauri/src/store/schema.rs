@@ -68,6 +68,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (enrollment_id, link_key)
      );
      CREATE INDEX pending_links_state ON pending_links (state);",
+    // 5: codes sent from this machine, by phone hash, so a kiosk can limit
+    // how often one phone is sent a code (a restart must not reset it).
+    "CREATE TABLE code_sends (
+        environment TEXT NOT NULL,
+        phone_hash  TEXT NOT NULL,
+        at          INTEGER NOT NULL
+     );
+     CREATE INDEX code_sends_phone ON code_sends (environment, phone_hash, at);",
 ];
 
 pub fn migrate(connection: &Connection) -> rusqlite::Result<()> {

@@ -183,6 +183,15 @@ pub async fn confirm_with_bypass_code(app: &App) {
     app.click("#code-submit").await;
 }
 
+/// Desk, a customer known on this machine: staff tick "I checked the
+/// customer's photo ID" and go on without a code.
+pub async fn pass_the_id_check(app: &App) {
+    app.wait_for_text("#screen-title", "has enrolled on this machine before")
+        .await;
+    app.click("#id-checked").await;
+    app.click("#id-check-continue").await;
+}
+
 /// Waits for the widget's bank list in its iframe; leaves the page in the
 /// app's top-level document.
 pub async fn wait_for_widget(app: &App) {
