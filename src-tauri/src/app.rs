@@ -130,7 +130,12 @@ pub fn run(
     mode_override: Option<crate::config::Mode>,
 ) -> Result<(), tauri::Error> {
     // One app per data directory; checked first, before anything opens.
-    let builder = app_builder(tauri::Builder::default().plugin(crate::instance::plugin(&data_dir)));
+    let builder = app_builder(tauri::Builder::default().plugin(crate::instance::plugin(&data_dir)))
+        // macOS gives every app a default menu (Quit, Hide, Services…);
+        // a kiosk shows none.
+        .enable_macos_default_menu(
+            !crate::kiosk::Lockdown::for_mode(settings.mode).macos_default_menu,
+        );
     // A desk window comes back where staff left it; a kiosk always fills
     // the screen.
     let builder = match settings.mode {
@@ -332,7 +337,7 @@ fn main_window<R: Runtime>(
             {
                 Ok(window) => {
                     if kiosk {
-                        crate::commands::refuse_context_menus(&window);
+                        crate::commands::lock_down_webview(&window);
                     }
                     NewWindowResponse::Create { window }
                 }
@@ -345,7 +350,7 @@ fn main_window<R: Runtime>(
         .build()?;
     if kiosk {
         crate::commands::cover_monitor(&window);
-        crate::commands::refuse_context_menus(&window);
+        crate::commands::lock_down_webview(&window);
         refuse_close(&window);
     }
     Ok(window)
@@ -540,7 +545,7 @@ pub fn open_bank_popup<R: Runtime>(app: &AppHandle<R>, url: Url) {
         return;
     }
     match bank_popup(app, url, kiosk).build() {
-        Ok(window) if kiosk => crate::commands::refuse_context_menus(&window),
+        Ok(window) if kiosk => crate::commands::lock_down_webview(&window),
         Ok(_) => {}
         Err(err) => tracing::warn!("bank popup not opened: {err}"),
     }

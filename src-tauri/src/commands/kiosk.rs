@@ -121,24 +121,64 @@ pub fn cover_monitor<R: Runtime>(window: &WebviewWindow<R>) {
     }
 }
 
-/// No context menu in a kiosk window, whichever frame is clicked. The page's
-/// own lockdown (ui/kiosk.js) cannot reach into the widget's cross-origin
-/// frame or a bank's page; WebKitGTK's `context-menu` signal covers every
-/// frame of the webview. Elsewhere the page's lockdown is all there is.
-pub fn refuse_context_menus<R: Runtime>(window: &WebviewWindow<R>) {
+/// Carries out a kiosk's [`Lockdown`](crate::kiosk::Lockdown) on one
+/// webview: the main window or a bank window. The page's own lockdown
+/// (ui/kiosk.js) cannot reach into the widget's cross-origin frame or a
+/// bank's page; the webview's signals cover every frame.
+pub fn lock_down_webview<R: Runtime>(window: &WebviewWindow<R>) {
+    let lockdown = crate::kiosk::Lockdown::for_mode(crate::config::Mode::Kiosk);
     #[cfg(target_os = "linux")]
     {
-        let connected = window.with_webview(|webview| {
-            use webkit2gtk::WebViewExt;
-            // `true`: handled, so no menu is shown.
-            webview.inner().connect_context_menu(|_, _, _, _| true);
+        let connected = window.with_webview(move |webview| {
+            use webkit2gtk::{FileChooserRequestExt, WebViewExt};
+            let view = webview.inner();
+            // `true`: handled, so WebKit shows nothing.
+            if lockdown.context_menu {
+                view.connect_context_menu(|_, _, _, _| true);
+            }
+            if lockdown.print {
+                view.connect_print(|_, _| {
+                    tracing::info!("kiosk: a print dialog was refused");
+                    true
+                });
+            }
+            if lockdown.file_chooser {
+                view.connect_run_file_chooser(|_, request| {
+                    tracing::info!("kiosk: a file chooser was refused");
+                    request.cancel();
+                    true
+                });
+            }
         });
         if let Err(err) = connected {
-            tracing::warn!("context menus not refused: {err}");
+            tracing::warn!("the kiosk webview lockdown was not applied: {err}");
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = window;
+    #[cfg(windows)]
+    if lockdown.browser_accelerator_keys {
+        let done = window.with_webview(|webview| {
+            use webview2_com::Microsoft::Web::WebView2::Win32::ICoreWebView2Settings3;
+            use windows::core::Interface;
+            // SAFETY: COM calls on the webview's own controller, on the
+            // thread tauri runs this closure on (the webview's).
+            let refused = unsafe {
+                webview
+                    .controller()
+                    .CoreWebView2()
+                    .and_then(|core| core.Settings())
+                    .and_then(|settings| settings.cast::<ICoreWebView2Settings3>())
+                    .and_then(|settings| settings.SetAreBrowserAcceleratorKeysEnabled(false))
+            };
+            if let Err(err) = refused {
+                tracing::warn!("browser shortcuts not refused: {err}");
+            }
+        });
+        if let Err(err) = done {
+            tracing::warn!("browser shortcuts not refused: {err}");
+        }
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
+    let _ = (window, lockdown);
 }
 
 /// On Linux, text selected in a field is also offered to other programs as

@@ -3,5 +3,7 @@
 //! clock and carries out what these rules decide.
 
 mod idle;
+mod lockdown;
 
 pub use idle::{IdleState, IdleWatch};
+pub use lockdown::Lockdown;
