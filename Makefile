@@ -1,4 +1,5 @@
 # Two commands: `make run` and `make test`. Both install what is missing.
+# `make dist` builds the Linux packages (.deb, .rpm) into target/dist/.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
@@ -12,7 +13,7 @@ TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xc
 
 APP := target/debug/aeropay-onboarding
 
-.PHONY: run test deps test-deps build lint
+.PHONY: run test deps test-deps build lint dist dist-deps
 
 # `make run MODE=kiosk` starts a kiosk; the default is the setting (desk).
 run: deps build
@@ -36,3 +37,13 @@ lint:
 
 test: test-deps lint build
 	scripts/with-keyring.sh cargo test --workspace
+
+# The Tauri CLI comes from packaging/package-lock.json (npm ci); the .rpm is
+# written by the CLI itself (no rpmbuild), the .deb repacked with dpkg-deb.
+dist-deps: deps
+	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+	scripts/install-deps.sh binutils
+
+dist: dist-deps
+	scripts/dist.sh
+
