@@ -13,7 +13,7 @@ TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xc
 
 APP := target/debug/aeropay-onboarding
 
-.PHONY: run test deps test-deps build lint dist dist-deps
+.PHONY: run test deps test-deps build lint dist dist-deps test-install
 
 # `make run MODE=kiosk` starts a kiosk; the default is the setting (desk).
 run: deps build
@@ -47,3 +47,9 @@ dist-deps: deps
 dist: dist-deps
 	scripts/dist.sh
 
+# Installs the .deb on this machine, runs the installed app through an
+# enrollment, removes it; reads the .rpm with rpm -qip/-qlp. Not part of
+# `make test`: it changes the system's packages.
+test-install: test-deps dist
+	scripts/install-deps.sh rpm desktop-file-utils
+	scripts/test-install.sh
