@@ -38,11 +38,12 @@ lint:
 test: test-deps lint build
 	scripts/with-keyring.sh cargo test --workspace
 
-# The Tauri CLI comes from packaging/package-lock.json (npm ci); the .rpm is
-# written by the CLI itself (no rpmbuild), the .deb repacked with dpkg-deb.
+# The Tauri CLI comes from packaging/package-lock.json (npm ci) and writes
+# both packages itself; they are repacked (dpkg-deb, rpmbuild from the Debian
+# package rpm) to name the desktop entry after the app identifier.
 dist-deps: deps
 	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
-	scripts/install-deps.sh binutils
+	scripts/install-deps.sh binutils rpm cpio
 
 dist: dist-deps
 	scripts/dist.sh

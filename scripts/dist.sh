@@ -9,8 +9,9 @@
 # - Paths of the build machine are remapped out of the binary (panic messages
 #   and file!() keep crate-relative paths), then checked with `strings`.
 # - The desktop entry is named after the app identifier
-#   (app.aeropay-onboarding.desktop) in the .deb; the Tauri bundler names it
-#   after the product name, which has a space.
+#   (app.aeropay-onboarding.desktop); the Tauri bundler names it after the
+#   product name, which has a space, so both packages are repacked: the .deb
+#   with dpkg-deb, the .rpm with rpmbuild from the bundler's files and metadata.
 # AppImage is not built here: the bundler downloads linuxdeploy from GitHub
 # for it, which this build does not do.
 set -euo pipefail
@@ -22,6 +23,9 @@ package=aeropay-onboarding
 
 command -v npm >/dev/null || { echo "error: npm missing: install the Debian packages nodejs npm (make dist does)" >&2; exit 1; }
 command -v dpkg-deb >/dev/null || { echo "error: dpkg-deb missing (Debian package dpkg)" >&2; exit 1; }
+for tool in rpmbuild rpm2cpio cpio; do
+  command -v $tool >/dev/null || { echo "error: $tool missing: install the Debian packages rpm cpio (make dist does)" >&2; exit 1; }
+done
 
 echo "== Tauri CLI (packaging/package-lock.json) =="
 npm ci --prefix packaging --no-audit --no-fund --loglevel=error
@@ -52,8 +56,42 @@ mv "$stage/root/usr/share/applications/$product.desktop" "$stage/root/usr/share/
 (cd "$stage/root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$stage/root/DEBIAN/md5sums"
 deb="$out/${package}_${version}_amd64.deb"
 dpkg-deb --root-owner-group -Zxz --build "$stage/root" "$deb" >/dev/null
-cp "$rpm_in" "$out/${package}-${version}-1.x86_64.rpm"
+# The .rpm: the bundler's files and metadata, rebuilt with rpmbuild (Debian
+# package rpm) under the same name, version, release and dependencies.
 rpm="$out/${package}-${version}-1.x86_64.rpm"
+mkdir -p "$stage/rpmroot" "$stage/rpmbuild"
+# Debian's rpm2cpio exits 1 on the bundler's rpm although it writes the whole
+# archive: check the files against the rpm's own list instead.
+(cd "$stage/rpmroot" && { rpm2cpio "$rpm_in" || true; } | cpio -idm --quiet)
+rpm -qlp "$rpm_in" 2>/dev/null | while read -r file; do
+  [ -f "$stage/rpmroot$file" ] || { echo "error: $file missing from the unpacked .rpm" >&2; exit 1; }
+done
+mv "$stage/rpmroot/usr/share/applications/$product.desktop" "$stage/rpmroot/usr/share/applications/$identifier"
+q() { rpm -qp --qf "$1" "$rpm_in" 2>/dev/null; }
+{
+  echo "Name: $(q '%{NAME}')"
+  echo "Version: $(q '%{VERSION}')"
+  echo "Release: $(q '%{RELEASE}')"
+  echo "Summary: $(q '%{SUMMARY}')"
+  echo "License: $(q '%{LICENSE}')"
+  echo "URL: $(q '%{URL}')"
+  echo "AutoReqProv: no"
+  q '[Requires: %{REQUIRENAME}\n]' | grep -v '^Requires: rpmlib('
+  q '[Recommends: %{RECOMMENDNAME}\n]'
+  echo "%define debug_package %{nil}"
+  echo "%define __os_install_post %{nil}"
+  echo "%define _build_id_links none"
+  echo "%description"
+  q '%{DESCRIPTION}'
+  echo
+  echo "%install"
+  echo "cp -a '$stage/rpmroot/.' %{buildroot}/"
+  echo "%files"
+  (cd "$stage/rpmroot" && find . -type f -printf '/%P\n' | sort)
+} > "$stage/$package.spec"
+rpmbuild -bb --quiet --define "_topdir $stage/rpmbuild" --define "_buildhost localhost" --define "_rpmdir $stage/rpms" \
+  --define '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' "$stage/$package.spec"
+cp "$stage/rpms/${package}-${version}-1.x86_64.rpm" "$rpm"
 
 echo "== Nothing of the build machine in the binary =="
 bin=$stage/root/usr/bin/$package

@@ -32,7 +32,7 @@ shopt -u nullglob
 deb=${debs[0]}
 version=$(dpkg-deb -f "$deb" Version)
 
-if dpkg-query -W -f='${db:Status-Abbrev}' "$package" 2>/dev/null | grep -q '^i'; then
+if [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$package" 2>/dev/null || true)" == i* ]]; then
   fail "$package is already installed on this machine; this test installs and removes it, so remove it first"
 fi
 
@@ -53,7 +53,10 @@ out=$(/usr/bin/aeropay-onboarding --version)
 [ "$out" = "$package $version" ] || fail "/usr/bin/aeropay-onboarding --version says '$out', expected '$package $version'"
 ok "/usr/bin/aeropay-onboarding --version: $out"
 desktop=/usr/share/applications/$identifier
-printf '%s\n' "${files[@]}" | grep -qx "$desktop" || fail "dpkg -L lists no $desktop"
+listed=$(printf '%s\n' "${files[@]}")
+# Lists are matched from a variable: `cmd | grep -q` can fail under pipefail
+# when grep stops reading early.
+grep -qx "$desktop" <<<"$listed" || fail "dpkg -L lists no $desktop"
 grep -qx "Exec=$package" "$desktop" || fail "$desktop does not start $package"
 grep -qx "Icon=$package" "$desktop" || fail "$desktop names no icon $package"
 ok "desktop entry $desktop"
@@ -64,7 +67,7 @@ fi
 icons=$(printf '%s\n' "${files[@]}" | grep -c "^/usr/share/icons/hicolor/.*/apps/$package.png$" || true)
 [ "$icons" -ge 4 ] || fail "expected the icon in at least 4 sizes, dpkg -L lists $icons"
 ok "$icons icon sizes under /usr/share/icons/hicolor"
-if printf '%s\n' "${files[@]}" | grep -q ' '; then fail "a file name with a space in the package"; fi
+if grep -q ' ' <<<"$listed"; then fail "a file name with a space in the package"; fi
 ok "no file name with a space"
 
 step "The installed app enrolls a customer (private Xvfb, keyring and HOME; built-in simulator)"
@@ -103,8 +106,11 @@ else
   rpm -qp --recommends "$rpm" 2>/dev/null
   echo "-- files (rpm -qlp) --"
   rpm -qlp "$rpm" 2>/dev/null
-  rpm -qlp "$rpm" 2>/dev/null | grep -qx "/usr/bin/$package" || fail "the .rpm has no /usr/bin/$package"
-  ok ".rpm lists /usr/bin/$package and $(rpm -qlp "$rpm" 2>/dev/null | grep -c "/apps/$package.png$") icon sizes"
+  rpm_files=$(rpm -qlp "$rpm" 2>/dev/null)
+  grep -qx "/usr/bin/$package" <<<"$rpm_files" || fail "the .rpm has no /usr/bin/$package"
+  grep -qx "$desktop" <<<"$rpm_files" || fail "the .rpm has no $desktop"
+  if grep -q ' ' <<<"$rpm_files"; then fail "a file name with a space in the .rpm"; fi
+  ok ".rpm lists /usr/bin/$package, $desktop and $(grep -c "/apps/$package.png$" <<<"$rpm_files") icon sizes"
 fi
 
 step "Done"
