@@ -1,4 +1,5 @@
 # Two commands: `make run` and `make test`. Both install what is missing.
+# `make dist` builds the Linux packages (.deb, .rpm) into target/dist/.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
@@ -17,7 +18,7 @@ APP := target/debug/aeropay-onboarding
 # resolves nothing and takes no --locked.)
 CARGO_LOCKED := --locked
 
-.PHONY: run test deps test-deps build lint deny
+.PHONY: run test deps test-deps build lint deny dist dist-deps test-install
 
 # `make run MODE=kiosk` starts a kiosk; the default is the setting (desk).
 run: deps build
@@ -46,3 +47,20 @@ deny:
 
 test: test-deps lint deny build
 	scripts/with-keyring.sh cargo test $(CARGO_LOCKED) --workspace
+
+# The Tauri CLI comes from packaging/package-lock.json (npm ci) and writes
+# both packages itself; they are repacked (dpkg-deb, rpmbuild from the Debian
+# package rpm) to name the desktop entry after the app identifier.
+dist-deps: deps
+	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+	scripts/install-deps.sh binutils rpm cpio
+
+dist: dist-deps
+	scripts/dist.sh
+
+# Installs the .deb on this machine, runs the installed app through an
+# enrollment, removes it; reads the .rpm with rpm -qip/-qlp. Not part of
+# `make test`: it changes the system's packages.
+test-install: test-deps dist
+	scripts/install-deps.sh rpm desktop-file-utils
+	scripts/test-install.sh

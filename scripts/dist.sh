@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Builds the Linux packages of the app: a .deb and an .rpm for x86_64, into
+# target/dist/. Run through `make dist`, which installs the build packages and
+# Node.js first.
+#
+# - The Tauri CLI is the one pinned in packaging/package-lock.json, installed
+#   with `npm ci` (no global install, no cargo install).
+# - Release profile from the workspace Cargo.toml (LTO, stripped).
+# - Paths of the build machine are remapped out of the binary (panic messages
+#   and file!() keep crate-relative paths), then checked with `strings`.
+# - The desktop entry is named after the app identifier
+#   (app.aeropay-onboarding.desktop); the Tauri bundler names it after the
+#   product name, which has a space, so both packages are repacked: the .deb
+#   with dpkg-deb, the .rpm with rpmbuild from the bundler's files and metadata.
+# AppImage is not built here: the bundler downloads linuxdeploy from GitHub
+# for it, which this build does not do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+identifier=app.aeropay-onboarding.desktop
+product="Aeropay Onboarding"
+package=aeropay-onboarding
+
+command -v npm >/dev/null || { echo "error: npm missing: install the Debian packages nodejs npm (make dist does)" >&2; exit 1; }
+command -v dpkg-deb >/dev/null || { echo "error: dpkg-deb missing (Debian package dpkg)" >&2; exit 1; }
+for tool in rpmbuild rpm2cpio cpio; do
+  command -v $tool >/dev/null || { echo "error: $tool missing: install the Debian packages rpm cpio (make dist does)" >&2; exit 1; }
+done
+
+echo "== Tauri CLI (packaging/package-lock.json) =="
+npm ci --prefix packaging --no-audit --no-fund --loglevel=error
+tauri=$root/packaging/node_modules/.bin/tauri
+"$tauri" --version
+
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
+target=${CARGO_TARGET_DIR:-$root/target}
+# Later prefixes win when several match, so the most specific comes last.
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$rustup_home=/rustup --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/build/$package"
+
+echo "== Release build and bundles =="
+(cd src-tauri && "$tauri" build --ci --bundles deb,rpm)
+
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+bundle=$target/release/bundle
+deb_in="$bundle/deb/${product}_${version}_amd64.deb"
+rpm_in=$(ls "$bundle/rpm/${product}-${version}"-*.x86_64.rpm)
+out=$target/dist
+rm -rf "$out" && mkdir -p "$out"
+
+echo "== Desktop entry named after the identifier =="
+stage=$(mktemp -d -t aeropay-dist-XXXXXX)
+trap 'rm -rf "$stage"' EXIT
+dpkg-deb -R "$deb_in" "$stage/root"
+mv "$stage/root/usr/share/applications/$product.desktop" "$stage/root/usr/share/applications/$identifier"
+(cd "$stage/root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$stage/root/DEBIAN/md5sums"
+deb="$out/${package}_${version}_amd64.deb"
+dpkg-deb --root-owner-group -Zxz --build "$stage/root" "$deb" >/dev/null
+# The .rpm: the bundler's files and metadata, rebuilt with rpmbuild (Debian
+# package rpm) under the same name, version, release and dependencies.
+rpm="$out/${package}-${version}-1.x86_64.rpm"
+mkdir -p "$stage/rpmroot" "$stage/rpmbuild"
+# Debian's rpm2cpio exits 1 on the bundler's rpm although it writes the whole
+# archive: check the files against the rpm's own list instead.
+(cd "$stage/rpmroot" && { rpm2cpio "$rpm_in" || true; } | cpio -idm --quiet)
+rpm -qlp "$rpm_in" 2>/dev/null | while read -r file; do
+  [ -f "$stage/rpmroot$file" ] || { echo "error: $file missing from the unpacked .rpm" >&2; exit 1; }
+done
+mv "$stage/rpmroot/usr/share/applications/$product.desktop" "$stage/rpmroot/usr/share/applications/$identifier"
+q() { rpm -qp --qf "$1" "$rpm_in" 2>/dev/null; }
+{
+  echo "Name: $(q '%{NAME}')"
+  echo "Version: $(q '%{VERSION}')"
+  echo "Release: $(q '%{RELEASE}')"
+  echo "Summary: $(q '%{SUMMARY}')"
+  echo "License: $(q '%{LICENSE}')"
+  echo "URL: $(q '%{URL}')"
+  echo "AutoReqProv: no"
+  q '[Requires: %{REQUIRENAME}\n]' | grep -v '^Requires: rpmlib('
+  q '[Recommends: %{RECOMMENDNAME}\n]'
+  echo "%define debug_package %{nil}"
+  echo "%define __os_install_post %{nil}"
+  echo "%define _build_id_links none"
+  echo "%description"
+  q '%{DESCRIPTION}'
+  echo
+  echo "%install"
+  echo "cp -a '$stage/rpmroot/.' %{buildroot}/"
+  echo "%files"
+  (cd "$stage/rpmroot" && find . -type f -printf '/%P\n' | sort)
+} > "$stage/$package.spec"
+rpmbuild -bb --quiet --define "_topdir $stage/rpmbuild" --define "_buildhost localhost" --define "_rpmdir $stage/rpms" \
+  --define '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' "$stage/$package.spec"
+cp "$stage/rpms/${package}-${version}-1.x86_64.rpm" "$rpm"
+
+echo "== Nothing of the build machine in the binary =="
+bin=$stage/root/usr/bin/$package
+leaks=$(strings -a "$bin" | grep -E -e "$root" -e "$cargo_home" -e "$rustup_home" -e '/work/' -e '/root/' | sort -u || true)
+if [ -n "$leaks" ]; then
+  echo "error: the binary names paths of this machine:" >&2
+  echo "$leaks" | head -20 >&2
+  exit 1
+fi
+echo "ok: no $root, $cargo_home, $rustup_home, /work/ or /root/ in $package"
+
+echo "== Packages =="
+dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
+dpkg-deb --contents "$deb" | awk '{print $6}'
+ls -l "$deb" "$rpm"
+echo "binary: $(stat -c %s "$bin") bytes"
