@@ -348,12 +348,35 @@ fn main_window<R: Runtime>(
             }
         })
         .build()?;
+    keep_no_http_cache(&window);
     if kiosk {
         crate::commands::cover_monitor(&window);
         crate::commands::lock_down_webview(&window);
         refuse_close(&window);
     }
     Ok(window)
+}
+
+/// The widget's and the banks' pages must leave nothing on disk: WebKit's
+/// HTTP cache would keep their responses, and with them the widget's token,
+/// under the app's data directory. The app's own page is served from the
+/// binary, so the cache buys it nothing. Set on the main window's web
+/// context, which every window of the app shares, before the widget loads.
+fn keep_no_http_cache<R: Runtime>(window: &WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    {
+        let set = window.with_webview(|webview| {
+            use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+            if let Some(context) = webview.inner().context() {
+                context.set_cache_model(CacheModel::DocumentViewer);
+            }
+        });
+        if let Err(err) = set {
+            tracing::warn!("the web cache could not be turned off: {err}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
 }
 
 /// A kiosk window does not close on request (Alt+F4, a window manager's
