@@ -6,6 +6,8 @@
 //! group, killed when the [`App`] is dropped — also when a test panics, in
 //! which case a screenshot is saved under `target/e2e/<test>/failure.png`.
 
+pub mod leftovers;
+
 use fantoccini::elements::Element;
 use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -580,6 +582,18 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        if !std::thread::panicking() {
+            // Whatever the test did, the app must have left no secret and no
+            // test customer's details in its home.
+            let (files, found) = leftovers::scan(self.home.path(), &leftovers::never_left_behind());
+            assert!(
+                found.is_empty(),
+                "{} of {files} files the app left behind hold what they must not:\n{}",
+                found.len(),
+                found.join("\n")
+            );
+            return;
+        }
         if std::thread::panicking() {
             let path = self.shots.join("failure.png");
             capture_screen(&self.xvfb.display, &path);

@@ -13,103 +13,10 @@
 
 mod common;
 
+use aeropay_onboarding_e2e::leftovers::{scan, Needle};
 use aeropay_onboarding_e2e::{App, Launch};
 use common::{enroll_until_widget, link_checking_account, wait_linked, Bank, Customer};
-use std::path::{Path, PathBuf};
-
-/// What must not be found, by name (the name is what a failure prints).
-struct Needle {
-    what: &'static str,
-    bytes: Vec<u8>,
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => files_under(&path, out),
-            Ok(kind) if kind.is_file() => out.push(path),
-            _ => {}
-        }
-    }
-}
-
-/// base64url characters, as in the three parts of a JWT.
-fn is_b64(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
-}
-
-/// Whether `data` holds something shaped like a JWT: `eyJ…` (a JSON header
-/// in base64url), a dot, a payload, a dot, a signature.
-fn holds_a_jwt(data: &[u8]) -> bool {
-    let mut start = 0;
-    while let Some(at) = find(&data[start..], b"eyJ") {
-        let mut i = start + at;
-        let mut parts = 0;
-        loop {
-            let begin = i;
-            while i < data.len() && is_b64(data[i]) {
-                i += 1;
-            }
-            if i - begin < 10 {
-                break;
-            }
-            parts += 1;
-            if parts == 3 {
-                return true;
-            }
-            if i < data.len() && data[i] == b'.' {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        start += at + 3;
-    }
-    false
-}
-
-/// For a text file: the line numbers of the hits and, for a log line, its
-/// source (the words before the first `: `), so the leak can be traced
-/// without printing the value.
-fn where_in(data: &[u8], needle: &[u8]) -> String {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return String::new();
-    };
-    let needle = String::from_utf8_lossy(needle);
-    let lines: Vec<String> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| line.contains(needle.as_ref()))
-        .take(5)
-        .map(|(n, line)| {
-            let source: String = line
-                .split(": ")
-                .next()
-                .unwrap_or_default()
-                .replace(needle.as_ref(), "…")
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(120)
-                .collect();
-            format!("line {} ({source})", n + 1)
-        })
-        .collect();
-    if lines.is_empty() {
-        String::new()
-    } else {
-        format!(" at {}", lines.join(", "))
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
-}
+use std::path::Path;
 
 #[tokio::test]
 async fn nothing_secret_or_personal_is_left_behind() {
@@ -167,50 +74,18 @@ async fn nothing_secret_or_personal_is_left_behind() {
             bytes: customer.last_name.as_bytes().to_vec(),
         },
     ];
-    let mut files = Vec::new();
-    files_under(home.path(), &mut files);
-    // The built-in simulator's own database stands in for Aeropay's, which
-    // holds the customer's details by definition; it is not the app's, and
-    // no such file exists outside the simulator.
-    files.retain(|file| !file.ends_with("simulator.sqlite3"));
     assert!(
-        files.iter().any(|f| f.ends_with("app.sqlite3")),
+        home.path()
+            .join(".local/share/app.aeropay-onboarding.desktop/app.sqlite3")
+            .is_file(),
         "the app's database is among the files scanned"
     );
-    let mut found = Vec::new();
-    for file in &files {
-        let Ok(data) = std::fs::read(file) else {
-            continue;
-        };
-        let shown = file.strip_prefix(home.path()).unwrap_or(file).display();
-        for needle in &needles {
-            if find(&data, &needle.bytes).is_some() {
-                found.push(format!(
-                    "{shown}: {}{}",
-                    needle.what,
-                    where_in(&data, &needle.bytes)
-                ));
-            }
-        }
-        if holds_a_jwt(&data) {
-            found.push(format!("{shown}: a token (JWT)"));
-        }
-    }
+    let (files, found) = scan(home.path(), &needles);
     assert!(
         found.is_empty(),
         "{} of {} files hold what they must not:\n{}",
         found.len(),
-        files.len(),
+        files,
         found.join("\n")
     );
-}
-
-#[test]
-fn the_scan_finds_what_it_looks_for() {
-    assert!(holds_a_jwt(
-        b"x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlX3ZhbHVl y"
-    ));
-    assert!(!holds_a_jwt(b"eyJhbGciOiJIUzI1NiJ9 and nothing after"));
-    assert!(!holds_a_jwt(b"no token here"));
-    assert_eq!(find(b"abc4155550177def", b"4155550177"), Some(3));
 }
