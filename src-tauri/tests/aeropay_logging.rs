@@ -5,6 +5,7 @@
 //! tests here take turns (`ONE_AT_A_TIME`) and are alone in their binary.
 
 mod aeropay_support;
+mod log_capture;
 
 use aeropay_onboarding::aeropay::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
 use aeropay_onboarding::aerosync::{SdkVersion, WidgetOptions};
@@ -18,26 +19,13 @@ use aeropay_onboarding::simulator::{
 use aeropay_onboarding::store::{PhoneHasher, Store};
 use aeropay_onboarding::vault::MemoryVault;
 use aeropay_support::*;
+use log_capture::Captured;
 use serde_json::{json, Value};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const V2: ApiVersion = ApiVersion::V2;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// One capturing test at a time.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -75,14 +63,8 @@ async fn secrets_never_reach_logs_errors_or_debug() {
         .await;
 
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        // Only this crate's events: the client's own logging is under test.
-        .with_env_filter("aeropay_onboarding=trace")
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Only this crate's events: the client's own logging is under test.
+    let _guard = tracing::subscriber::set_default(captured.subscriber("aeropay_onboarding=trace"));
 
     let client = client(&server, V2);
     let credentials = client.aggregator_credentials(USER_ID).await.unwrap();
@@ -98,7 +80,7 @@ async fn secrets_never_reach_logs_errors_or_debug() {
     };
     let link_error = v1.link_account(USER_ID, &legacy).await.unwrap_err();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("Aeropay request"), "logging is on");
     assert!(logs.contains("<redacted>"), "bodies are logged redacted");
     let shown = format!(
@@ -275,18 +257,9 @@ fn has_number(text: &str, number: &str) -> bool {
 async fn an_enrollment_logs_no_name_phone_email_or_code_at_any_level() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        // Everything, every crate, every level.
-        .with_env_filter("trace")
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        // Timestamps' microseconds could read like a six-digit code.
-        .without_time()
-        .finish();
-    // The test runtime has one thread: the simulator, the client and the
-    // state machine all log here.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Everything, every crate, every level. The test runtime has one
+    // thread: the simulator, the client and the state machine all log here.
+    let _guard = tracing::subscriber::set_default(captured.subscriber("trace"));
     assert!(
         tracing::enabled!(tracing::Level::TRACE),
         "trace is captured"
@@ -320,7 +293,7 @@ async fn an_enrollment_logs_no_name_phone_email_or_code_at_any_level() {
         codes.push(enroll(&sim, *version, person).await);
     }
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     // The bodies were logged (redacted), so there was something to leak.
     for needle in ["Aeropay request", "Aeropay response body", "<redacted>"] {
         assert!(logs.contains(needle), "the log has no {needle:?}");

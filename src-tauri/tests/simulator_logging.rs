@@ -3,38 +3,17 @@
 //! caches per-callsite interest globally, so a thread-local subscriber is
 //! only reliable without other tests running in parallel.
 
+mod log_capture;
 mod simulator_support;
 
+use log_capture::Captured;
 use simulator_support::{phone, Sim, V};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn codes_and_phones_are_never_logged() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter("trace")
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        // Timestamps' microseconds could read like a six-digit code.
-        .without_time()
-        .finish();
     // The test runtime has one thread, so the simulator's tasks log here too.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(captured.subscriber("trace"));
 
     let s = Sim::default().await;
     let mut sent = Vec::new();
@@ -52,7 +31,7 @@ async fn codes_and_phones_are_never_logged() {
         sent.push((number, code));
     }
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     let lines: Vec<&str> = log.lines().collect();
     assert!(
         tracing::enabled!(tracing::Level::TRACE),
