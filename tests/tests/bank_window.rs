@@ -6,20 +6,11 @@
 
 mod common;
 
-use aeropay_onboarding_e2e::{App, Launch};
-use common::{enroll_until_widget, open_the_bank_window, wait_only_main_window, Customer};
+use aeropay_onboarding_e2e::App;
+use common::{
+    enroll_until_widget, open_the_bank_window, quiet_kiosk, wait_only_main_window, Customer,
+};
 use std::time::Duration;
-
-fn kiosk() -> Launch {
-    Launch {
-        settings_json: Some(
-            r#"{"kiosk": {"idleSeconds": 600, "warningSeconds": 30, "widgetIdleSeconds": 600}}"#
-                .into(),
-        ),
-        args: vec!["--mode".into(), "kiosk".into()],
-        ..Default::default()
-    }
-}
 
 async fn current_url(app: &App) -> String {
     app.execute("return window.location.href")
@@ -31,7 +22,7 @@ async fn current_url(app: &App) -> String {
 
 #[tokio::test]
 async fn a_bank_window_stays_one_window_shows_only_https_and_closes_on_cancel() {
-    let app = App::launch_with(kiosk()).await;
+    let app = App::launch_with(quiet_kiosk()).await;
     app.wait_for_text("#app-status", "Ready").await;
     app.click("#attract-start").await;
     enroll_until_widget(&app, &Customer::new("Annie", "Easley", 47)).await;
@@ -98,7 +89,7 @@ async fn a_bank_window_stays_one_window_shows_only_https_and_closes_on_cancel() 
 
 #[tokio::test]
 async fn the_main_window_never_keeps_a_third_party_page() {
-    let app = App::launch_with(kiosk()).await;
+    let app = App::launch_with(quiet_kiosk()).await;
     app.wait_for_text("#app-status", "Ready").await;
     app.click("#attract-start").await;
     enroll_until_widget(&app, &Customer::new("Evelyn", "Boyd", 48)).await;

@@ -3,9 +3,12 @@
 //! and their growing wait, the staff menu, settings; the desk's Settings
 //! button asking for the PIN; leaving kiosk mode.
 
+mod common;
+
 use aeropay_onboarding::store::{AuditAction, Store};
 use aeropay_onboarding::vault::{OsKeychain, Secret, SecretKey, Vault};
-use aeropay_onboarding_e2e::{app_binary, App, Launch};
+use aeropay_onboarding_e2e::{app_binary, App};
+use common::quiet_kiosk;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -54,18 +57,6 @@ impl StaffPinSet {
 impl Drop for StaffPinSet {
     fn drop(&mut self) {
         let _ = OsKeychain::new().delete(&SecretKey::StaffPin);
-    }
-}
-
-fn kiosk() -> Launch {
-    Launch {
-        // Long idle timers: nothing resets while staff work.
-        settings_json: Some(
-            r#"{"kiosk": {"idleSeconds": 600, "warningSeconds": 30, "widgetIdleSeconds": 600}}"#
-                .into(),
-        ),
-        args: vec!["--mode".into(), "kiosk".into()],
-        ..Default::default()
     }
 }
 
@@ -118,7 +109,7 @@ fn audit_actions(app: &App) -> Vec<AuditAction> {
 async fn a_kiosk_opens_settings_only_with_the_pin_and_wrong_pins_wait_longer() {
     let _one_at_a_time = KEYCHAIN.lock().await;
     let _pin = StaffPinSet::through_the_command_line(PIN);
-    let app = App::launch_with(kiosk()).await;
+    let app = App::launch_with(quiet_kiosk()).await;
     app.wait_for_text("#app-status", "Ready").await;
     app.wait_for_text("#attract-start", "Tap to start").await;
     assert!(!app.is_present("#open-settings:not([hidden])").await);
@@ -210,7 +201,7 @@ async fn a_kiosk_opens_settings_only_with_the_pin_and_wrong_pins_wait_longer() {
 async fn leaving_kiosk_mode_takes_the_pin_and_quits_the_app() {
     let _one_at_a_time = KEYCHAIN.lock().await;
     let _pin = StaffPinSet::through_the_command_line(PIN);
-    let app = App::launch_with(kiosk()).await;
+    let app = App::launch_with(quiet_kiosk()).await;
     app.wait_for_text("#app-status", "Ready").await;
     app.click("#staff-open").await;
     // Escape cancels the dialog.
@@ -281,7 +272,7 @@ async fn a_desk_asks_for_the_pin_before_settings_and_lock_closes_them() {
 async fn a_kiosk_closes_the_staff_menu_and_settings_after_a_quiet_minute() {
     let _one_at_a_time = KEYCHAIN.lock().await;
     let _pin = StaffPinSet::through_the_command_line(PIN);
-    let app = App::launch_with(kiosk()).await;
+    let app = App::launch_with(quiet_kiosk()).await;
     app.wait_for_text("#app-status", "Ready").await;
     app.click("#staff-open").await;
     app.type_into("#staff-pin", PIN).await;

@@ -580,3 +580,15 @@ pub async fn take_widget_messages(app: &App) -> Vec<(String, serde_json::Value)>
         })
         .collect()
 }
+
+/// A kiosk with long idle timers: nothing resets while a test works.
+pub fn quiet_kiosk() -> Launch {
+    Launch {
+        settings_json: Some(
+            r#"{"kiosk": {"idleSeconds": 600, "warningSeconds": 30, "widgetIdleSeconds": 600}}"#
+                .into(),
+        ),
+        args: vec!["--mode".into(), "kiosk".into()],
+        ..Default::default()
+    }
+}
