@@ -270,8 +270,17 @@ impl Enrollments {
         match self.deps.client.link_account(user_id, &job.source).await {
             Ok(account) => Outcome::Linked(linked_view(&account)),
             Err(err) if err.category() == ErrorCategory::OutcomeUnknown => Outcome::Unsettled,
-            // "Already linked" after a lost answer: the first call did it.
-            Err(err) if err.aeropay_code() == Some("AP415") => Outcome::Unsettled,
+            // Whether repeating a link after a lost answer meets AP415 is an
+            // open question (reference §8.10); AP415 is also "same account
+            // linked 5 times". Look once more: there, the first call made
+            // it; not there, a refusal — never an endless retry.
+            Err(err) if err.aeropay_code() == Some("AP415") => {
+                match self.find_linked(user_id, job, before, already).await {
+                    Ok(Some(account)) => Outcome::Linked(account),
+                    Ok(None) => Outcome::Refused(err.into()),
+                    Err(_) => Outcome::Unsettled,
+                }
+            }
             Err(err) => Outcome::Refused(err.into()),
         }
     }
