@@ -31,6 +31,9 @@ fn main() {
         "staff_lock",
         "staff_set_pin",
         "kiosk_exit",
+        "l10n_bundle",
+        "l10n_format",
+        "l10n_choose",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

@@ -4,27 +4,28 @@
 // whatever Rust answers.
 
 import { el, button, errorBanner } from "./dom.js";
+import { loc } from "./l10n.js";
 
 const STATUS = {
-  linked: "Linked",
-  waiting_for_code: "Waiting for code",
-  started: "Not finished",
-  linking: "Not finished",
-  finishing: "Finishing the link",
-  widget_closed: "Bank window closed",
-  needs_review: "Needs review",
-  failed: "Failed",
-  cancelled: "Cancelled",
+  linked: "ui-status-linked",
+  waiting_for_code: "ui-status-waiting",
+  started: "ui-status-unfinished",
+  linking: "ui-status-unfinished",
+  finishing: "ui-status-finishing",
+  widget_closed: "ui-status-widget-closed",
+  needs_review: "ui-status-needs-review",
+  failed: "ui-status-failed",
+  cancelled: "ui-status-cancelled",
 };
 
 const GROUPS = [
-  ["all", "All statuses"],
-  ["linked", "Linked"],
-  ["waiting_for_code", "Waiting for code"],
-  ["unfinished", "Not finished"],
-  ["needs_review", "Needs review"],
-  ["failed", "Failed"],
-  ["cancelled", "Cancelled"],
+  ["all", "ui-status-all"],
+  ["linked", "ui-status-linked"],
+  ["waiting_for_code", "ui-status-waiting"],
+  ["unfinished", "ui-status-unfinished"],
+  ["needs_review", "ui-status-needs-review"],
+  ["failed", "ui-status-failed"],
+  ["cancelled", "ui-status-cancelled"],
 ];
 
 // A local calendar day as the date inputs write it.
@@ -46,28 +47,25 @@ export function rangeOf(filter) {
   return { from: filter.from, to: filter.to, utcOffsetMinutes: -new Date().getTimezoneOffset() };
 }
 
-function when(seconds) {
-  return new Date(seconds * 1000).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
-}
-
 function statusCell(row) {
   return el(
     "td",
     { class: "status-cell" },
-    el("span", { class: `status-pill status-${row.status}`, text: STATUS[row.status] || row.status }),
+    el("span", { class: `status-pill status-${row.status}`, ...(STATUS[row.status] ? loc(STATUS[row.status]) : { text: row.status }) }),
     row.errorCode ? el("code", { class: "status-code", text: row.errorCode }) : null,
   );
 }
 
 function rowActions(row, actions) {
   const who = row.customer;
+  // The visible label, and a spoken one that names the customer.
   const action = (label, name, aria, run) =>
-    el("button", { type: "button", class: "button secondary small", "data-action": name, "aria-label": aria, onclick: run }, label);
+    el("button", { type: "button", class: "button secondary small", "data-action": name, onclick: run, ...loc(aria, { customer: who }) }, el("span", loc(label)));
   return el(
     "td",
     { class: "row-actions" },
-    row.canResume ? action("Resume", "resume", `Resume ${who}'s enrollment`, () => actions.resume(row.id)) : null,
-    row.canLinkAnother ? action("Link another account", "link-another", `Link another account for ${who}`, () => actions.linkAnother(row.id)) : null,
+    row.canResume ? action("ui-resume", "resume", "ui-resume-row", () => actions.resume(row.id)) : null,
+    row.canLinkAnother ? action("ui-link-another", "link-another", "ui-link-another-row", () => actions.linkAnother(row.id)) : null,
   );
 }
 
@@ -75,11 +73,16 @@ function table(rows, actions) {
   return el(
     "table",
     { class: "enrollments", id: "enrollments" },
-    el("caption", { class: "visually-hidden", text: "Enrollments on this machine, newest first" }),
+    el("caption", { class: "visually-hidden", ...loc("ui-list-caption") }),
     el(
       "thead",
       {},
-      el("tr", {}, ["Date", "Customer", "Phone", "Bank account", "Status", ""].map((title) => el("th", { scope: "col", text: title }))),
+      el(
+        "tr",
+        {},
+        ["ui-col-date", "ui-col-customer", "ui-col-phone", "ui-col-bank", "ui-col-status"].map((title) => el("th", { scope: "col", ...loc(title) })),
+        el("th", { scope: "col" }),
+      ),
     ),
     el(
       "tbody",
@@ -88,7 +91,8 @@ function table(rows, actions) {
         el(
           "tr",
           { "data-id": row.id, "data-status": row.status },
-          el("td", { class: "date-cell", text: when(row.startedAt) }),
+          // Rust writes the date in the screen's language and time zone.
+          el("td", { class: "date-cell", text: row.startedAtText }),
           el("td", { class: "customer-cell", text: row.customer }),
           el("td", { class: "phone-cell", text: row.phoneMasked }),
           el(
@@ -112,14 +116,14 @@ export function listScreen(state, actions) {
   const status = el(
     "select",
     { id: "filter-status" },
-    GROUPS.map(([value, label]) => el("option", { value, selected: value === filter.status }, label)),
+    GROUPS.map(([value, label]) => el("option", { value, selected: value === filter.status, ...loc(label) })),
   );
   const search = el("input", {
     type: "search",
     id: "filter-text",
     value: filter.text,
-    placeholder: "Name, last phone digits, bank…",
     autocomplete: "off",
+    ...loc("ui-filter-search"),
   });
   const read = () => ({ from: from.value, to: to.value, status: status.value, text: search.value });
   for (const input of [from, to, status]) input.addEventListener("change", () => actions.filter(read()));
@@ -129,23 +133,23 @@ export function listScreen(state, actions) {
     typing = setTimeout(() => actions.filter(read()), 250);
   });
 
-  const field = (id, label, input) => el("div", { class: "filter-field" }, el("label", { for: id, text: label }), input);
+  const field = (id, label, input) => el("div", { class: "filter-field" }, el("label", { for: id, ...loc(label) }), input);
   const filters = el(
     "form",
     { class: "filters", id: "filters", role: "search", onsubmit: (event) => { event.preventDefault(); actions.filter(read()); } },
-    field("filter-from", "From", from),
-    field("filter-to", "To", to),
-    field("filter-status", "Status", status),
-    field("filter-text", "Search", search),
+    field("filter-from", "ui-filter-from", from),
+    field("filter-to", "ui-filter-to", to),
+    field("filter-status", "ui-filter-status", status),
+    field("filter-text", "ui-filter-text", search),
   );
 
-  const count = state.rows ? `${state.rows.length} ${state.rows.length === 1 ? "enrollment" : "enrollments"}` : "";
+  const count = state.rows ? loc("ui-list-count", { count: state.rows.length }) : {};
   const body = state.error
     ? errorBanner(state.error)
     : state.rows === null
-      ? el("p", { class: "lead", text: "Loading…" })
+      ? el("p", { class: "lead", ...loc("ui-loading") })
       : state.rows.length === 0
-        ? el("p", { class: "empty", id: "enrollments-empty", text: "No enrollments match. Widen the dates or clear the search." })
+        ? el("p", { class: "empty", id: "enrollments-empty", ...loc("ui-list-empty") })
         : el("div", { class: "table-scroll" }, table(state.rows, actions));
 
   return el(
@@ -154,12 +158,12 @@ export function listScreen(state, actions) {
     el(
       "div",
       { class: "list-head" },
-      el("h2", { id: "screen-title", text: "Enrollments on this machine" }),
+      el("h2", { id: "screen-title", ...loc("ui-list-title") }),
       el(
         "div",
         { class: "list-tools" },
-        el("span", { class: "count", id: "enrollments-count", role: "status", text: count }),
-        button("Export CSV", () => actions.exportCsv(read()), { kind: "secondary", id: "export-csv" }),
+        el("span", { class: "count", id: "enrollments-count", role: "status", ...count }),
+        button("ui-export-csv", () => actions.exportCsv(read()), { kind: "secondary", id: "export-csv" }),
       ),
     ),
     filters,
@@ -170,10 +174,11 @@ export function listScreen(state, actions) {
           el(
             "p",
             { class: "banner-message" },
-            `Saved ${state.exported.rows} ${state.exported.rows === 1 ? "enrollment" : "enrollments"} to `,
+            el("span", loc("ui-export-saved", { count: state.exported.rows })),
+            " ",
             el("code", { id: "export-path", text: state.exported.path }),
           ),
-          button("Show in folder", () => actions.showExport(), { kind: "quiet", id: "show-export" }),
+          button("ui-show-in-folder", () => actions.showExport(), { kind: "quiet", id: "show-export" }),
         )
       : null,
     state.exportError ? errorBanner(state.exportError) : null,

@@ -1,5 +1,8 @@
 // Small DOM helpers. Text always goes in through textContent: nothing from
-// Rust, the API or the widget is ever parsed as HTML.
+// Rust, the API or the widget is ever parsed as HTML. The page's own words
+// are catalog messages (`loc`, see l10n.js), formatted by Rust.
+
+import { loc } from "./l10n.js";
 
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -18,8 +21,9 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-export function button(label, onclick, { kind = "primary", id } = {}) {
-  return el("button", { type: "button", class: `button ${kind}`, id, onclick }, label);
+// A button whose label is the catalog message `l10nId`.
+export function button(l10nId, onclick, { kind = "primary", id, args } = {}) {
+  return el("button", { type: "button", class: `button ${kind}`, id, onclick, ...loc(l10nId, args) });
 }
 
 // A banner for an error: what happened, what to do, the code for support.
@@ -29,20 +33,16 @@ export function errorBanner(error) {
     "div",
     { class: "banner error", role: "alert" },
     el("p", { class: "banner-message", text: error.message }),
-    el("p", { class: "banner-code" }, "Code for support: ", el("code", { text: error.code })),
+    el("p", { class: "banner-code" }, el("span", loc("ui-code-for-support")), " ", el("code", { text: error.code })),
   );
 }
 
-// "second" or "seconds", for the count shown beside it.
-export function secondsWord(count) {
-  return count === 1 ? "second" : "seconds";
-}
-
+// `label`: the attributes of a catalog message (`loc(...)`).
 export function spinner(label) {
   return el(
     "div",
     { class: "progress", role: "status" },
     el("span", { class: "spinner", "aria-hidden": "true" }),
-    el("p", { class: "progress-label", text: label }),
+    el("p", { class: "progress-label", ...label }),
   );
 }

@@ -6,16 +6,20 @@ export function invoke(command, args = {}) {
     return Promise.reject({
       code: "UI_NO_IPC",
       message: "This page must run inside the Aeropay Onboarding app.",
+      l10nId: "ui-no-ipc",
       retry: false,
     });
   }
   return tauri.core.invoke(command, args);
 }
 
-// A line a person can act on, with the code support looks up.
+// A line a person can act on, with the code support looks up: the
+// attributes of its catalog message (Rust already wrote `message` in the
+// customer's language), for `el()` or `setL10n`.
 export function describeError(error) {
   if (error && typeof error === "object" && error.message) {
-    return error.code ? `${error.message} (code ${error.code})` : error.message;
+    if (error.l10nId) return [error.l10nId, null];
+    return error.code ? ["ui-error-with-code", { message: error.message, code: error.code }] : ["ui-error-unknown", { detail: error.message }];
   }
-  return `Something went wrong: ${String(error)}`;
+  return ["ui-error-unknown", { detail: String(error) }];
 }

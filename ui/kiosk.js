@@ -2,20 +2,41 @@
 // idle watch that warns, then asks Rust to reset the session, and the
 // lockdown of the page (no context menu, selection, zoom or dragging out).
 
-import { el, button, secondsWord } from "./dom.js";
+import { el, button } from "./dom.js";
 import { invoke } from "./ipc.js";
+import { loc, currentLang } from "./l10n.js";
 
-export function attractScreen(onStart) {
+// The welcome screen between customers. `onLanguage(lang)`: the customer
+// picked a language (Rust keeps it until the next reset).
+export function attractScreen(onStart, onLanguage) {
   const start = el(
     "button",
     { type: "button", class: "attract", id: "attract-start", onclick: onStart },
     el("img", { src: "logo.svg", alt: "", width: "96", height: "96" }),
-    el("span", { class: "attract-title", text: "Link your bank account with Aeropay" }),
-    el("span", { class: "attract-cta", text: "Tap to start" }),
+    el("span", { class: "attract-title", ...loc("ui-attract-title") }),
+    el("span", { class: "attract-cta", ...loc("ui-attract-cta") }),
+  );
+  // Each language's name in that language, whatever the screen speaks.
+  const choice = (lang, id) =>
+    el("button", {
+      type: "button",
+      class: "language-option",
+      id: `language-${lang}`,
+      lang,
+      "data-lang-option": lang,
+      "aria-pressed": String(currentLang() === lang),
+      onclick: () => onLanguage(lang),
+      ...loc(id),
+    });
+  const languages = el(
+    "div",
+    { class: "language-choice", role: "group", ...loc("ui-language-choice") },
+    choice("en", "ui-language-en"),
+    choice("es", "ui-language-es"),
   );
   // For the reset timings (README, Performance): the frame that shows it.
   requestAnimationFrame(() => performance.mark(MARK.attractShown));
-  return el("section", { class: "attract-screen", "aria-label": "Welcome" }, start);
+  return el("section", { class: "attract-screen", ...loc("ui-attract") }, start, languages);
 }
 
 // Performance marks of the last reset: when it was asked for, when the attract
@@ -103,17 +124,16 @@ export function followIdle({ active, reset: resetSession, resetShown }) {
 
   function showWarning(left) {
     if (warning) {
-      warning.count.textContent = String(left);
-      warning.unit.textContent = secondsWord(left);
+      warning.text.dataset.seconds = String(left);
+      warning.text.setAttribute("data-l10n-args", JSON.stringify({ seconds: left }));
       return;
     }
-    const count = el("span", { id: "idle-countdown", text: String(left) });
-    const unit = el("span", { text: secondsWord(left) });
-    const more = button("I need more time", () => {
+    const text = el("p", { id: "idle-text", "data-seconds": String(left), ...loc("ui-idle-text", { seconds: left }) });
+    const more = button("ui-idle-more-time", () => {
       closeWarning();
       invoke("kiosk_more_time").catch((error) => console.warn("kiosk more time", error));
     }, { id: "idle-more-time" });
-    const over = button("Start over", () => {
+    const over = button("ui-start-over", () => {
       closeWarning();
       reset("customer");
     }, { kind: "secondary", id: "idle-start-over" });
@@ -123,14 +143,14 @@ export function followIdle({ active, reset: resetSession, resetShown }) {
       el(
         "div",
         { class: "idle-warning", id: "idle-warning", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title", "aria-describedby": "idle-text" },
-        el("h2", { id: "idle-title", text: "Are you still there?" }),
-        el("p", { id: "idle-text" }, "For your privacy this screen starts over in ", count, " ", unit, "."),
+        el("h2", { id: "idle-title", ...loc("ui-idle-title") }),
+        text,
         el("div", { class: "actions" }, more, over),
       ),
     );
     document.body.append(node);
     more.focus();
-    warning = { node, count, unit };
+    warning = { node, text };
   }
 
   const events = window.__TAURI__.event;

@@ -9,6 +9,7 @@ import { settingsScreen } from "./settings.js";
 import { attractScreen, followIdle, lockDown } from "./kiosk.js";
 import { listScreen, defaultFilter, rangeOf } from "./desk.js";
 import { initStaff, staffCornerButton, staffGate, staffSettingsClosed } from "./staff.js";
+import { loadBundle, localize, observe, setL10n, useBundle } from "./l10n.js";
 
 const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
@@ -42,20 +43,36 @@ function showAttract() {
   stopWidget();
   stepper.hidden = true;
   screen.dataset.step = "attract";
+  ++drawn;
   screen.replaceChildren(
-    attractScreen(async () => {
-      idle?.customerArrived();
-      let view = await invoke("enrollment_state");
-      // A reset that failed left a customer behind: never show it to the next one.
-      if (view.id !== null) view = await invoke("kiosk_reset", { reason: "customer" });
-      attractShown = false;
-      render(view);
-    }),
+    attractScreen(
+      async () => {
+        idle?.customerArrived();
+        let view = await invoke("enrollment_state");
+        // A reset that failed left a customer behind: never show it to the next one.
+        if (view.id !== null) view = await invoke("kiosk_reset", { reason: "customer" });
+        attractShown = false;
+        await render(view);
+      },
+      // The customer's language, kept by Rust until the next reset.
+      async (lang) => {
+        try {
+          await useBundle(await invoke("l10n_choose", { lang }));
+          await showInfo();
+        } catch (error) {
+          showNotice(error);
+        }
+      },
+    ),
     staffCornerButton(),
   );
 }
 
-function render(view) {
+// Screens are drawn in turn; a screen whose texts are still being
+// formatted is dropped when another one is drawn meanwhile.
+let drawn = 0;
+
+async function render(view) {
   // A reset waits for a link call under way; its outcome is recorded, not shown.
   if (kiosk && view.id !== null && (attractShown || dropped.has(view.id))) return;
   if (kiosk && view.id === null && view.step === "details" && (attractShown || currentStep === null)) {
@@ -71,7 +88,13 @@ function render(view) {
   const keep = view.step === "details" && previousStep === "details" ? formValues() : null;
   shown = json;
   if (view.step !== "linking") stopWidget();
-  screen.replaceChildren(screenFor(view, actions, keep));
+  // The screen goes up with its words in: those with variables are
+  // formatted by Rust first.
+  const node = screenFor(view, actions, keep);
+  const turn = ++drawn;
+  await localize(node);
+  if (turn !== drawn) return;
+  screen.replaceChildren(node);
   const stage = STAGE[view.step];
   for (const item of stepper.children) {
     const order = ["customer", "code", "bank"];
@@ -101,12 +124,14 @@ function focusScreen(view) {
 }
 
 function showNotice(error) {
-  notice.textContent = describeError(error);
+  setL10n(notice, ...describeError(error));
   notice.hidden = false;
 }
 
 function clearNotice() {
   notice.hidden = true;
+  notice.removeAttribute("data-l10n-id");
+  notice.removeAttribute("data-l10n-args");
   notice.textContent = "";
 }
 
@@ -124,7 +149,7 @@ async function run(command, args = {}) {
   clearNotice();
   setBusy(true);
   try {
-    render(await invoke(command, args));
+    await render(await invoke(command, args));
   } catch (error) {
     showNotice(error);
   } finally {
@@ -214,6 +239,7 @@ function drawList() {
   const active = document.activeElement;
   const focusId = active && screen.contains(active) ? active.id : null;
   const caret = focusId && active.selectionStart !== undefined ? active.selectionStart : null;
+  ++drawn;
   screen.replaceChildren(listScreen(desk, deskActions));
   const again = focusId ? document.getElementById(focusId) : null;
   if (again) {
@@ -315,6 +341,7 @@ async function openSettings(result) {
     stopWidget();
     stepper.hidden = true;
     screen.dataset.step = "settings";
+    ++drawn;
     screen.replaceChildren(
       settingsScreen(view, { save: saveSettings, close: closeSettings, restart: () => invoke("app_restart") }, result),
     );
@@ -328,6 +355,11 @@ async function openSettings(result) {
 async function saveSettings(form) {
   try {
     const result = await invoke("settings_save", { form });
+    // A desk speaks a newly chosen language at once.
+    if (result.saved) {
+      await loadBundle();
+      await showInfo();
+    }
     await openSettings(result);
   } catch (error) {
     await openSettings({ error });
@@ -351,26 +383,45 @@ document.getElementById("open-settings").addEventListener("click", async () => {
   if (await staffGate()) openSettings();
 });
 
+// The environment badge and the status line, in the current language
+// (Rust names the environment).
+async function showInfo() {
+  const info = await invoke("app_info");
+  environmentBadge.removeAttribute("data-l10n-id");
+  environmentBadge.textContent = info.environment.label;
+  environmentBadge.dataset.environment = info.environment.id;
+  environmentBadge.dataset.simulated = String(info.environment.simulated);
+  document.body.dataset.simulated = String(info.environment.simulated);
+  setL10n(version, "ui-version", { product: info.product, version: info.version });
+  setL10n(appStatus, "ui-ready", { environment: info.environment.label });
+  appStatus.dataset.state = "ready";
+  return info;
+}
+
 async function boot() {
+  observe();
   try {
-    const info = await invoke("app_info");
-    environmentBadge.textContent = info.environment.label;
-    environmentBadge.dataset.environment = info.environment.id;
-    environmentBadge.dataset.simulated = String(info.environment.simulated);
-    document.body.dataset.simulated = String(info.environment.simulated);
-    version.textContent = `${info.product} ${info.version}`;
-    appStatus.textContent = `Ready. Connected to: ${info.environment.label}.`;
-    appStatus.dataset.state = "ready";
+    await loadBundle();
+  } catch (error) {
+    console.warn("texts not loaded", error);
+  }
+  try {
+    const info = await showInfo();
     if (info.mode === "kiosk") startKiosk();
     else startDesk();
     initStaff({ kiosk: info.mode === "kiosk", openSettings, closeSettings, settingsOpen: () => settingsOpen });
   } catch (error) {
-    environmentBadge.textContent = "Not connected";
-    appStatus.textContent = describeError(error);
+    setL10n(environmentBadge, "ui-not-connected");
+    setL10n(appStatus, ...describeError(error));
     appStatus.dataset.state = "error";
     return;
   }
   window.__TAURI__.event.listen("enrollment-state", (event) => render(event.payload));
+  // Rust changed the language (a kiosk reset forgets the customer's).
+  window.__TAURI__.event.listen("l10n-changed", async () => {
+    await loadBundle();
+    await showInfo();
+  });
   try {
     render(await invoke("enrollment_state"));
   } catch (error) {

@@ -2,13 +2,14 @@
 // and the actions the page may ask for, and returns the screen's element.
 
 import { el, button, errorBanner, spinner } from "./dom.js";
+import { loc } from "./l10n.js";
 import { widgetHost } from "./widget-host.js";
 
 const FIELDS = [
-  { name: "firstName", label: "First name", autocomplete: "off" },
-  { name: "lastName", label: "Last name", autocomplete: "off" },
-  { name: "phone", label: "Mobile phone", type: "tel", inputmode: "tel", hint: "US mobile number, e.g. (312) 555-0198" },
-  { name: "email", label: "E-mail", type: "email", inputmode: "email" },
+  { name: "firstName", label: "ui-field-first-name", autocomplete: "off" },
+  { name: "lastName", label: "ui-field-last-name", autocomplete: "off" },
+  { name: "phone", label: "ui-field-phone", type: "tel", inputmode: "tel", hint: "ui-field-phone-hint" },
+  { name: "email", label: "ui-field-email", type: "email", inputmode: "email" },
 ];
 
 function details(view, actions, previous) {
@@ -23,8 +24,8 @@ function details(view, actions, previous) {
       el(
         "div",
         { class: "field" + (errors[field.name] ? " invalid" : "") },
-        el("label", { for: id, text: field.label }),
-        field.hint ? el("p", { class: "hint", id: hintId, text: field.hint }) : null,
+        el("label", { for: id, ...loc(field.label) }),
+        field.hint ? el("p", { class: "hint", id: hintId, ...loc(field.hint) }) : null,
         el("input", {
           id,
           name: field.name,
@@ -40,7 +41,7 @@ function details(view, actions, previous) {
       ),
     );
   }
-  form.append(el("div", { class: "actions" }, el("button", { type: "submit", class: "button primary", id: "details-submit" }, "Continue")));
+  form.append(el("div", { class: "actions" }, el("button", { type: "submit", class: "button primary", id: "details-submit", ...loc("ui-details-continue") })));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = Object.fromEntries(new FormData(form).entries());
@@ -49,21 +50,21 @@ function details(view, actions, previous) {
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: "New customer" }),
-    el("p", { class: "lead", text: "Enter the customer's details. Aeropay may send them a code to confirm their phone." }),
+    el("h2", { id: "screen-title", ...loc("ui-details-title") }),
+    el("p", { class: "lead", ...loc("ui-details-lead") }),
     errorBanner(view.error),
     form,
   );
 }
 
 function code(view, actions) {
-  const channel = view.channel === "email" ? "by e-mail" : view.channel === "sms" ? "by text message to the customer's phone" : "to the customer";
+  const lead = view.channel === "email" ? "ui-code-lead-email" : view.channel === "sms" ? "ui-code-lead-sms" : "ui-code-lead-other";
   const form = el("form", { class: "form", id: "code-form", novalidate: true });
   form.append(
     el(
       "div",
       { class: "field" + (view.error ? " invalid" : "") },
-      el("label", { for: "field-code", text: "Code" }),
+      el("label", { for: "field-code", ...loc("ui-code-label") }),
       el("input", {
         id: "field-code",
         name: "code",
@@ -75,14 +76,14 @@ function code(view, actions) {
         required: true,
         "aria-describedby": "code-attempts",
       }),
-      el("p", { class: "hint", id: "code-attempts", text: `${view.attemptsLeft} ${view.attemptsLeft === 1 ? "attempt" : "attempts"} left` }),
+      el("p", { class: "hint", id: "code-attempts", ...loc("ui-code-attempts", { count: view.attemptsLeft }) }),
     ),
     el(
       "div",
       { class: "actions" },
-      el("button", { type: "submit", class: "button primary", id: "code-submit" }, "Verify"),
-      view.canResend ? button("Send a new code", () => actions.resendCode(), { kind: "secondary", id: "code-resend" }) : null,
-      button("Cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
+      el("button", { type: "submit", class: "button primary", id: "code-submit", ...loc("ui-code-verify") }),
+      view.canResend ? button("ui-code-resend", () => actions.resendCode(), { kind: "secondary", id: "code-resend" }) : null,
+      button("ui-cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
     ),
   );
   form.addEventListener("submit", (event) => {
@@ -92,18 +93,18 @@ function code(view, actions) {
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: "Enter the code" }),
-    el("p", { class: "lead", text: `Aeropay sent a code ${channel}. Type it here.` }),
+    el("h2", { id: "screen-title", ...loc("ui-code-title") }),
+    el("p", { class: "lead", ...loc(lead) }),
     view.canResend
       ? null
       : el("p", {
           class: "banner info",
           id: "resumed-code-hint",
-          text: "Continued from the list: ask the customer for the code Aeropay sent earlier. Their phone number is not kept on this machine, so to send a new code, cancel and start a new enrollment with their details.",
+          ...loc("ui-code-resumed"),
         }),
-    view.resent ? el("p", { class: "banner info", role: "status", text: "A new code is on its way." }) : null,
+    view.resent ? el("p", { class: "banner info", role: "status", ...loc("ui-code-resent") }) : null,
     document.body.dataset.simulated === "true"
-      ? el("p", { class: "banner sim", id: "simulated-code-hint", text: "Simulator: type 000000, Aeropay's sandbox test code." })
+      ? el("p", { class: "banner sim", id: "simulated-code-hint", ...loc("ui-code-simulated") })
       : null,
     errorBanner(view.error),
     form,
@@ -113,17 +114,16 @@ function code(view, actions) {
 // Desk only: a customer known on this machine. Staff check their photo ID
 // (Rust refuses to go on without the box ticked) or send a code.
 function idCheck(view, actions) {
-  const name = view.firstName || "The customer";
   const box = el("input", { type: "checkbox", id: "id-checked", name: "idChecked" });
   const form = el("form", { class: "form", id: "id-check-form", novalidate: true });
   form.append(
-    el("label", { class: "check", for: "id-checked" }, box, " I checked the customer's photo ID"),
+    el("label", { class: "check", for: "id-checked" }, box, " ", el("span", loc("ui-id-check-box"))),
     el(
       "div",
       { class: "actions" },
-      el("button", { type: "submit", class: "button primary", id: "id-check-continue" }, "Continue without a code"),
-      view.canSendCode ? button("Send a code instead", () => actions.sendCode(), { kind: "secondary", id: "id-check-send-code" }) : null,
-      button("Cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
+      el("button", { type: "submit", class: "button primary", id: "id-check-continue", ...loc("ui-id-check-continue") }),
+      view.canSendCode ? button("ui-id-check-send-code", () => actions.sendCode(), { kind: "secondary", id: "id-check-send-code" }) : null,
+      button("ui-cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
     ),
   );
   form.addEventListener("submit", (event) => {
@@ -133,30 +133,26 @@ function idCheck(view, actions) {
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: `${name} has enrolled on this machine before` }),
-    el("p", {
-      class: "lead",
-      text: "Before you see or change their bank accounts without a code, check their photo ID. Or send a code to their phone instead.",
-    }),
+    el("h2", { id: "screen-title", ...(view.firstName ? loc("ui-id-check-title-named", { name: view.firstName }) : loc("ui-id-check-title")) }),
+    el("p", { class: "lead", ...loc("ui-id-check-lead") }),
     form,
   );
 }
 
 function accountLine(account) {
-  const type = account.accountType ? account.accountType[0].toUpperCase() + account.accountType.slice(1) : "Account";
+  const args = { type: (account.accountType || "").toLowerCase(), last4: account.last4 };
   return [
     el("span", { class: "account-bank", text: account.bankName }),
-    el("span", { class: "account-detail", text: `${type} •••• ${account.last4}${account.verified ? "" : " · not verified yet"}` }),
+    el("span", { class: "account-detail", ...loc(account.verified ? "ui-account-line" : "ui-account-line-unverified", args) }),
   ];
 }
 
 function existingAccounts(view, actions) {
-  const name = view.firstName || "The customer";
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: `${name} already has a bank account with Aeropay` }),
-    el("p", { class: "lead", text: "Use it, or link another account." }),
+    el("h2", { id: "screen-title", ...(view.firstName ? loc("ui-existing-title-named", { name: view.firstName }) : loc("ui-existing-title")) }),
+    el("p", { class: "lead", ...loc("ui-existing-lead") }),
     el(
       "ul",
       { class: "accounts", id: "existing-accounts" },
@@ -165,15 +161,15 @@ function existingAccounts(view, actions) {
           "li",
           { class: "account" },
           el("div", { class: "account-text" }, accountLine(account)),
-          button("Use this account", () => actions.useAccount(account.bankAccountId), { kind: "secondary" }),
+          button("ui-use-account", () => actions.useAccount(account.bankAccountId), { kind: "secondary" }),
         ),
       ),
     ),
     el(
       "div",
       { class: "actions" },
-      button("Link another account", () => actions.openWidget(), { id: "link-another" }),
-      button("Cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
+      button("ui-link-another", () => actions.openWidget(), { id: "link-another" }),
+      button("ui-cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
     ),
   );
 }
@@ -182,11 +178,16 @@ function linking(view, actions) {
   return el(
     "section",
     { class: "card widget-card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: "Link a bank account" }),
-    el("p", { class: "lead", text: "The customer signs in to their bank below and picks the account to use." }),
-    view.simulated ? el("p", { class: "banner sim", text: "Simulated bank — no real bank data." }) : null,
+    el("h2", { id: "screen-title", ...loc("ui-linking-title") }),
+    el("p", { class: "lead", ...loc("ui-linking-lead") }),
+    // Aerosync's widget takes no language: outside English the customer
+    // is told before it opens that it may be in English.
+    document.documentElement.dataset.lang && document.documentElement.dataset.lang !== "en"
+      ? el("p", { class: "banner info", id: "widget-language-note", ...loc("ui-linking-widget-english") })
+      : null,
+    view.simulated ? el("p", { class: "banner sim", ...loc("ui-linking-simulated") }) : null,
     widgetHost(view, actions),
-    el("div", { class: "actions" }, button("Cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" })),
+    el("div", { class: "actions" }, button("ui-cancel", () => actions.cancel(), { kind: "quiet", id: "cancel" })),
   );
 }
 
@@ -194,13 +195,13 @@ function widgetClosed(view, actions) {
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: "The bank window was closed" }),
-    el("p", { class: "lead", text: "No account was linked. Open the bank list again to continue." }),
+    el("h2", { id: "screen-title", ...loc("ui-widget-closed-title") }),
+    el("p", { class: "lead", ...loc("ui-widget-closed-lead") }),
     el(
       "div",
       { class: "actions" },
-      button("Open the bank list again", () => actions.openWidget(), { id: "reopen-widget" }),
-      button("Cancel enrollment", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
+      button("ui-widget-reopen", () => actions.openWidget(), { id: "reopen-widget" }),
+      button("ui-cancel-enrollment", () => actions.cancel(), { kind: "quiet", id: "cancel" }),
     ),
   );
 }
@@ -212,8 +213,8 @@ function finishing(view) {
   // Rust says when the answer was lost and Aeropay's account list is being
   // asked; until then, after a few seconds the screen says it is still at
   // work, so nobody closes anything while a link is on its way.
-  const label = view.checking ? "Checking with Aeropay whether the account is linked…" : "Linking your account…";
-  const later = el("p", { class: "hint", id: "still-working", hidden: true, text: "Still working — this can take up to half a minute. Please don't close anything." });
+  const label = loc(view.checking ? "ui-finishing-checking" : "ui-finishing");
+  const later = el("p", { class: "hint", id: "still-working", hidden: true, ...loc("ui-still-working") });
   if (view.checking) {
     later.hidden = false;
   } else {
@@ -225,23 +226,35 @@ function finishing(view) {
 }
 
 function done(view, actions) {
-  const name = view.firstName ? `${view.firstName}'s` : "The";
-  const ready = view.returningCustomer ? `Welcome back. ${name} account is ready for Aeropay payments.` : `${name} account is ready for Aeropay payments.`;
-  // Choosing an account the customer already had links nothing new.
-  const lead = view.newlyLinked ? ready : `${ready} This account is now the default for payments.`;
+  // Choosing an account the customer already had links nothing new: it
+  // becomes the default. One whole sentence per case, named or not.
+  const ids = {
+    "ready": "ui-done-ready",
+    "welcome": "ui-done-welcome",
+    "default": "ui-done-default",
+    "welcome-default": "ui-done-welcome-default",
+    "ready-named": "ui-done-ready-named",
+    "welcome-named": "ui-done-welcome-named",
+    "default-named": "ui-done-default-named",
+    "welcome-default-named": "ui-done-welcome-default-named",
+  };
+  const kind = [view.newlyLinked ? (view.returningCustomer ? "welcome" : "ready") : view.returningCustomer ? "welcome-default" : "default", view.firstName ? "named" : null]
+    .filter(Boolean)
+    .join("-");
+  const lead = loc(ids[kind], view.firstName ? { name: view.firstName } : null);
   return el(
     "section",
     { class: "card done", "aria-labelledby": "screen-title" },
     el("div", { class: "done-mark", "aria-hidden": "true", text: "✓" }),
-    el("h2", { id: "screen-title", text: view.newlyLinked ? "Bank account linked" : "Account ready" }),
-    el("p", { class: "lead", text: lead }),
+    el("h2", { id: "screen-title", ...loc(view.newlyLinked ? "ui-done-linked" : "ui-done-ready-title") }),
+    el("p", { class: "lead", ...lead }),
     el(
       "ul",
       { class: "accounts", id: "linked-accounts" },
       view.accounts.map((account) => el("li", { class: "account" }, el("div", { class: "account-text" }, accountLine(account)))),
     ),
     view.notice ? errorBanner(view.notice) : null,
-    el("div", { class: "actions" }, button("Enroll the next customer", () => actions.startOver(), { id: "next-customer" })),
+    el("div", { class: "actions" }, button("ui-next-customer", () => actions.startOver(), { id: "next-customer" })),
   );
 }
 
@@ -252,13 +265,13 @@ function failed(view, actions) {
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: "We could not finish" }),
+    el("h2", { id: "screen-title", ...loc("ui-failed-title") }),
     errorBanner(view.error),
     el(
       "div",
       { class: "actions" },
-      relink ? button(view.error.retry ? "Try again" : "Choose another account", () => actions.openWidget(), { id: "retry" }) : null,
-      button("Start over", () => actions.startOver(), { kind: relink ? "quiet" : "primary", id: "start-over" }),
+      relink ? button(view.error.retry ? "ui-try-again" : "ui-choose-another", () => actions.openWidget(), { id: "retry" }) : null,
+      button("ui-start-over", () => actions.startOver(), { kind: relink ? "quiet" : "primary", id: "start-over" }),
     ),
   );
 }
@@ -269,8 +282,8 @@ function needsReview(view, actions) {
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: "The link could not be confirmed" }),
-    el("p", { class: "lead", text: "The bank account may already be linked. Nothing more is needed from the customer now." }),
+    el("h2", { id: "screen-title", ...loc("ui-review-title") }),
+    el("p", { class: "lead", ...loc("ui-review-lead") }),
     errorBanner(view.error),
     view.accounts.length
       ? el(
@@ -279,8 +292,8 @@ function needsReview(view, actions) {
           view.accounts.map((account) => el("li", { class: "account" }, el("div", { class: "account-text" }, accountLine(account)))),
         )
       : null,
-    el("p", { class: "hint", text: "Staff: open this enrollment from the Enrollments list later; it checks the customer's accounts with Aeropay before offering to link again." }),
-    el("div", { class: "actions" }, button("Enroll the next customer", () => actions.startOver(), { id: "next-customer" })),
+    el("p", { class: "hint", ...loc("ui-review-staff") }),
+    el("div", { class: "actions" }, button("ui-next-customer", () => actions.startOver(), { id: "next-customer" })),
   );
 }
 
@@ -288,9 +301,9 @@ function cancelled(view, actions) {
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: "Enrollment cancelled" }),
-    el("p", { class: "lead", text: "Nothing was linked." }),
-    el("div", { class: "actions" }, button("Start a new enrollment", () => actions.startOver(), { id: "start-over" })),
+    el("h2", { id: "screen-title", ...loc("ui-cancelled-title") }),
+    el("p", { class: "lead", ...loc("ui-cancelled-lead") }),
+    el("div", { class: "actions" }, button("ui-start-new", () => actions.startOver(), { id: "start-over" })),
   );
 }
 
@@ -298,7 +311,7 @@ const SCREENS = {
   details,
   code,
   idCheck,
-  checkingAccounts: () => el("section", { class: "card" }, spinner("Checking the customer's bank accounts…")),
+  checkingAccounts: () => el("section", { class: "card" }, spinner(loc("ui-checking-accounts"))),
   existingAccounts,
   linking,
   widgetClosed,
@@ -328,7 +341,11 @@ export const STAGE = {
 export function screenFor(view, actions, previousForm) {
   const render = SCREENS[view.step];
   if (!render) {
-    return el("section", { class: "card" }, errorBanner({ code: "UI_UNKNOWN_STEP", message: `This screen is not known (${view.step}). Restart the app.` }));
+    return el(
+      "section",
+      { class: "card" },
+      el("div", { class: "banner error", role: "alert" }, el("p", { class: "banner-message", ...loc("ui-unknown-step", { step: String(view.step) }) })),
+    );
   }
   return render(view, actions, previousForm);
 }

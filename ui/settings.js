@@ -3,6 +3,7 @@
 
 import { el, button, errorBanner } from "./dom.js";
 import { staffPinSection } from "./staff.js";
+import { loc } from "./l10n.js";
 
 function field(id, label, input, hint, error) {
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
@@ -11,8 +12,8 @@ function field(id, label, input, hint, error) {
   return el(
     "div",
     { class: "field" + (error ? " invalid" : "") },
-    el("label", { for: id, text: label }),
-    hint ? el("p", { class: "hint", id: `${id}-hint`, text: hint }) : null,
+    el("label", { for: id, ...loc(label) }),
+    hint ? el("p", { class: "hint", id: `${id}-hint`, ...loc(hint) }) : null,
     input,
     error ? el("p", { class: "field-error", id: `${id}-error`, text: error }) : null,
   );
@@ -22,7 +23,11 @@ function select(id, name, options, value) {
   return el(
     "select",
     { id, name },
-    options.map(([optionValue, label]) => el("option", { value: optionValue, selected: optionValue === value }, label)),
+    // A label that is a catalog id (ui-…) is a message; others (v1, v2)
+    // are the same in every language.
+    options.map(([optionValue, label]) =>
+      el("option", { value: optionValue, selected: optionValue === value, ...(/^ui-/.test(label) ? loc(label) : { text: label }) }),
+    ),
   );
 }
 
@@ -33,36 +38,35 @@ export function settingsScreen(view, { save, close, restart }, result) {
     "settings-environment",
     "environment",
     [
-      ["simulator", "Simulator (no real bank data)"],
-      ["sandbox", "Aeropay sandbox"],
-      ["production", "Production"],
-      ["custom", "Custom address"],
+      ["simulator", "ui-env-simulator"],
+      ["sandbox", "ui-env-sandbox"],
+      ["production", "ui-env-production"],
+      ["custom", "ui-env-custom"],
     ],
     view.environment,
   );
   const baseUrl = el("input", { id: "settings-baseUrl", name: "baseUrl", type: "url", value: view.baseUrl, autocomplete: "off" });
-  const baseUrlField = field("settings-baseUrl", "API address", baseUrl, "For a custom environment, e.g. https://staging-api.aeropay.com", errors.baseUrl);
+  const baseUrlField = field("settings-baseUrl", "ui-settings-base-url", baseUrl, "ui-settings-base-url-hint", errors.baseUrl);
   const showBaseUrl = () => (baseUrlField.hidden = environment.value !== "custom");
   environment.addEventListener("change", showBaseUrl);
   showBaseUrl();
 
-  const secretHint = view.credentialsStored
-    ? "A key and secret are stored in the keychain. Leave both empty to keep them."
-    : "Stored in the OS keychain, never shown again.";
+  const secretHint = view.credentialsStored ? "ui-settings-secret-kept" : "ui-settings-secret-new";
   form.append(
-    field("settings-environment", "Environment", environment, null, errors.environment),
+    field("settings-environment", "ui-settings-environment", environment, null, errors.environment),
     baseUrlField,
-    field("settings-apiVersion", "API version", select("settings-apiVersion", "apiVersion", [["v2", "v2"], ["v1", "v1"]], view.apiVersion), null, null),
-    field("settings-merchantId", "Merchant id", el("input", { id: "settings-merchantId", name: "merchantId", inputmode: "numeric", value: view.merchantId, autocomplete: "off" }), null, errors.merchantId),
-    field("settings-apiKey", "API key", el("input", { id: "settings-apiKey", name: "apiKey", type: "password", autocomplete: "off" }), secretHint, errors.apiKey),
-    field("settings-apiSecret", "API secret", el("input", { id: "settings-apiSecret", name: "apiSecret", type: "password", autocomplete: "off" }), null, errors.apiSecret),
-    field("settings-configurationId", "Widget configuration id", el("input", { id: "settings-configurationId", name: "configurationId", value: view.widget.configurationId || "", autocomplete: "off" }), "Optional; from Aeropay", errors.configurationId),
-    field("settings-theme", "Widget theme", select("settings-theme", "theme", [["light", "Light"], ["dark", "Dark"]], view.widget.theme), null, null),
+    field("settings-apiVersion", "ui-settings-api-version", select("settings-apiVersion", "apiVersion", [["v2", "v2"], ["v1", "v1"]], view.apiVersion), null, null),
+    field("settings-merchantId", "ui-settings-merchant-id", el("input", { id: "settings-merchantId", name: "merchantId", inputmode: "numeric", value: view.merchantId, autocomplete: "off" }), null, errors.merchantId),
+    field("settings-apiKey", "ui-settings-api-key", el("input", { id: "settings-apiKey", name: "apiKey", type: "password", autocomplete: "off" }), secretHint, errors.apiKey),
+    field("settings-apiSecret", "ui-settings-api-secret", el("input", { id: "settings-apiSecret", name: "apiSecret", type: "password", autocomplete: "off" }), null, errors.apiSecret),
+    field("settings-configurationId", "ui-settings-configuration-id", el("input", { id: "settings-configurationId", name: "configurationId", value: view.widget.configurationId || "", autocomplete: "off" }), "ui-settings-configuration-id-hint", errors.configurationId),
+    field("settings-theme", "ui-settings-theme", select("settings-theme", "theme", [["light", "ui-theme-light"], ["dark", "ui-theme-dark"]], view.widget.theme), null, null),
     el(
       "label",
       { class: "check" },
       el("input", { type: "checkbox", name: "handleOAuthManually", id: "settings-handleOAuthManually", checked: view.widget.handleOauthManually }),
-      " The app opens bank sign-in pages itself (handleOAuthManually)",
+      " ",
+      el("span", loc("ui-settings-oauth-manually")),
     ),
     el(
       "label",
@@ -75,20 +79,28 @@ export function settingsScreen(view, { save, close, restart }, result) {
         "aria-invalid": errors.oauthInSystemBrowser ? "true" : null,
         "aria-describedby": errors.oauthInSystemBrowser ? "settings-oauthInSystemBrowser-error" : null,
       }),
-      " Open bank sign-in pages in the system browser (desk only; for banks that refuse in-app windows)",
+      " ",
+      el("span", loc("ui-settings-system-browser")),
     ),
     errors.oauthInSystemBrowser
       ? el("p", { class: "field-error", id: "settings-oauthInSystemBrowser-error", text: errors.oauthInSystemBrowser })
       : null,
-    field("settings-mode", "Mode", select("settings-mode", "mode", [["desk", "Desk (a normal window for staff)"], ["kiosk", "Kiosk (full screen, customers alone)"]], view.mode), "Takes effect after a restart; --mode on the command line overrides it.", errors.mode),
-    field("settings-kioskIdleSeconds", "Kiosk: quiet seconds before the warning", el("input", { id: "settings-kioskIdleSeconds", name: "kioskIdleSeconds", inputmode: "numeric", value: String(view.kiosk.idleSeconds), autocomplete: "off" }), "10 to 3600", errors.kioskIdleSeconds),
-    field("settings-kioskWarningSeconds", "Kiosk: warning countdown in seconds", el("input", { id: "settings-kioskWarningSeconds", name: "kioskWarningSeconds", inputmode: "numeric", value: String(view.kiosk.warningSeconds), autocomplete: "off" }), "20 to 600", errors.kioskWarningSeconds),
-    field("settings-kioskWidgetIdleSeconds", "Kiosk: quiet seconds while the bank widget is open", el("input", { id: "settings-kioskWidgetIdleSeconds", name: "kioskWidgetIdleSeconds", inputmode: "numeric", value: String(view.kiosk.widgetIdleSeconds), autocomplete: "off" }), "At least the quiet seconds above, at most 7200", errors.kioskWidgetIdleSeconds),
+    field("settings-mode", "ui-settings-mode", select("settings-mode", "mode", [["desk", "ui-mode-desk"], ["kiosk", "ui-mode-kiosk"]], view.mode), "ui-settings-mode-hint", errors.mode),
+    field(
+      "settings-language",
+      "ui-settings-language",
+      select("settings-language", "language", [["auto", "ui-language-auto"], ["en", "ui-language-en"], ["es", "ui-language-es"]], view.language),
+      "ui-settings-language-hint",
+      errors.language,
+    ),
+    field("settings-kioskIdleSeconds", "ui-settings-idle", el("input", { id: "settings-kioskIdleSeconds", name: "kioskIdleSeconds", inputmode: "numeric", value: String(view.kiosk.idleSeconds), autocomplete: "off" }), "ui-settings-idle-hint", errors.kioskIdleSeconds),
+    field("settings-kioskWarningSeconds", "ui-settings-warning", el("input", { id: "settings-kioskWarningSeconds", name: "kioskWarningSeconds", inputmode: "numeric", value: String(view.kiosk.warningSeconds), autocomplete: "off" }), "ui-settings-warning-hint", errors.kioskWarningSeconds),
+    field("settings-kioskWidgetIdleSeconds", "ui-settings-widget-idle", el("input", { id: "settings-kioskWidgetIdleSeconds", name: "kioskWidgetIdleSeconds", inputmode: "numeric", value: String(view.kiosk.widgetIdleSeconds), autocomplete: "off" }), "ui-settings-widget-idle-hint", errors.kioskWidgetIdleSeconds),
     el(
       "div",
       { class: "actions" },
-      el("button", { type: "submit", class: "button primary", id: "settings-save" }, "Save"),
-      button("Back", close, { kind: "quiet", id: "settings-close" }),
+      el("button", { type: "submit", class: "button primary", id: "settings-save", ...loc("ui-save") }),
+      button("ui-back", close, { kind: "quiet", id: "settings-close" }),
     ),
   );
   form.addEventListener("submit", (event) => {
@@ -112,19 +124,20 @@ export function settingsScreen(view, { save, close, restart }, result) {
       kioskIdleSeconds: data.get("kioskIdleSeconds") || "",
       kioskWarningSeconds: data.get("kioskWarningSeconds") || "",
       kioskWidgetIdleSeconds: data.get("kioskWidgetIdleSeconds") || "",
+      language: data.get("language") || "auto",
     });
   });
 
   return el(
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
-    el("h2", { id: "screen-title", text: "Settings" }),
+    el("h2", { id: "screen-title", ...loc("ui-settings-title") }),
     result?.saved || view.restartPending
       ? el(
           "div",
           { class: "banner info", role: "status" },
-          el("p", { text: result?.saved ? "Settings saved. Restart the app to use them." : "Saved settings are waiting for a restart." }),
-          el("div", { class: "actions" }, button("Restart now", restart, { id: "settings-restart" })),
+          el("p", loc(result?.saved ? "ui-settings-saved" : "ui-settings-pending")),
+          el("div", { class: "actions" }, button("ui-restart-now", restart, { id: "settings-restart" })),
         )
       : null,
     result?.error ? errorBanner(result.error) : null,

@@ -4,7 +4,8 @@
 // after wrong PINs); this shows its answers and counts the wait down.
 
 import { invoke, describeError } from "./ipc.js";
-import { el, button, secondsWord } from "./dom.js";
+import { el, button } from "./dom.js";
+import { loc, setL10n } from "./l10n.js";
 
 document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
 
@@ -55,7 +56,7 @@ async function refresh() {
     follow(await invoke("staff_status"));
   } catch (error) {
     // The keychain may be locked: commands that need it will say so.
-    console.warn("staff status", describeError(error));
+    console.warn("staff status", error);
   }
   return status;
 }
@@ -82,8 +83,9 @@ function showIndicator(unlocked) {
   indicator = el(
     "p",
     { id: "staff-indicator", class: "staff-indicator", role: "status" },
-    "Staff unlocked · ",
-    button("Lock", lock, { kind: "secondary", id: "staff-lock" }),
+    el("span", loc("ui-staff-unlocked")),
+    " ",
+    button("ui-staff-lock", lock, { kind: "secondary", id: "staff-lock" }),
   );
   document.querySelector(".header-end")?.prepend(indicator);
 }
@@ -92,7 +94,7 @@ async function lock() {
   try {
     follow(await invoke("staff_lock"));
   } catch (error) {
-    console.warn("staff lock", describeError(error));
+    console.warn("staff lock", error);
   }
 }
 
@@ -106,7 +108,7 @@ export async function staffGate() {
 
 // The kiosk's discreet way in, for the attract screen's corner.
 export function staffCornerButton() {
-  return el("button", { type: "button", class: "staff-corner", id: "staff-open", onclick: openStaffMenu }, "Staff");
+  return el("button", { type: "button", class: "staff-corner", id: "staff-open", onclick: openStaffMenu, ...loc("ui-staff-corner") });
 }
 
 async function openStaffMenu() {
@@ -158,9 +160,10 @@ function closeDialog() {
   if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
 }
 
-// How long a PIN is here (Rust checks it; this only says it).
-function pinDigits() {
-  return hooks.kiosk ? "6 to 12 digits on a kiosk" : "4 to 12 digits";
+// The hint beside the PIN fields; it says how long a PIN is here (Rust
+// checks it; this only says it).
+function pinHint(node, pinSet) {
+  setL10n(node, pinSet ? "ui-pin-hint-set" : "ui-pin-hint-unset", { kiosk: hooks.kiosk ? "yes" : "no" });
 }
 
 // A masked field for 4 to 12 digits, with the number pad on touch screens.
@@ -177,18 +180,18 @@ function askPin() {
     input.setAttribute("aria-describedby", "staff-pin-error staff-pin-wait");
     const error = el("p", { class: "field-error", id: "staff-pin-error", role: "alert" });
     const wait = el("p", { class: "staff-wait", id: "staff-pin-wait", "aria-live": "polite" });
-    const unlock = el("button", { type: "submit", class: "button primary", id: "staff-pin-unlock" }, "Unlock");
-    const cancel = button("Cancel", () => finish(false), { kind: "quiet", id: "staff-pin-cancel" });
+    const unlock = el("button", { type: "submit", class: "button primary", id: "staff-pin-unlock", ...loc("ui-staff-unlock") });
+    const cancel = button("ui-cancel", () => finish(false), { kind: "quiet", id: "staff-pin-cancel" });
     const form = el(
       "form",
       { class: "form", id: "staff-pin-form", novalidate: true },
-      el("div", { class: "field" }, el("label", { for: "staff-pin", text: "Staff PIN" }), input, error, wait),
+      el("div", { class: "field" }, el("label", { for: "staff-pin", ...loc("ui-staff-pin") }), input, error, wait),
       el("div", { class: "actions" }, unlock, cancel),
     );
     const node = el(
       "div",
       { class: "staff-dialog", id: "staff-pin-dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": "staff-pin-title" },
-      el("h2", { id: "staff-pin-title", text: "Staff only" }),
+      el("h2", { id: "staff-pin-title", ...loc("ui-staff-only") }),
       form,
     );
     const open = openDialog("pin", node, () => finish(false));
@@ -208,11 +211,11 @@ function askPin() {
         wait.dataset.waiting = String(left > 0);
         unlock.disabled = left > 0;
         if (left > 0) {
-          wait.textContent = `Try again in ${left} ${secondsWord(left)}.`;
+          setL10n(wait, "ui-staff-wait", { seconds: left });
         } else {
           clearInterval(open.timer);
           lastActivity = Date.now();
-          wait.textContent = "You can try again now.";
+          setL10n(wait, "ui-staff-try-now");
           input.focus();
         }
       };
@@ -229,7 +232,7 @@ function askPin() {
         finish(true);
       } catch (failure) {
         input.value = "";
-        error.textContent = describeError(failure);
+        setL10n(error, ...describeError(failure));
         input.setAttribute("aria-invalid", "true");
         unlock.disabled = false;
         const current = await refresh();
@@ -257,10 +260,10 @@ function askPin() {
       clearInterval(open.timer);
       unlock.disabled = true;
       input.disabled = true;
+      wait.removeAttribute("data-l10n-id");
       wait.textContent = "";
-      error.textContent =
-        message ||
-        "Too many wrong PINs in a row: staff access to this kiosk is locked. Set the staff PIN again from a terminal on this machine (aeropay-onboarding set-staff-pin).";
+      if (message) setL10n(error, ...message);
+      else setL10n(error, "ui-staff-locked-out");
       cancel.focus();
     }
   });
@@ -276,23 +279,24 @@ function showMenu() {
   const node = el(
     "div",
     { class: "staff-dialog", id: "staff-menu", role: "dialog", "aria-modal": "true", "aria-labelledby": "staff-menu-title" },
-    el("h2", { id: "staff-menu-title", text: "Staff" }),
+    el("h2", { id: "staff-menu-title", ...loc("ui-staff-menu-title") }),
     el(
       "div",
       { class: "staff-menu-actions" },
-      button("Settings", () => {
+      button("ui-staff-menu-settings", () => {
         closeDialog();
         hooks.openSettings();
       }, { id: "staff-menu-settings" }),
-      button("Leave kiosk mode", async () => {
+      button("ui-staff-menu-exit", async () => {
+        error.removeAttribute("data-l10n-id");
         error.textContent = "";
         try {
           await invoke("kiosk_exit");
         } catch (failure) {
-          error.textContent = describeError(failure);
+          setL10n(error, ...describeError(failure));
         }
       }, { kind: "secondary", id: "staff-menu-exit" }),
-      button("Back", back, { kind: "quiet", id: "staff-menu-back" }),
+      button("ui-back", back, { kind: "quiet", id: "staff-menu-back" }),
     ),
     error,
   );
@@ -306,34 +310,31 @@ export function staffPinSection(pinSet) {
   const confirm = pinInput("staff-confirm-pin", "new-password");
   const error = el("p", { class: "field-error", id: "staff-set-pin-error", role: "alert" });
   const done = el("p", { class: "staff-pin-done", id: "staff-set-pin-done", role: "status" });
-  const hint = el("p", {
-    class: "hint",
-    id: "staff-pin-hint",
-    text: pinSet
-      ? `A staff PIN is set. To change it, type the new PIN twice (${pinDigits()}).`
-      : `No staff PIN yet: anyone at this desk can open Settings, and a kiosk cannot open them at all. ${pinDigits()}.`,
-  });
-  const submit = el("button", { type: "submit", class: "button secondary", id: "staff-set-pin" }, pinSet ? "Change PIN" : "Set PIN");
+  const hint = el("p", { class: "hint", id: "staff-pin-hint" });
+  pinHint(hint, pinSet);
+  const submit = el("button", { type: "submit", class: "button secondary", id: "staff-set-pin", ...loc(pinSet ? "ui-pin-change" : "ui-pin-set") });
   const form = el(
     "form",
     { class: "form", id: "staff-pin-settings", novalidate: true },
-    el("div", { class: "field" }, el("label", { for: "staff-new-pin", text: "New PIN" }), newPin),
-    el("div", { class: "field" }, el("label", { for: "staff-confirm-pin", text: "New PIN again" }), confirm),
+    el("div", { class: "field" }, el("label", { for: "staff-new-pin", ...loc("ui-pin-new") }), newPin),
+    el("div", { class: "field" }, el("label", { for: "staff-confirm-pin", ...loc("ui-pin-again") }), confirm),
     error,
     done,
     el("div", { class: "actions" }, submit),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    error.textContent = "";
-    done.textContent = "";
+    for (const node of [error, done]) {
+      node.removeAttribute("data-l10n-id");
+      node.textContent = "";
+    }
     try {
       follow(await invoke("staff_set_pin", { newPin: newPin.value, confirmPin: confirm.value }));
-      done.textContent = "Staff PIN saved.";
-      hint.textContent = `A staff PIN is set. To change it, type the new PIN twice (${pinDigits()}).`;
-      submit.textContent = "Change PIN";
+      setL10n(done, "ui-pin-saved");
+      pinHint(hint, true);
+      setL10n(submit, "ui-pin-change");
     } catch (failure) {
-      error.textContent = describeError(failure);
+      setL10n(error, ...describeError(failure));
     } finally {
       newPin.value = "";
       confirm.value = "";
@@ -342,7 +343,7 @@ export function staffPinSection(pinSet) {
   return el(
     "section",
     { class: "staff-pin-section", "aria-labelledby": "staff-pin-heading" },
-    el("h3", { id: "staff-pin-heading", text: "Staff PIN" }),
+    el("h3", { id: "staff-pin-heading", ...loc("ui-staff-pin") }),
     hint,
     form,
   );

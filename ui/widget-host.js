@@ -4,6 +4,7 @@
 // parses. The iframe never gets IPC: Tauri injects it into the app page only.
 
 import { el } from "./dom.js";
+import { loc } from "./l10n.js";
 
 let active = null; // { frame, origin, onMessage }
 
@@ -12,7 +13,7 @@ export function widgetHost(view, actions) {
   const frame = el("iframe", {
     id: "widget-frame",
     class: "widget-frame",
-    title: "Bank sign-in",
+    ...loc("ui-widget-frame"),
     src: view.widgetUrl,
     // Scripts, its own origin's storage and forms for the bank sign-in,
     // popups for OAuth banks; no navigation of the app page. A bank's

@@ -102,6 +102,9 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::staff_lock,
             crate::commands::staff_set_pin,
             crate::commands::kiosk_exit,
+            crate::commands::l10n_bundle,
+            crate::commands::l10n_format,
+            crate::commands::l10n_choose,
         ])
 }
 
@@ -164,6 +167,7 @@ pub fn run(
         &settings.environment,
         simulator_origin.as_deref(),
     );
+    crate::i18n::set_current(settings.language.resolve());
     builder
         .setup(move |app| {
             let listener = state_listener(app.handle().clone());

@@ -45,6 +45,22 @@ impl Environment {
     }
 
     /// What a shop assistant reads in the header.
+    /// The label in the current language, for the page's badge.
+    pub fn label_localized(&self) -> String {
+        match self {
+            Environment::Simulator => crate::i18n::tr("env-simulator"),
+            Environment::Sandbox => crate::i18n::tr("env-sandbox"),
+            Environment::Production => crate::i18n::tr("env-production"),
+            Environment::Custom { base_url } => crate::i18n::tr_args(
+                "env-custom",
+                &crate::i18n::args([(
+                    "url",
+                    fluent_bundle::FluentValue::from(base_url.to_string()),
+                )]),
+            ),
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             Environment::Simulator => "Simulator — no real bank data".into(),
@@ -144,6 +160,9 @@ pub struct Settings {
     pub oauth_in_system_browser: bool,
     pub mode: Mode,
     pub kiosk: KioskTimers,
+    /// The screen's language: a desk's, and a kiosk's for each new
+    /// customer (who may pick another on the attract screen).
+    pub language: crate::i18n::LanguageSetting,
 }
 
 impl Default for Settings {
@@ -156,6 +175,7 @@ impl Default for Settings {
             oauth_in_system_browser: false,
             mode: Mode::Desk,
             kiosk: KioskTimers::default(),
+            language: crate::i18n::LanguageSetting::Auto,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod csp;
 pub mod desk;
 pub mod doctor;
 pub mod enrollment;
+pub mod i18n;
 pub mod instance;
 pub mod kiosk;
 pub mod logging;

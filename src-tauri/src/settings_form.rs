@@ -39,6 +39,9 @@ pub struct SettingsForm {
     pub kiosk_warning_seconds: Option<String>,
     #[serde(default)]
     pub kiosk_widget_idle_seconds: Option<String>,
+    /// `auto`, `en` or `es`; missing means automatic.
+    #[serde(default)]
+    pub language: crate::i18n::LanguageSetting,
 }
 
 /// What the page shows: no secret, only whether one is stored.
@@ -54,6 +57,7 @@ pub struct SettingsView {
     pub oauth_in_system_browser: bool,
     pub mode: Mode,
     pub kiosk: KioskTimers,
+    pub language: crate::i18n::LanguageSetting,
     /// The saved settings differ from the ones this run uses.
     pub restart_pending: bool,
     /// Whether a staff PIN is set (never the PIN or its hash).
@@ -81,6 +85,7 @@ impl SettingsView {
             oauth_in_system_browser: settings.oauth_in_system_browser,
             mode: settings.mode,
             kiosk: settings.kiosk,
+            language: settings.language,
             restart_pending: false,
             staff_pin_set: false,
         }
@@ -119,7 +124,13 @@ fn seconds_field(
         _ => {
             errors.insert(
                 field.into(),
-                format!("Enter a number of seconds from {min} to {max}."),
+                crate::i18n::tr_args(
+                    "err-settings-seconds",
+                    &crate::i18n::args([
+                        ("min", fluent_bundle::FluentValue::from(min)),
+                        ("max", fluent_bundle::FluentValue::from(max)),
+                    ]),
+                ),
             );
             default
         }
@@ -156,6 +167,9 @@ pub fn changed_fields(old: &Settings, new: &Settings) -> Vec<&'static str> {
     }
     if old.kiosk.widget_idle_seconds != new.kiosk.widget_idle_seconds {
         changed.push("kioskWidgetIdleSeconds");
+    }
+    if old.language != new.language {
+        changed.push("language");
     }
     changed
 }
@@ -259,6 +273,10 @@ impl SettingsForm {
             );
         }
         if !errors.is_empty() {
+            // Fixed sentences, shown in the current language.
+            for message in errors.values_mut() {
+                *message = crate::i18n::localize("SETTINGS_FIELD", message);
+            }
             return Err(errors);
         }
         let environment = environment.expect("checked above");
@@ -286,6 +304,7 @@ impl SettingsForm {
                     warning_seconds,
                     widget_idle_seconds,
                 },
+                language: self.language,
             },
             credentials,
         ))
@@ -310,6 +329,7 @@ mod tests {
             kiosk_idle_seconds: None,
             kiosk_warning_seconds: None,
             kiosk_widget_idle_seconds: None,
+            language: Default::default(),
         }
     }
 

@@ -48,7 +48,18 @@ async fn the_idle_warning_gives_more_time_then_start_over_leaves_nothing() {
     // Quiet: the warning comes, with a countdown of at least 20 seconds.
     app.wait_for_text("#idle-warning", "Are you still there?")
         .await;
-    let left: u32 = app.text("#idle-countdown").await.parse().unwrap();
+    // The seconds Rust counts down, as the sentence states them.
+    let left: u32 = app
+        .find("#idle-text")
+        .await
+        .attr("data-seconds")
+        .await
+        .unwrap()
+        .expect("data-seconds")
+        .parse()
+        .unwrap();
+    app.wait_for_text("#idle-text", "For your privacy this screen starts over in")
+        .await;
     assert!((15..=20).contains(&left), "countdown {left}");
     app.screenshot("idle-warning");
     app.click("#idle-more-time").await;

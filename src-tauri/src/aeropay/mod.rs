@@ -37,6 +37,15 @@ mod documented_examples;
 mod parse_props;
 
 pub use client::AeropayClient;
+
+/// The words shown for one of Aeropay's documented codes (for the
+/// catalog's checks: every one has its translation).
+pub fn known_message(code: &str) -> Option<&'static str> {
+    codes::lookup(code).map(|known| known.message)
+}
+
+/// The AP002 sentence for a customer's sign-in (see `for_user_scope_mint`).
+pub const AP002_USER_SCOPE: &str = codes::AP002_USER_SCOPE_MESSAGE;
 pub use config::{
     is_safe_base_url, ClientConfig, Environment, RetryPolicy, PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL, UNSAFE_BASE_URL_HINT,

@@ -13,23 +13,19 @@ use tauri_plugin_opener::OpenerExt;
 
 impl From<DeskError> for CommandError {
     fn from(err: DeskError) -> Self {
-        Self {
-            code: err.code().into(),
-            message: err.message(),
-            retry: matches!(err, DeskError::Write { .. } | DeskError::Store(_)),
-        }
+        let retry = matches!(err, DeskError::Write { .. } | DeskError::Store(_));
+        Self::localized(err.code(), &err.message(), retry)
     }
 }
 
 fn desk_only(state: &AppState) -> Result<(), CommandError> {
     match state.settings.mode {
         Mode::Desk => Ok(()),
-        Mode::Kiosk => Err(CommandError {
-            code: "DESK_ONLY".into(),
-            message: "The list of enrollments is for the back office; it is not shown on a kiosk."
-                .into(),
-            retry: false,
-        }),
+        Mode::Kiosk => Err(CommandError::localized(
+            "DESK_ONLY",
+            "The list of enrollments is for the back office; it is not shown on a kiosk.",
+            false,
+        )),
     }
 }
 
@@ -40,7 +36,13 @@ pub fn desk_enrollments(
 ) -> Result<Vec<ListRow>, CommandError> {
     desk_only(&state)?;
     let query = filter.query()?;
-    Ok(state.backend.enrollments.list(&query)?)
+    let lang = crate::i18n::current();
+    let mut rows = state.backend.enrollments.list(&query)?;
+    for row in &mut rows {
+        row.started_at_text =
+            crate::i18n::format_datetime(lang, row.started_at, filter.range.utc_offset_minutes);
+    }
+    Ok(rows)
 }
 
 /// Continues an enrollment from the list where it stopped.
@@ -106,11 +108,11 @@ pub fn desk_show_export<R: Runtime>(
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     let Some(path) = path else {
-        return Err(CommandError {
-            code: "DESK_NO_EXPORT".into(),
-            message: "Nothing has been exported yet.".into(),
-            retry: false,
-        });
+        return Err(CommandError::localized(
+            "DESK_NO_EXPORT",
+            "Nothing has been exported yet.",
+            false,
+        ));
     };
     app.opener()
         .reveal_item_in_dir(&path)

@@ -10,6 +10,19 @@ pub struct CommandError {
     pub retry: bool,
 }
 
+impl CommandError {
+    /// An error whose message is a fixed English sentence, shown in the
+    /// current language (`crate::i18n::localize`).
+    pub fn localized(code: impl Into<String>, english: &str, retry: bool) -> Self {
+        let code = code.into();
+        Self {
+            message: crate::i18n::localize(&code, english),
+            code,
+            retry,
+        }
+    }
+}
+
 impl From<crate::vault::VaultError> for CommandError {
     fn from(err: crate::vault::VaultError) -> Self {
         let retry = matches!(
@@ -17,20 +30,12 @@ impl From<crate::vault::VaultError> for CommandError {
             crate::vault::VaultError::Locked { .. }
                 | crate::vault::VaultError::NoSecretService { .. }
         );
-        Self {
-            code: err.code().into(),
-            message: err.to_string(),
-            retry,
-        }
+        Self::localized(err.code(), &err.to_string(), retry)
     }
 }
 
 impl From<crate::config::ConfigError> for CommandError {
     fn from(err: crate::config::ConfigError) -> Self {
-        Self {
-            code: err.code().into(),
-            message: err.to_string(),
-            retry: false,
-        }
+        Self::localized(err.code(), &err.to_string(), false)
     }
 }

@@ -4,7 +4,7 @@ use super::CommandError;
 use crate::enrollment::EnrollmentView;
 use crate::store::AuditAction;
 use crate::AppState;
-use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewWindow};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// Ends the current customer's session: the enrollment and the customer's
@@ -32,6 +32,12 @@ pub async fn reset_session<R: Runtime>(
     reason: ResetReason,
 ) -> EnrollmentView {
     state.idle.lock().unwrap_or_else(|e| e.into_inner()).reset();
+    // The customer's language goes with them: the next one starts in the
+    // kiosk's own (before the new state is drawn).
+    crate::i18n::set_current(state.settings.language.resolve());
+    if let Err(err) = app.emit_to("main", "l10n-changed", ()) {
+        tracing::warn!("language event not delivered: {err}");
+    }
     let view = state.backend.enrollments.start_over().await;
     crate::app::close_bank_popups(app);
     if let Some(main) = app.get_webview_window("main") {

@@ -6,6 +6,7 @@ mod desk;
 mod enrollment;
 mod error;
 mod kiosk;
+mod l10n;
 mod settings;
 mod staff;
 
@@ -13,6 +14,7 @@ pub use desk::*;
 pub use enrollment::*;
 pub use error::CommandError;
 pub use kiosk::*;
+pub use l10n::*;
 pub use settings::*;
 pub use staff::*;
 
@@ -37,6 +39,8 @@ pub struct AppInfo {
     pub environment: EnvironmentInfo,
     pub mode: crate::config::Mode,
     pub kiosk: crate::config::KioskTimers,
+    /// The language the screen speaks now.
+    pub lang: crate::i18n::Lang,
 }
 
 /// What the first screen shows: the product, its version, where it talks to.
@@ -48,11 +52,12 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
         version: env!("CARGO_PKG_VERSION").into(),
         environment: EnvironmentInfo {
             id: environment.id(),
-            label: environment.label(),
+            label: environment.label_localized(),
             simulated: environment.is_simulated(),
         },
         mode: state.settings.mode,
         kiosk: state.settings.kiosk.normalized(),
+        lang: crate::i18n::current(),
     })
 }
 
@@ -91,10 +96,12 @@ where
 {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|_| CommandError {
-            code: "INTERNAL".into(),
-            message: "The app could not finish a background task; try again.".into(),
-            retry: true,
+        .map_err(|_| {
+            CommandError::localized(
+                "INTERNAL",
+                "The app could not finish a background task; try again.",
+                true,
+            )
         })?
         .map_err(Into::into)
 }

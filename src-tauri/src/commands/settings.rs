@@ -38,6 +38,8 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, Co
     if let Some(mode) = state.mode_override {
         after_restart.mode = mode;
     }
+    // The language applies at once (`settings_save`): no restart for it.
+    after_restart.language = state.settings.language;
     view.restart_pending = after_restart != state.settings;
     view.staff_pin_set = state.backend.staff.status()?.pin_set;
     Ok(view)
@@ -90,6 +92,11 @@ pub async fn settings_save(
         super::blocking(move || vault.put(&key, &secret)).await?;
     }
     settings.save_to(&state.settings_path)?;
+    // A desk speaks the new language at once (the page reloads its
+    // texts); a kiosk's next customer starts in it after the next reset.
+    if state.settings.mode == crate::config::Mode::Desk {
+        crate::i18n::set_current(settings.language.resolve());
+    }
     tracing::info!(environment = %settings.environment.id(), "settings saved");
     let detail = if changed.is_empty() {
         "settings saved; nothing changed".to_owned()

@@ -10,9 +10,17 @@ use tauri::{AppHandle, Runtime, State};
 
 impl From<StaffError> for CommandError {
     fn from(err: StaffError) -> Self {
+        let message = match &err {
+            // The wait has a number: its message has a catalog id.
+            StaffError::PinWait { wait_seconds } => crate::i18n::tr_args(
+                "err-pin-wait",
+                &crate::i18n::args([("seconds", fluent_bundle::FluentValue::from(*wait_seconds))]),
+            ),
+            other => crate::i18n::localize(other.code(), &other.to_string()),
+        };
         Self {
             code: err.code().into(),
-            message: err.to_string(),
+            message,
             retry: err.retry(),
         }
     }
@@ -78,11 +86,11 @@ pub async fn kiosk_exit<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<(), CommandError> {
     if state.settings.mode != crate::config::Mode::Kiosk {
-        return Err(CommandError {
-            code: "KIOSK_NOT_ACTIVE".into(),
-            message: "The app is not in kiosk mode.".into(),
-            retry: false,
-        });
+        return Err(CommandError::localized(
+            "KIOSK_NOT_ACTIVE",
+            "The app is not in kiosk mode.",
+            false,
+        ));
     }
     require_staff(&state).await?;
     super::audit(

@@ -81,11 +81,44 @@ impl EnrollmentError {
         }
     }
 
-    /// A message for the person at the screen.
+    /// A message for the person at the screen, in the current language:
+    /// errors with variables by their catalog id, fixed sentences by their
+    /// English text (`crate::i18n::localize`).
     pub fn message(&self) -> String {
+        use crate::i18n::{args, localize, tr_args};
+        use fluent_bundle::FluentValue;
+        let code = self.code();
         match self {
-            EnrollmentError::Aeropay(err) => err.user_message().to_owned(),
-            other => crate::text::sentence(&other.to_string()),
+            EnrollmentError::Aeropay(err) => localize(&code, err.user_message()),
+            EnrollmentError::WrongStep { step } => tr_args(
+                "err-wrong-step",
+                &args([("step", FluentValue::from(*step))]),
+            ),
+            EnrollmentError::NotLinked { code } => tr_args(
+                "err-not-linked",
+                &args([("code", FluentValue::from(code.as_str()))]),
+            ),
+            EnrollmentError::WidgetReported { description } => tr_args(
+                "err-widget-reported",
+                &args([("description", FluentValue::from(description.as_str()))]),
+            ),
+            EnrollmentError::OtherEnvironment { environment } => tr_args(
+                "err-other-environment",
+                &args([("environment", FluentValue::from(environment.as_str()))]),
+            ),
+            EnrollmentError::CodeLimit {
+                sent,
+                window_minutes,
+                wait_minutes,
+            } => tr_args(
+                "err-code-limit",
+                &args([
+                    ("sent", FluentValue::from(*sent)),
+                    ("windowMinutes", FluentValue::from(*window_minutes)),
+                    ("waitMinutes", FluentValue::from(*wait_minutes)),
+                ]),
+            ),
+            other => localize(&code, &crate::text::sentence(&other.to_string())),
         }
     }
 

@@ -148,6 +148,13 @@ impl Enrollments {
         let details = match details.validated() {
             Ok(details) => details,
             Err(field_errors) => {
+                let field_errors = field_errors
+                    .into_iter()
+                    .map(|(field, message)| {
+                        let message = crate::i18n::localize("FIELD", &message);
+                        (field, message)
+                    })
+                    .collect();
                 let session =
                     guard.get_or_insert_with(|| self.new_session(&CustomerDetails::default()));
                 session.step = Step::Details {

@@ -42,6 +42,9 @@ fn can_link_another(record: &EnrollmentRecord, customer_confirmed: bool) -> bool
 pub struct ListRow {
     pub id: String,
     pub started_at: i64,
+    /// `started_at` as the reader's language writes it, in their time
+    /// zone (filled by the desk command, which knows both).
+    pub started_at_text: String,
     pub updated_at: i64,
     pub mode: String,
     /// "Ada L."
@@ -67,6 +70,7 @@ impl From<ListedEnrollment> for ListRow {
             customer: record.customer_label(),
             id: record.id,
             started_at: record.started_at,
+            started_at_text: String::new(),
             updated_at: record.updated_at,
             mode: record.mode,
             phone_masked: record.phone_masked,
