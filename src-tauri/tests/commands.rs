@@ -655,3 +655,46 @@ fn the_settings_screen_refuses_the_system_browser_on_a_kiosk() {
     assert!(saved["fieldErrors"]["oauthInSystemBrowser"].is_string());
     assert!(!dir.path().join("settings.json").exists(), "nothing saved");
 }
+
+#[test]
+fn the_page_gets_its_texts_from_rust_and_a_desk_refuses_a_customers_language() {
+    let (app, _dir) = app(Settings::default());
+    let main = window(&app, "main");
+    let bundle = invoke(&main, "l10n_bundle").expect("l10n_bundle answers");
+    assert_eq!(bundle["lang"], "en");
+    assert_eq!(
+        bundle["messages"]["ui-details-title"]["value"],
+        "New customer"
+    );
+    // Messages with variables are formatted on request, plurals by Fluent.
+    let formatted = invoke_with(
+        &main,
+        "l10n_format",
+        json!({"requests": [
+            {"id": "ui-code-attempts", "args": {"count": 1}},
+            {"id": "ui-code-attempts", "args": {"count": 3}},
+            {"id": "ui-resume-row", "args": {"customer": "Ada L."}},
+            {"id": "ui-no-such-message", "args": {"count": 1}}
+        ]}),
+    )
+    .expect("l10n_format answers");
+    assert_eq!(formatted[0]["value"], "1 attempt left");
+    assert_eq!(formatted[1]["value"], "3 attempts left");
+    // An attribute alone: the element keeps its text.
+    assert!(formatted[2].get("value").is_none(), "{formatted}");
+    assert_eq!(
+        formatted[2]["attributes"]["aria-label"],
+        "Resume Ada L.'s enrollment"
+    );
+    // A missing message is its id, never an error.
+    assert_eq!(formatted[3]["value"], "ui-no-such-message");
+    // A desk follows its setting, not the page.
+    let refused = invoke_with(&main, "l10n_choose", json!({"lang": "es"})).unwrap_err();
+    assert_eq!(refused["code"], "L10N_DESK_SETTING", "{refused}");
+    let bundle = invoke(&main, "l10n_bundle").expect("l10n_bundle answers");
+    assert_eq!(bundle["lang"], "en");
+    // Too much at once is refused with a code.
+    let many: Vec<_> = (0..201).map(|_| json!({"id": "ui-cancel"})).collect();
+    let refused = invoke_with(&main, "l10n_format", json!({ "requests": many })).unwrap_err();
+    assert_eq!(refused["code"], "L10N_TOO_LARGE", "{refused}");
+}

@@ -67,6 +67,11 @@ err-network-tls = The secure connection to Aeropay failed. Check the device's da
 err-network-unreachable = Aeropay cannot be reached. Check the internet connection and try again.
 err-network-timeout = Aeropay took too long to answer. Please try again.
 err-network-error = The connection to Aeropay broke off. Please try again.
+err-refused-no-reason = Aeropay refused the request without saying why.
+err-outcome-link = The bank link may or may not have gone through. The app checks the customer's accounts before trying again.
+err-outcome-create-user = Aeropay may or may not have created the account (and sent a code). Check with the customer before trying again.
+err-outcome-confirm-user = Aeropay may or may not have accepted the code. Check the customer's status before trying again.
+err-outcome-other = Aeropay did not confirm whether the request went through.
 err-response-too-large = Aeropay sent an answer far larger than expected. Please try again or contact support.
 
 ## The enrollment (src-tauri/src/enrollment/error.rs)
@@ -138,6 +143,7 @@ err-backwards-range = The start date is after the end date; swap them.
 err-bad-offset = The time zone offset from the page is out of range.
 err-no-export-folder = No folder to save the export in: set a home or Downloads folder.
 err-nothing-exported = Nothing has been exported yet.
+err-l10n-too-large = At most { $count } messages of { $chars } characters can be formatted at once.
 err-language-desk = A desk's language is chosen in Settings.
 
 ## Settings (src-tauri/src/settings_form.rs, config.rs)

@@ -64,6 +64,11 @@ err-network-tls = Falló la conexión segura con Aeropay. Revise la fecha y la h
 err-network-unreachable = No se puede conectar con Aeropay. Revise la conexión a internet y vuelva a intentarlo.
 err-network-timeout = Aeropay tardó demasiado en responder. Vuelva a intentarlo.
 err-network-error = Se cortó la conexión con Aeropay. Vuelva a intentarlo.
+err-refused-no-reason = Aeropay rechazó la solicitud sin indicar el motivo.
+err-outcome-link = Es posible que la vinculación bancaria se haya completado o no. La app revisa las cuentas del cliente antes de volver a intentarlo.
+err-outcome-create-user = Es posible que Aeropay haya creado la cuenta (y enviado un código) o no. Consulte con el cliente antes de volver a intentarlo.
+err-outcome-confirm-user = Es posible que Aeropay haya aceptado el código o no. Revise el estado del cliente antes de volver a intentarlo.
+err-outcome-other = Aeropay no confirmó si la solicitud se completó.
 err-response-too-large = Aeropay envió una respuesta mucho más grande de lo esperado. Vuelva a intentarlo o comuníquese con soporte.
 
 ## La inscripción
@@ -135,6 +140,7 @@ err-backwards-range = La fecha de inicio es posterior a la fecha final; inviért
 err-bad-offset = La diferencia horaria que envió la página está fuera de rango.
 err-no-export-folder = No hay una carpeta donde guardar la exportación: configure una carpeta personal o de Descargas.
 err-nothing-exported = Todavía no se ha exportado nada.
+err-l10n-too-large = Como máximo se pueden formatear { $count } mensajes de { $chars } caracteres a la vez.
 err-language-desk = El idioma de un mostrador se elige en Configuración.
 
 ## Configuración

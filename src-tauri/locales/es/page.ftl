@@ -59,14 +59,14 @@ ui-code-verify = Verificar
 ui-code-resend = Enviar otro código
 ui-cancel = Cancelar
 ui-code-resumed = Se continuó desde la lista: pídale al cliente el código que Aeropay le envió antes. Su número de teléfono no se guarda en este equipo; para enviar otro código, cancele y comience una inscripción nueva con sus datos.
-ui-code-resent = Ya se envió un código nuevo.
+ui-code-resent = Se envió un código nuevo.
 ui-code-simulated = Simulador: escriba 000000, el código de prueba del entorno de pruebas de Aeropay.
 
 ## Verificación de identidad (mostrador)
 
 ui-id-check-box = Verifiqué la identificación con foto del cliente
 ui-id-check-continue = Continuar sin código
-ui-id-check-send-code = Mejor enviar un código
+ui-id-check-send-code = Enviar un código
 ui-id-check-title-named = { $name } ya se inscribió antes en este equipo
 ui-id-check-title = El cliente ya se inscribió antes en este equipo
 ui-id-check-lead = Antes de ver o cambiar sus cuentas bancarias sin código, verifique su identificación con foto. O bien, envíe un código a su teléfono.

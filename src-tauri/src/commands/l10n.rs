@@ -47,8 +47,12 @@ pub fn l10n_format(requests: Vec<FormatRequest>) -> Result<Vec<PageMessage>, Com
     {
         return Err(CommandError {
             code: "L10N_TOO_LARGE".into(),
-            message: format!(
-                "At most {MAX_REQUESTS} messages of {MAX_TEXT} characters can be formatted at once."
+            message: i18n::tr_args(
+                "err-l10n-too-large",
+                &i18n::args([
+                    ("count", fluent_bundle::FluentValue::from(MAX_REQUESTS)),
+                    ("chars", fluent_bundle::FluentValue::from(MAX_TEXT)),
+                ]),
             ),
             retry: false,
         });
