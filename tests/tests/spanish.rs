@@ -77,6 +77,11 @@ async fn assert_spanish(app: &App, screen: &str, fragments: &[String]) {
 async fn enroll_in_spanish(app: &App, customer: &Customer, fragments: &[String]) {
     app.wait_for_text("#screen-title", "Cliente nuevo").await;
     assert_spanish(app, "details", fragments).await;
+    // Mistakes are named in Spanish too (Rust's field errors).
+    app.click("#details-submit").await;
+    app.wait_for_text(".field-error", "Ingrese el nombre del cliente.")
+        .await;
+    assert_spanish(app, "details-errors", fragments).await;
     app.type_into("#field-firstName", customer.first_name).await;
     app.type_into("#field-lastName", customer.last_name).await;
     app.type_into("#field-phone", &customer.phone).await;
@@ -87,6 +92,14 @@ async fn enroll_in_spanish(app: &App, customer: &Customer, fragments: &[String])
         .await;
     app.wait_for_text("#code-attempts", "intentos").await;
     assert_spanish(app, "code", fragments).await;
+    // Aeropay's refusal of a wrong code (AP111), in Spanish.
+    app.type_into("#field-code", "111111").await;
+    app.click("#code-submit").await;
+    app.wait_for_text(".banner.error", "Ese código de verificación no es correcto")
+        .await;
+    app.wait_for_text(".banner.error", "Código para soporte: AP111")
+        .await;
+    assert_spanish(app, "code-wrong", fragments).await;
     app.type_into("#field-code", BYPASS_CODE).await;
     app.click("#code-submit").await;
 
