@@ -209,3 +209,34 @@ async fn a_desk_set_to_spanish_enrolls_lists_and_can_switch_back() {
     app.wait_for_text("#app-status", "Ready").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn the_idle_warning_counts_down_in_spanish() {
+    let fragments = english_fragments();
+    let app = App::launch_with(Launch {
+        settings_json: Some(
+            r#"{"kiosk": {"idleSeconds": 10, "warningSeconds": 60, "widgetIdleSeconds": 600}}"#
+                .into(),
+        ),
+        args: vec!["--mode".into(), "kiosk".into()],
+        ..Launch::default()
+    })
+    .await;
+    app.wait_for_text("#language-es", "Español").await;
+    app.click("#language-es").await;
+    app.wait_for_text(".attract-title", "Vincule su cuenta bancaria")
+        .await;
+    app.click("#attract-start").await;
+    app.wait_for_text("#screen-title", "Cliente nuevo").await;
+    // Quiet: Rust's warning, its countdown written by Fluent in Spanish.
+    app.wait_for_text("#idle-warning", "¿Sigue ahí?").await;
+    app.wait_for_text("#idle-text", "esta pantalla se reiniciará en")
+        .await;
+    app.wait_for_text("#idle-text", "segundos.").await;
+    app.wait_for_text("#idle-more-time", "Necesito más tiempo")
+        .await;
+    assert_spanish(&app, "idle-warning", &fragments).await;
+    app.click("#idle-more-time").await;
+    app.wait_for_text("#screen-title", "Cliente nuevo").await;
+    app.close().await;
+}
