@@ -39,6 +39,9 @@ pub struct SettingsForm {
     pub kiosk_warning_seconds: Option<String>,
     #[serde(default)]
     pub kiosk_widget_idle_seconds: Option<String>,
+    /// "More time": the kiosk's limits count double.
+    #[serde(default)]
+    pub kiosk_more_time: bool,
 }
 
 /// What the page shows: no secret, only whether one is stored.
@@ -156,6 +159,9 @@ pub fn changed_fields(old: &Settings, new: &Settings) -> Vec<&'static str> {
     }
     if old.kiosk.widget_idle_seconds != new.kiosk.widget_idle_seconds {
         changed.push("kioskWidgetIdleSeconds");
+    }
+    if old.kiosk.more_time != new.kiosk.more_time {
+        changed.push("kioskMoreTime");
     }
     changed
 }
@@ -285,6 +291,7 @@ impl SettingsForm {
                     idle_seconds,
                     warning_seconds,
                     widget_idle_seconds,
+                    more_time: self.kiosk_more_time,
                 },
             },
             credentials,
@@ -310,6 +317,7 @@ mod tests {
             kiosk_idle_seconds: None,
             kiosk_warning_seconds: None,
             kiosk_widget_idle_seconds: None,
+            kiosk_more_time: false,
         }
     }
 
@@ -392,6 +400,7 @@ mod tests {
         kiosk.kiosk_idle_seconds = Some(" 60 ".into());
         kiosk.kiosk_warning_seconds = Some("25".into());
         kiosk.kiosk_widget_idle_seconds = Some("600".into());
+        kiosk.kiosk_more_time = true;
         let (settings, _) = kiosk.validate().unwrap();
         assert_eq!(settings.mode, Mode::Kiosk);
         assert_eq!(
@@ -399,7 +408,8 @@ mod tests {
             KioskTimers {
                 idle_seconds: 60,
                 warning_seconds: 25,
-                widget_idle_seconds: 600
+                widget_idle_seconds: 600,
+                more_time: true,
             }
         );
         kiosk.kiosk_idle_seconds = Some("5".into());
