@@ -2,7 +2,7 @@
 // idle watch that warns, then asks Rust to reset the session, and the
 // lockdown of the page (no context menu, selection, zoom or dragging out).
 
-import { el, button, secondsWord } from "./dom.js";
+import { el, button, secondsWord, trapFocus } from "./dom.js";
 import { invoke } from "./ipc.js";
 
 export function attractScreen(onStart) {
@@ -75,7 +75,7 @@ export function lockDown() {
 // follows Rust's reset at the end of the countdown ("kiosk-reset":
 // `resetShown()`). "I need more time" asks Rust for more; "Start over"
 // runs `reset("customer")`.
-export function followIdle({ active, reset: resetSession, resetShown }) {
+export function followIdle({ active, reset: resetSession, resetShown, screenFocus }) {
   const reset = async (reason) => {
     for (const name of Object.values(MARK)) performance.clearMarks(name);
     performance.mark(MARK.trigger);
@@ -95,42 +95,55 @@ export function followIdle({ active, reset: resetSession, resetShown }) {
   }
   let warning = null;
 
+  // Focus goes back where it was; if that is gone, to the screen's heading.
   function closeWarning() {
     if (!warning) return;
     warning.node.remove();
+    const { trap } = warning;
     warning = null;
+    trap.release();
   }
+
+  // Screen readers hear the time left when the warning opens (it is an
+  // alert dialog) and then at a few marks, not every second.
+  const ANNOUNCE_AT = new Set([30, 20, 10, 5]);
 
   function showWarning(left) {
     if (warning) {
       warning.count.textContent = String(left);
       warning.unit.textContent = secondsWord(left);
+      if (ANNOUNCE_AT.has(left) && left !== warning.announced) {
+        warning.announced = left;
+        warning.announce.textContent = `${left} ${secondsWord(left)} left.`;
+      }
       return;
     }
     const count = el("span", { id: "idle-countdown", text: String(left) });
     const unit = el("span", { text: secondsWord(left) });
-    const more = button("I need more time", () => {
+    const announce = el("p", { id: "idle-announce", class: "visually-hidden", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    const moreTime = () => {
       closeWarning();
       invoke("kiosk_more_time").catch((error) => console.warn("kiosk more time", error));
-    }, { id: "idle-more-time" });
+    };
+    const more = button("I need more time", moreTime, { id: "idle-more-time" });
     const over = button("Start over", () => {
       closeWarning();
       reset("customer");
     }, { kind: "secondary", id: "idle-start-over" });
-    const node = el(
+    const dialog = el(
       "div",
-      { class: "idle-backdrop" },
-      el(
-        "div",
-        { class: "idle-warning", id: "idle-warning", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title", "aria-describedby": "idle-text" },
-        el("h2", { id: "idle-title", text: "Are you still there?" }),
-        el("p", { id: "idle-text" }, "For your privacy this screen starts over in ", count, " ", unit, "."),
-        el("div", { class: "actions" }, more, over),
-      ),
+      { class: "idle-warning", id: "idle-warning", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title", "aria-describedby": "idle-text" },
+      el("h2", { id: "idle-title", text: "Are you still there?" }),
+      el("p", { id: "idle-text" }, "For your privacy this screen starts over in ", count, " ", unit, "."),
+      announce,
+      el("div", { class: "actions" }, more, over),
     );
+    const node = el("div", { class: "idle-backdrop" }, dialog);
     document.body.append(node);
+    // Escape is "I need more time": the gentler of the two.
+    const trap = trapFocus(dialog, { onEscape: moreTime, fallback: screenFocus });
     more.focus();
-    warning = { node, count, unit };
+    warning = { node, count, unit, announce, trap, announced: left };
   }
 
   const events = window.__TAURI__.event;

@@ -3,6 +3,7 @@
 // action runs). Nothing here decides anything about the enrollment.
 
 import { invoke, describeError } from "./ipc.js";
+import { el } from "./dom.js";
 import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
@@ -37,6 +38,7 @@ const dropped = new Set(); // kiosk: enrollments ended by a reset, never shown a
 // Kiosk: a fresh session (no enrollment yet) waits behind the attract screen.
 function showAttract() {
   attractShown = true;
+  setLargerText(false);
   shown = null;
   currentStep = "attract";
   stopWidget();
@@ -53,6 +55,8 @@ function showAttract() {
     }),
     staffCornerButton(),
   );
+  // Keyboard users start where a tap would: on the start control.
+  document.getElementById("attract-start").focus();
 }
 
 function render(view) {
@@ -71,6 +75,7 @@ function render(view) {
   const keep = view.step === "details" && previousStep === "details" ? formValues() : null;
   shown = json;
   if (view.step !== "linking") stopWidget();
+  if (largerText) largerText.hidden = false;
   screen.replaceChildren(screenFor(view, actions, keep));
   const stage = STAGE[view.step];
   for (const item of stepper.children) {
@@ -183,15 +188,35 @@ async function resetSession(reason) {
 
 let idle = null; // kiosk: reports input to Rust's idle clock
 
+// Kiosk: "Larger text" doubles the text size (the kiosk refuses the
+// webview's zoom). The customer's choice: hidden on the attract screen and
+// forgotten at every reset.
+let largerText = null;
+
+function setLargerText(on) {
+  document.documentElement.classList.toggle("larger-text", on);
+  if (!largerText) return;
+  largerText.setAttribute("aria-pressed", String(on));
+  largerText.hidden = true;
+}
+
 function startKiosk() {
   kiosk = true;
   document.body.dataset.mode = "kiosk";
   lockDown();
   document.getElementById("open-settings").hidden = true;
+  largerText = el("button", { type: "button", class: "button secondary text-size", id: "larger-text", "aria-pressed": "false", hidden: true }, "Larger text");
+  largerText.addEventListener("click", () => {
+    const on = largerText.getAttribute("aria-pressed") !== "true";
+    document.documentElement.classList.toggle("larger-text", on);
+    largerText.setAttribute("aria-pressed", String(on));
+  });
+  document.querySelector(".header-end").append(largerText);
   idle = followIdle({
     active: () => !attractShown && currentStep !== null,
     reset: resetSession,
     resetShown: dropCustomerScreen,
+    screenFocus: () => screen.querySelector("[aria-invalid='true'], input, h2"),
   });
 }
 

@@ -85,6 +85,12 @@ export function settingsScreen(view, { save, close, restart }, result) {
     field("settings-kioskWarningSeconds", "Kiosk: warning countdown in seconds", el("input", { id: "settings-kioskWarningSeconds", name: "kioskWarningSeconds", inputmode: "numeric", value: String(view.kiosk.warningSeconds), autocomplete: "off" }), "20 to 600", errors.kioskWarningSeconds),
     field("settings-kioskWidgetIdleSeconds", "Kiosk: quiet seconds while the bank widget is open", el("input", { id: "settings-kioskWidgetIdleSeconds", name: "kioskWidgetIdleSeconds", inputmode: "numeric", value: String(view.kiosk.widgetIdleSeconds), autocomplete: "off" }), "At least the quiet seconds above, at most 7200", errors.kioskWidgetIdleSeconds),
     el(
+      "label",
+      { class: "check" },
+      el("input", { type: "checkbox", name: "kioskMoreTime", id: "settings-kioskMoreTime", checked: view.kiosk.moreTime }),
+      " Kiosk: more time (every limit above counts double)",
+    ),
+    el(
       "div",
       { class: "actions" },
       el("button", { type: "submit", class: "button primary", id: "settings-save" }, "Save"),
@@ -112,6 +118,7 @@ export function settingsScreen(view, { save, close, restart }, result) {
       kioskIdleSeconds: data.get("kioskIdleSeconds") || "",
       kioskWarningSeconds: data.get("kioskWarningSeconds") || "",
       kioskWidgetIdleSeconds: data.get("kioskWidgetIdleSeconds") || "",
+      kioskMoreTime: data.get("kioskMoreTime") === "on",
     });
   });
 
