@@ -38,10 +38,24 @@ export function secondsWord(count) {
   return count === 1 ? "second" : "seconds";
 }
 
+// Says `message` once to screen readers, through the page's one polite live
+// region (a new screen's heading gets the focus and is read that way; this
+// is for changes of state within a screen).
+export function announce(message) {
+  const region = document.getElementById("announcer");
+  if (!region) return;
+  region.textContent = "";
+  // A fresh text node in a later frame is announced even when the same
+  // message comes twice.
+  requestAnimationFrame(() => (region.textContent = message));
+}
+
+// A spinner with its label; the label is announced once (`announce`).
 export function spinner(label) {
+  announce(label);
   return el(
     "div",
-    { class: "progress", role: "status" },
+    { class: "progress" },
     el("span", { class: "spinner", "aria-hidden": "true" }),
     el("p", { class: "progress-label", text: label }),
   );

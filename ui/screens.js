@@ -1,7 +1,7 @@
 // One render function per enrollment step. Each takes the view Rust returned
 // and the actions the page may ask for, and returns the screen's element.
 
-import { el, button, errorBanner, spinner } from "./dom.js";
+import { el, button, errorBanner, spinner, announce } from "./dom.js";
 import { widgetHost } from "./widget-host.js";
 
 const FIELDS = [
@@ -58,6 +58,11 @@ function details(view, actions, previous) {
 
 function code(view, actions) {
   const channel = view.channel === "email" ? "by e-mail" : view.channel === "sms" ? "by text message to the customer's phone" : "to the customer";
+  const sent = `Aeropay sent a code ${channel}. Type it here.`;
+  // Said once: when the code was sent, or sent again; a refused code is
+  // said by its error banner (an alert).
+  if (view.resent) announce("A new code is on its way.");
+  else if (!view.error) announce(sent);
   const form = el("form", { class: "form", id: "code-form", novalidate: true });
   form.append(
     el(
@@ -93,7 +98,7 @@ function code(view, actions) {
     "section",
     { class: "card", "aria-labelledby": "screen-title" },
     el("h2", { id: "screen-title", text: "Enter the code" }),
-    el("p", { class: "lead", text: `Aeropay sent a code ${channel}. Type it here.` }),
+    el("p", { class: "lead", text: sent }),
     view.canResend
       ? null
       : el("p", {
@@ -101,7 +106,7 @@ function code(view, actions) {
           id: "resumed-code-hint",
           text: "Continued from the list: ask the customer for the code Aeropay sent earlier. Their phone number is not kept on this machine, so to send a new code, cancel and start a new enrollment with their details.",
         }),
-    view.resent ? el("p", { class: "banner info", role: "status", text: "A new code is on its way." }) : null,
+    view.resent ? el("p", { class: "banner info", id: "code-resent", text: "A new code is on its way." }) : null,
     document.body.dataset.simulated === "true"
       ? el("p", { class: "banner sim", id: "simulated-code-hint", text: "Simulator: type 000000, Aeropay's sandbox test code." })
       : null,
@@ -218,7 +223,9 @@ function finishing(view) {
     later.hidden = false;
   } else {
     setTimeout(() => {
+      if (!later.isConnected) return;
       later.hidden = false;
+      announce(later.textContent);
     }, STILL_WORKING_AFTER_MS);
   }
   return el("section", { class: "card" }, spinner(label), later);

@@ -107,6 +107,31 @@ async fn fault(app: &App, fault: serde_json::Value) {
     assert!(status.is_success(), "fault refused: {status}");
 }
 
+/// Records every message the page's live region (`#announcer`) says from
+/// now on.
+async fn record_announcements(app: &App) {
+    app.execute(
+        r#"window.__said = [];
+        const region = document.getElementById("announcer");
+        new MutationObserver(() => {
+          if (region.textContent) window.__said.push(region.textContent);
+        }).observe(region, { childList: true, characterData: true, subtree: true });
+        return true;"#,
+    )
+    .await;
+}
+
+/// How many times the live region said `message` so far.
+async fn said(app: &App, message: &str) -> usize {
+    let value = app.execute("return window.__said").await;
+    value
+        .as_array()
+        .expect("the recorder is installed")
+        .iter()
+        .filter(|said| *said == message)
+        .count()
+}
+
 /// In the widget's frame, with keys only: Aerobank, `sync` / `no_mfa`, the
 /// checking account selected; focus left on "Connect account" (not pressed).
 async fn widget_by_keyboard(app: &App) {
@@ -138,6 +163,7 @@ async fn a_desk_customer_enrolls_by_keyboard_and_every_desk_screen_passes_the_au
     // Details: focus on the first field; Continue with nothing typed names
     // the mistakes and focus goes to the first of them.
     app.wait_for_text("#screen-title", "New customer").await;
+    record_announcements(&app).await;
     wait_focus(&app, "#field-firstName").await;
     assert_accessible(&app, "desk: details").await;
     tab_to(&app, "#details-submit", 8).await;
@@ -167,9 +193,24 @@ async fn a_desk_customer_enrolls_by_keyboard_and_every_desk_screen_passes_the_au
     type_keys(&app, "999999").await;
     press(&app, Key::Enter).await;
     app.wait_for_text(".banner.error", "Code for support").await;
+    assert!(app.is_present(".banner.error[role='alert']").await);
     wait_focus(&app, "#field-code").await;
     assert_accessible(&app, "desk: code with error").await;
     app.screenshot("desk-03-code-error");
+    // A new code: said once; the field has the focus again.
+    tab_to(&app, "#code-resend", 3).await;
+    press(&app, Key::Enter).await;
+    app.wait_for_text("#code-resent", "A new code is on its way")
+        .await;
+    wait_focus(&app, "#field-code").await;
+    let sent = "Aeropay sent a code by text message to the customer's phone. Type it here.";
+    assert_eq!(said(&app, sent).await, 1, "the first code is said once");
+    app.wait_for(
+        "the new code to be said",
+        Duration::from_secs(5),
+        || async { said(&app, "A new code is on its way.").await == 1 },
+    )
+    .await;
     type_keys(&app, BYPASS_CODE).await;
     press(&app, Key::Enter).await;
 
@@ -207,13 +248,23 @@ async fn a_desk_customer_enrolls_by_keyboard_and_every_desk_screen_passes_the_au
             == "finishing"
     })
     .await;
-    assert!(app.is_present(".progress[role='status']").await);
     assert_accessible(&app, "desk: linking").await;
     app.screenshot("desk-04-linking");
 
     // Done: focus on the heading; Tab, Enter for the next customer.
     wait_linked(&app, Bank::Aerobank).await;
     wait_focus(&app, "#screen-title").await;
+    // The link took six seconds: "Linking" was said once, then "Still
+    // working" once, not again on every redraw.
+    assert_eq!(said(&app, "Linking your account…").await, 1);
+    assert_eq!(
+        said(
+            &app,
+            "Still working — this can take up to half a minute. Please don't close anything."
+        )
+        .await,
+        1
+    );
     assert_accessible(&app, "desk: done").await;
     tab_to(&app, "#next-customer", 5).await;
     assert_focus_ring(&app, "done-next").await;
