@@ -345,6 +345,20 @@ async fn a_desk_customer_enrolls_by_keyboard_and_every_desk_screen_passes_the_au
         .await;
     assert_accessible(&app, "desk: settings with errors").await;
     app.screenshot("desk-07-settings-errors");
+
+    // "More time" is saved with the kiosk's limits.
+    app.type_into("#settings-kioskIdleSeconds", "90").await;
+    app.click("#settings-kioskMoreTime").await;
+    app.click("#settings-save").await;
+    app.find("#settings-restart").await;
+    let path = app
+        .home()
+        .join(".config/app.aeropay-onboarding.desktop/settings.json");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("settings saved"))
+            .expect("settings are JSON");
+    assert_eq!(saved["kiosk"]["moreTime"], true, "{saved}");
+    assert_eq!(saved["kiosk"]["idleSeconds"], 90, "{saved}");
     app.quit().await;
 }
 
