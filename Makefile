@@ -8,8 +8,9 @@ RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
 # Tests: a virtual display, the WebDriver for WebKitGTK, a real Secret
 # Service in a private D-Bus session, screenshots, the X clipboard (xclip),
 # real mouse clicks (xdotool) and X window listings (x11-utils: xwininfo),
-# Node for the API mock.
-TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils
+# Node for the API mock and axe-core (the accessibility audit), and AT-SPI
+# (at-spi2-core, python3-pyatspi) to read the window as a screen reader does.
+TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils at-spi2-core python3-pyatspi
 
 APP := target/debug/aeropay-onboarding
 
@@ -32,6 +33,7 @@ test-deps: deps
 	scripts/install-deps.sh $(TEST_PACKAGES)
 	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 	scripts/install-prism.sh
+	scripts/install-axe.sh
 
 build:
 	cargo build $(CARGO_LOCKED) -p aeropay-onboarding

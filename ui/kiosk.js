@@ -2,9 +2,9 @@
 // idle watch that warns, then asks Rust to reset the session, and the
 // lockdown of the page (no context menu, selection, zoom or dragging out).
 
-import { el, button } from "./dom.js";
+import { el, button, trapFocus } from "./dom.js";
 import { invoke } from "./ipc.js";
-import { loc, currentLang } from "./l10n.js";
+import { loc, currentLang, setL10n } from "./l10n.js";
 
 // The welcome screen between customers. `onLanguage(lang)`: the customer
 // picked a language (Rust keeps it until the next reset).
@@ -96,7 +96,7 @@ export function lockDown() {
 // follows Rust's reset at the end of the countdown ("kiosk-reset":
 // `resetShown()`). "I need more time" asks Rust for more; "Start over"
 // runs `reset("customer")`.
-export function followIdle({ active, reset: resetSession, resetShown }) {
+export function followIdle({ active, reset: resetSession, resetShown, screenFocus }) {
   const reset = async (reason) => {
     for (const name of Object.values(MARK)) performance.clearMarks(name);
     performance.mark(MARK.trigger);
@@ -116,41 +116,54 @@ export function followIdle({ active, reset: resetSession, resetShown }) {
   }
   let warning = null;
 
+  // Focus goes back where it was; if that is gone, to the screen's heading.
   function closeWarning() {
     if (!warning) return;
     warning.node.remove();
+    const { trap } = warning;
     warning = null;
+    trap.release();
   }
+
+  // Screen readers hear the time left when the warning opens (it is an
+  // alert dialog) and then at a few marks, not every second.
+  const ANNOUNCE_AT = new Set([30, 20, 10, 5]);
 
   function showWarning(left) {
     if (warning) {
       warning.text.dataset.seconds = String(left);
       warning.text.setAttribute("data-l10n-args", JSON.stringify({ seconds: left }));
+      if (ANNOUNCE_AT.has(left) && left !== warning.announced) {
+        warning.announced = left;
+        setL10n(warning.announce, "ui-idle-left", { seconds: left });
+      }
       return;
     }
     const text = el("p", { id: "idle-text", "data-seconds": String(left), ...loc("ui-idle-text", { seconds: left }) });
-    const more = button("ui-idle-more-time", () => {
+    const announce = el("p", { id: "idle-announce", class: "visually-hidden", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    const moreTime = () => {
       closeWarning();
       invoke("kiosk_more_time").catch((error) => console.warn("kiosk more time", error));
-    }, { id: "idle-more-time" });
+    };
+    const more = button("ui-idle-more-time", moreTime, { id: "idle-more-time" });
     const over = button("ui-start-over", () => {
       closeWarning();
       reset("customer");
     }, { kind: "secondary", id: "idle-start-over" });
-    const node = el(
+    const dialog = el(
       "div",
-      { class: "idle-backdrop" },
-      el(
-        "div",
-        { class: "idle-warning", id: "idle-warning", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title", "aria-describedby": "idle-text" },
-        el("h2", { id: "idle-title", ...loc("ui-idle-title") }),
-        text,
-        el("div", { class: "actions" }, more, over),
-      ),
+      { class: "idle-warning", id: "idle-warning", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title", "aria-describedby": "idle-text" },
+      el("h2", { id: "idle-title", ...loc("ui-idle-title") }),
+      text,
+      announce,
+      el("div", { class: "actions" }, more, over),
     );
+    const node = el("div", { class: "idle-backdrop" }, dialog);
     document.body.append(node);
+    // Escape is "I need more time": the gentler of the two.
+    const trap = trapFocus(dialog, { onEscape: moreTime, fallback: screenFocus });
     more.focus();
-    warning = { node, text };
+    warning = { node, text, announce, trap, announced: left };
   }
 
   const events = window.__TAURI__.event;

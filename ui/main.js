@@ -3,13 +3,14 @@
 // action runs). Nothing here decides anything about the enrollment.
 
 import { invoke, describeError } from "./ipc.js";
+import { el } from "./dom.js";
 import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
 import { attractScreen, followIdle, lockDown } from "./kiosk.js";
 import { listScreen, defaultFilter, rangeOf } from "./desk.js";
 import { initStaff, staffCornerButton, staffGate, staffSettingsClosed } from "./staff.js";
-import { loadBundle, localize, observe, setL10n, useBundle } from "./l10n.js";
+import { loadBundle, loc, localize, observe, setL10n, useBundle } from "./l10n.js";
 
 const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
@@ -38,6 +39,7 @@ const dropped = new Set(); // kiosk: enrollments ended by a reset, never shown a
 // Kiosk: a fresh session (no enrollment yet) waits behind the attract screen.
 function showAttract() {
   attractShown = true;
+  setLargerText(false);
   shown = null;
   currentStep = "attract";
   stopWidget();
@@ -66,6 +68,8 @@ function showAttract() {
     ),
     staffCornerButton(),
   );
+  // Keyboard users start where a tap would: on the start control.
+  document.getElementById("attract-start").focus();
 }
 
 // Screens are drawn in turn; a screen whose texts are still being
@@ -88,6 +92,7 @@ async function render(view) {
   const keep = view.step === "details" && previousStep === "details" ? formValues() : null;
   shown = json;
   if (view.step !== "linking") stopWidget();
+  if (largerText) largerText.hidden = false;
   // The screen goes up with its words in: those with variables are
   // formatted by Rust first.
   const node = screenFor(view, actions, keep);
@@ -208,15 +213,35 @@ async function resetSession(reason) {
 
 let idle = null; // kiosk: reports input to Rust's idle clock
 
+// Kiosk: "Larger text" doubles the text size (the kiosk refuses the
+// webview's zoom). The customer's choice: hidden on the attract screen and
+// forgotten at every reset.
+let largerText = null;
+
+function setLargerText(on) {
+  document.documentElement.classList.toggle("larger-text", on);
+  if (!largerText) return;
+  largerText.setAttribute("aria-pressed", String(on));
+  largerText.hidden = true;
+}
+
 function startKiosk() {
   kiosk = true;
   document.body.dataset.mode = "kiosk";
   lockDown();
   document.getElementById("open-settings").hidden = true;
+  largerText = el("button", { type: "button", class: "button secondary text-size", id: "larger-text", "aria-pressed": "false", hidden: true, ...loc("ui-larger-text") });
+  largerText.addEventListener("click", () => {
+    const on = largerText.getAttribute("aria-pressed") !== "true";
+    document.documentElement.classList.toggle("larger-text", on);
+    largerText.setAttribute("aria-pressed", String(on));
+  });
+  document.querySelector(".header-end").append(largerText);
   idle = followIdle({
     active: () => !attractShown && currentStep !== null,
     reset: resetSession,
     resetShown: dropCustomerScreen,
+    screenFocus: () => screen.querySelector("[aria-invalid='true'], input, h2"),
   });
 }
 

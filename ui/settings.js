@@ -97,6 +97,13 @@ export function settingsScreen(view, { save, close, restart }, result) {
     field("settings-kioskWarningSeconds", "ui-settings-warning", el("input", { id: "settings-kioskWarningSeconds", name: "kioskWarningSeconds", inputmode: "numeric", value: String(view.kiosk.warningSeconds), autocomplete: "off" }), "ui-settings-warning-hint", errors.kioskWarningSeconds),
     field("settings-kioskWidgetIdleSeconds", "ui-settings-widget-idle", el("input", { id: "settings-kioskWidgetIdleSeconds", name: "kioskWidgetIdleSeconds", inputmode: "numeric", value: String(view.kiosk.widgetIdleSeconds), autocomplete: "off" }), "ui-settings-widget-idle-hint", errors.kioskWidgetIdleSeconds),
     el(
+      "label",
+      { class: "check" },
+      el("input", { type: "checkbox", name: "kioskMoreTime", id: "settings-kioskMoreTime", checked: view.kiosk.moreTime }),
+      " ",
+      el("span", loc("ui-settings-more-time")),
+    ),
+    el(
       "div",
       { class: "actions" },
       el("button", { type: "submit", class: "button primary", id: "settings-save", ...loc("ui-save") }),
@@ -125,6 +132,7 @@ export function settingsScreen(view, { save, close, restart }, result) {
       kioskWarningSeconds: data.get("kioskWarningSeconds") || "",
       kioskWidgetIdleSeconds: data.get("kioskWidgetIdleSeconds") || "",
       language: data.get("language") || "auto",
+      kioskMoreTime: data.get("kioskMoreTime") === "on",
     });
   });
 

@@ -4,7 +4,7 @@
 // after wrong PINs); this shows its answers and counts the wait down.
 
 import { invoke, describeError } from "./ipc.js";
-import { el, button } from "./dom.js";
+import { el, button, trapFocus } from "./dom.js";
 import { loc, setL10n } from "./l10n.js";
 
 document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
@@ -122,31 +122,13 @@ export function staffSettingsClosed() {
 }
 
 // A modal dialog: focus moves in, Tab stays in, Escape cancels, focus goes
-// back where it was.
+// back where it was (one trap for every dialog: `trapFocus`).
 function openDialog(kind, node, onCancel) {
   closeDialog();
-  const returnFocus = document.activeElement;
   const backdrop = el("div", { class: "staff-backdrop" }, node);
-  backdrop.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      onCancel();
-    } else if (event.key === "Tab") {
-      const focusable = [...node.querySelectorAll("button:not([disabled]), input:not([disabled])")];
-      if (focusable.length === 0) return;
-      const first = focusable[0];
-      const last = focusable[focusable.length - 1];
-      if (event.shiftKey && document.activeElement === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        first.focus();
-      }
-    }
-  });
   document.body.append(backdrop);
-  dialog = { kind, backdrop, returnFocus, timer: null, idle: null };
+  const trap = trapFocus(node, { onEscape: onCancel, fallback: () => document.getElementById("staff-open") });
+  dialog = { kind, backdrop, trap, timer: null, idle: null };
   return dialog;
 }
 
@@ -155,9 +137,9 @@ function closeDialog() {
   clearInterval(dialog.timer);
   clearInterval(dialog.idle);
   dialog.backdrop.remove();
-  const { returnFocus } = dialog;
+  const { trap } = dialog;
   dialog = null;
-  if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+  trap.release();
 }
 
 // The hint beside the PIN fields; it says how long a PIN is here (Rust

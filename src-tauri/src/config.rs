@@ -125,6 +125,9 @@ pub struct KioskTimers {
     /// Quiet time while the bank widget is open: the page cannot see what
     /// the customer does inside it or in the bank's window.
     pub widget_idle_seconds: u32,
+    /// "More time" (WCAG 2.2.1, timing adjustable): every limit above counts
+    /// double on this kiosk, for customers who need longer.
+    pub more_time: bool,
 }
 
 impl Default for KioskTimers {
@@ -133,6 +136,7 @@ impl Default for KioskTimers {
             idle_seconds: 90,
             warning_seconds: 30,
             widget_idle_seconds: 300,
+            more_time: false,
         }
     }
 }
@@ -144,6 +148,20 @@ impl KioskTimers {
             idle_seconds: self.idle_seconds.max(1),
             warning_seconds: self.warning_seconds.max(20),
             widget_idle_seconds: self.widget_idle_seconds.max(self.idle_seconds.max(1)),
+            more_time: self.more_time,
+        }
+    }
+
+    /// The limits the idle watch counts with: [`normalized`](Self::normalized),
+    /// each doubled when "More time" is on.
+    pub fn effective(self) -> Self {
+        let limits = self.normalized();
+        let factor = if limits.more_time { 2 } else { 1 };
+        Self {
+            idle_seconds: limits.idle_seconds.saturating_mul(factor),
+            warning_seconds: limits.warning_seconds.saturating_mul(factor),
+            widget_idle_seconds: limits.widget_idle_seconds.saturating_mul(factor),
+            more_time: limits.more_time,
         }
     }
 }
@@ -286,6 +304,7 @@ mod tests {
             idle_seconds: 0,
             warning_seconds: 3,
             widget_idle_seconds: 0,
+            more_time: false,
         }
         .normalized();
         assert_eq!(
@@ -300,6 +319,12 @@ mod tests {
         let settings: Settings = serde_json::from_str(json).unwrap();
         assert_eq!(settings.mode, Mode::Kiosk);
         assert_eq!(settings.kiosk.idle_seconds, 45);
+        assert!(!settings.kiosk.more_time, "More time is off unless set");
+        let json = r#"{"kiosk":{"idleSeconds":45,"moreTime":true}}"#;
+        let settings: Settings = serde_json::from_str(json).unwrap();
+        assert!(settings.kiosk.more_time);
+        assert_eq!(settings.kiosk.effective().idle_seconds, 90);
+        assert_eq!(settings.kiosk.effective().warning_seconds, 60);
         assert_eq!(settings.kiosk.warning_seconds, 30);
     }
 

@@ -39,6 +39,9 @@ pub struct SettingsForm {
     pub kiosk_warning_seconds: Option<String>,
     #[serde(default)]
     pub kiosk_widget_idle_seconds: Option<String>,
+    /// "More time": the kiosk's limits count double.
+    #[serde(default)]
+    pub kiosk_more_time: bool,
     /// `auto`, `en` or `es`; missing means automatic.
     #[serde(default)]
     pub language: crate::i18n::LanguageSetting,
@@ -170,6 +173,9 @@ pub fn changed_fields(old: &Settings, new: &Settings) -> Vec<&'static str> {
     }
     if old.language != new.language {
         changed.push("language");
+    }
+    if old.kiosk.more_time != new.kiosk.more_time {
+        changed.push("kioskMoreTime");
     }
     changed
 }
@@ -303,6 +309,7 @@ impl SettingsForm {
                     idle_seconds,
                     warning_seconds,
                     widget_idle_seconds,
+                    more_time: self.kiosk_more_time,
                 },
                 language: self.language,
             },
@@ -329,6 +336,7 @@ mod tests {
             kiosk_idle_seconds: None,
             kiosk_warning_seconds: None,
             kiosk_widget_idle_seconds: None,
+            kiosk_more_time: false,
             language: Default::default(),
         }
     }
@@ -412,6 +420,7 @@ mod tests {
         kiosk.kiosk_idle_seconds = Some(" 60 ".into());
         kiosk.kiosk_warning_seconds = Some("25".into());
         kiosk.kiosk_widget_idle_seconds = Some("600".into());
+        kiosk.kiosk_more_time = true;
         let (settings, _) = kiosk.validate().unwrap();
         assert_eq!(settings.mode, Mode::Kiosk);
         assert_eq!(
@@ -419,7 +428,8 @@ mod tests {
             KioskTimers {
                 idle_seconds: 60,
                 warning_seconds: 25,
-                widget_idle_seconds: 600
+                widget_idle_seconds: 600,
+                more_time: true,
             }
         );
         kiosk.kiosk_idle_seconds = Some("5".into());

@@ -6,6 +6,7 @@
 //! group, killed when the [`App`] is dropped — also when a test panics, in
 //! which case a screenshot is saved under `target/e2e/<test>/failure.png`.
 
+pub mod a11y;
 pub mod leftovers;
 
 use fantoccini::elements::Element;
@@ -531,6 +532,11 @@ impl App {
             assert!(Instant::now() < deadline, "the app survived SIGKILL");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The process id of the app (the binary started with this app's HOME).
+    pub fn app_pid(&self) -> Option<u32> {
+        self.app_pids().first().and_then(|pid| pid.parse().ok())
     }
 
     /// The processes of the app binary started with this app's HOME.

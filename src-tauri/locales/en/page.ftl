@@ -150,6 +150,14 @@ ui-idle-text =
     }.
 ui-idle-more-time = I need more time
 
+ui-larger-text = Larger text
+ui-settings-more-time = Kiosk: more time (every limit above counts double)
+ui-idle-left =
+    { $seconds ->
+        [one] { $seconds } second left.
+       *[other] { $seconds } seconds left.
+    }
+
 ## Desk list
 
 ui-status-linked = Linked

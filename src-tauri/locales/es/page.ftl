@@ -149,6 +149,14 @@ ui-idle-text =
     }.
 ui-idle-more-time = Necesito más tiempo
 
+ui-larger-text = Texto más grande
+ui-settings-more-time = Quiosco: más tiempo (cada límite de arriba cuenta el doble)
+ui-idle-left =
+    { $seconds ->
+        [one] Queda { $seconds } segundo.
+       *[other] Quedan { $seconds } segundos.
+    }
+
 ## Lista del mostrador
 
 ui-status-linked = Vinculada

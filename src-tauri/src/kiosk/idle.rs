@@ -9,6 +9,7 @@
 //!   down `warningSeconds`; input does not end it, only "I need more time"
 //!   ([`IdleWatch::more_time`]) does.
 //! - At the end of the countdown the session is reset.
+//! - A kiosk set to "More time" counts every limit double.
 
 use crate::config::KioskTimers;
 
@@ -35,7 +36,7 @@ pub struct IdleWatch {
 impl IdleWatch {
     pub fn new(timers: KioskTimers) -> Self {
         Self {
-            timers: timers.normalized(),
+            timers: timers.effective(),
             present: false,
             last_input_ms: 0,
             warning_since_ms: None,
@@ -110,6 +111,7 @@ mod tests {
             idle_seconds: 90,
             warning_seconds: 30,
             widget_idle_seconds: 300,
+            more_time: false,
         })
     }
 
@@ -189,11 +191,58 @@ mod tests {
             idle_seconds: 1,
             warning_seconds: 3,
             widget_idle_seconds: 1,
+            more_time: false,
         });
         idle.input(0);
         assert_eq!(
             idle.tick(1_000, false),
             IdleState::Warning { seconds_left: 20 }
+        );
+    }
+
+    #[test]
+    fn more_time_doubles_every_limit() {
+        let mut idle = IdleWatch::new(KioskTimers {
+            idle_seconds: 90,
+            warning_seconds: 30,
+            widget_idle_seconds: 300,
+            more_time: true,
+        });
+        idle.input(0);
+        assert_eq!(idle.tick(179_999, false), IdleState::Quiet);
+        assert_eq!(
+            idle.tick(180_000, false),
+            IdleState::Warning { seconds_left: 60 }
+        );
+        assert_eq!(
+            idle.tick(239_999, false),
+            IdleState::Warning { seconds_left: 1 }
+        );
+        assert_eq!(idle.tick(240_000, false), IdleState::ResetNow);
+
+        let mut widget = IdleWatch::new(KioskTimers {
+            idle_seconds: 90,
+            warning_seconds: 30,
+            widget_idle_seconds: 300,
+            more_time: true,
+        });
+        widget.input(0);
+        assert_eq!(widget.tick(599_999, true), IdleState::Quiet);
+        assert!(matches!(
+            widget.tick(600_000, true),
+            IdleState::Warning { seconds_left: 60 }
+        ));
+        // The 20 s floor applies before doubling.
+        let mut short = IdleWatch::new(KioskTimers {
+            idle_seconds: 1,
+            warning_seconds: 3,
+            widget_idle_seconds: 1,
+            more_time: true,
+        });
+        short.input(0);
+        assert_eq!(
+            short.tick(2_000, false),
+            IdleState::Warning { seconds_left: 40 }
         );
     }
 }
