@@ -72,6 +72,28 @@ async fn assert_spanish(app: &App, screen: &str, fragments: &[String]) {
     assert_eq!(lang, "es", "{screen}: the page's lang");
 }
 
+/// Fails when the page scrolls sideways or a button's text overflows it.
+async fn assert_fits(app: &App, screen: &str) {
+    app.screenshot(&format!("es-{screen}"));
+    let overflow = app
+        .execute(
+            r#"const out = [];
+            if (document.documentElement.scrollWidth > window.innerWidth + 1)
+              out.push(`page ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+            for (const b of document.querySelectorAll("button")) {
+              if (b.getClientRects().length === 0) continue;
+              if (b.scrollWidth > b.clientWidth + 1) out.push(`${b.id || b.textContent}: ${b.scrollWidth} > ${b.clientWidth}`);
+            }
+            return out;"#,
+        )
+        .await;
+    assert_eq!(
+        overflow,
+        serde_json::json!([]),
+        "{screen}: text does not fit"
+    );
+}
+
 /// Details, code and the widget with Spanish screens; returns once the
 /// done screen lists the linked account.
 async fn enroll_in_spanish(app: &App, customer: &Customer, fragments: &[String]) {
@@ -228,6 +250,10 @@ async fn the_idle_warning_counts_down_in_spanish() {
         .await;
     app.click("#attract-start").await;
     app.wait_for_text("#screen-title", "Cliente nuevo").await;
+    // "Larger text" (200 %): the longer Spanish words still fit.
+    app.wait_for_text("#larger-text", "Texto más grande").await;
+    app.click("#larger-text").await;
+    assert_fits(&app, "details-larger-text").await;
     // Quiet: Rust's warning, its countdown written by Fluent in Spanish.
     app.wait_for_text("#idle-warning", "¿Sigue ahí?").await;
     app.wait_for_text("#idle-text", "esta pantalla se reiniciará en")
@@ -236,6 +262,7 @@ async fn the_idle_warning_counts_down_in_spanish() {
     app.wait_for_text("#idle-more-time", "Necesito más tiempo")
         .await;
     assert_spanish(&app, "idle-warning", &fragments).await;
+    assert_fits(&app, "idle-warning-larger-text").await;
     app.click("#idle-more-time").await;
     app.wait_for_text("#screen-title", "Cliente nuevo").await;
     app.close().await;
