@@ -29,6 +29,11 @@ export HOME="$scratch/home"
 export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share" XDG_CACHE_HOME="$HOME/.cache"
 export XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+# Services the session bus starts on demand (the AT-SPI bus of the
+# accessibility tests) get the throwaway HOME and runtime directory too:
+# otherwise the AT-SPI bus socket is ~/.cache/at-spi/bus of the real HOME,
+# shared with every other session of the same user.
+dbus-update-activation-environment HOME XDG_RUNTIME_DIR XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME
 
 # --unlock reads the password from stdin and creates the login keyring.
 eval "$(printf 'test-keyring-password' | gnome-keyring-daemon --unlock --components=secrets)"

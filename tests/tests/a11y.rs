@@ -641,6 +641,23 @@ fn has(tree: &[aeropay_onboarding_e2e::a11y::AtspiNode], role: &str, name: &str)
         .any(|node| node.role == role && node.name == name)
 }
 
+/// Reads the AT-SPI tree until `ready` holds for it (WebKit builds the
+/// page's accessible objects as they are asked for, so the first read after
+/// a new screen may find it half done), at most 15 s; returns the last read.
+async fn tree_when(
+    app: &App,
+    ready: impl Fn(&[aeropay_onboarding_e2e::a11y::AtspiNode]) -> bool,
+) -> Vec<aeropay_onboarding_e2e::a11y::AtspiNode> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let tree = atspi_tree(app);
+        if ready(&tree) || std::time::Instant::now() >= deadline {
+            return tree;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_screen_reader_finds_every_control_named_over_at_spi() {
     let _turn = ONE_AT_A_TIME.lock().await;
@@ -653,7 +670,13 @@ async fn a_screen_reader_finds_every_control_named_over_at_spi() {
     app.wait_for_text("#screen-title", "New customer").await;
 
     // Details: the heading, four named fields, Continue; nothing unnamed.
-    let tree = atspi_tree(&app);
+    let tree = tree_when(&app, |tree| {
+        has(tree, "push button", "Continue")
+            && tree
+                .iter()
+                .any(|node| node.focused && node.name == "First name")
+    })
+    .await;
     let details = controls(&tree);
     for (role, name) in [
         ("entry", "First name"),
@@ -690,14 +713,21 @@ async fn a_screen_reader_finds_every_control_named_over_at_spi() {
     // next step, and the check mark is not read out.
     let customer = Customer::new("Mary", "Golda", 64);
     enroll_until_widget(&app, &customer).await;
-    let tree = atspi_tree(&app);
+    let tree = tree_when(&app, |tree| {
+        tree.iter().any(|node| node.name == "Bank sign-in")
+    })
+    .await;
     assert!(
         tree.iter().any(|node| node.name == "Bank sign-in"),
         "the widget's frame is named over AT-SPI: {tree:?}"
     );
     link_checking_account(&app, Bank::Aerobank).await;
     wait_linked(&app, Bank::Aerobank).await;
-    let tree = atspi_tree(&app);
+    let tree = tree_when(&app, |tree| {
+        has(tree, "heading", "Bank account linked")
+            && has(tree, "push button", "Enroll the next customer")
+    })
+    .await;
     let done = controls(&tree);
     assert!(has(&tree, "heading", "Bank account linked"), "{tree:?}");
     assert!(
