@@ -31,6 +31,8 @@ fn main() {
         "staff_lock",
         "staff_set_pin",
         "kiosk_exit",
+        "update_status",
+        "update_install",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

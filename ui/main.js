@@ -297,7 +297,27 @@ const deskActions = {
   showExport: () => invoke("desk_show_export").catch(showNotice),
 };
 
+// Desk: a verified update waits until staff choose to install it.
+const updateAvailable = document.getElementById("update-available");
+function showUpdate(version) {
+  if (!version) return;
+  document.getElementById("update-version").textContent = `Update available: version ${version}`;
+  updateAvailable.hidden = false;
+}
+document.getElementById("update-install").addEventListener("click", async () => {
+  if (!(await staffGate())) return;
+  try {
+    const version = await invoke("update_install");
+    document.getElementById("update-version").textContent = `Installing version ${version} once no enrollment is in progress…`;
+    document.getElementById("update-install").hidden = true;
+  } catch (error) {
+    showNotice(error);
+  }
+});
+
 function startDesk() {
+  window.__TAURI__.event.listen("update-available", (event) => showUpdate(event.payload));
+  invoke("update_status").then(showUpdate, () => {});
   document.body.dataset.mode = "desk";
   document.documentElement.dataset.mode = "desk";
   deskNav.hidden = false;

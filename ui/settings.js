@@ -85,6 +85,14 @@ export function settingsScreen(view, { save, close, restart }, result) {
     field("settings-kioskWarningSeconds", "Kiosk: warning countdown in seconds", el("input", { id: "settings-kioskWarningSeconds", name: "kioskWarningSeconds", inputmode: "numeric", value: String(view.kiosk.warningSeconds), autocomplete: "off" }), "20 to 600", errors.kioskWarningSeconds),
     field("settings-kioskWidgetIdleSeconds", "Kiosk: quiet seconds while the bank widget is open", el("input", { id: "settings-kioskWidgetIdleSeconds", name: "kioskWidgetIdleSeconds", inputmode: "numeric", value: String(view.kiosk.widgetIdleSeconds), autocomplete: "off" }), "At least the quiet seconds above, at most 7200", errors.kioskWidgetIdleSeconds),
     el(
+      "label",
+      { class: "check" },
+      el("input", { type: "checkbox", name: "updatesEnabled", id: "settings-updatesEnabled", checked: view.updates.enabled }),
+      " Install signed updates from the feed below (a kiosk on its welcome screen; a desk when staff choose; never with the simulator)",
+    ),
+    field("settings-updateFeedUrl", "Update feed", el("input", { id: "settings-updateFeedUrl", name: "updateFeedUrl", type: "url", value: view.updates.feedUrl || "", autocomplete: "off", spellcheck: "false" }), "https://…/{{channel}}/latest.json", errors.updateFeedUrl),
+    field("settings-updateChannel", "Update channel", el("input", { id: "settings-updateChannel", name: "updateChannel", value: view.updates.channel, autocomplete: "off", spellcheck: "false" }), "One word, e.g. stable", errors.updateChannel),
+    el(
       "div",
       { class: "actions" },
       el("button", { type: "submit", class: "button primary", id: "settings-save" }, "Save"),
@@ -112,6 +120,9 @@ export function settingsScreen(view, { save, close, restart }, result) {
       kioskIdleSeconds: data.get("kioskIdleSeconds") || "",
       kioskWarningSeconds: data.get("kioskWarningSeconds") || "",
       kioskWidgetIdleSeconds: data.get("kioskWidgetIdleSeconds") || "",
+      updatesEnabled: data.get("updatesEnabled") === "on",
+      updateFeedUrl: data.get("updateFeedUrl") || "",
+      updateChannel: data.get("updateChannel") || "",
     });
   });
 

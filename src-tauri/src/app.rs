@@ -102,7 +102,10 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::staff_lock,
             crate::commands::staff_set_pin,
             crate::commands::kiosk_exit,
+            crate::commands::update_status,
+            crate::commands::update_install,
         ])
+        .manage(crate::app_updates::UpdateState::default())
 }
 
 /// Follows the enrollment for the page: emits each new state to the main
@@ -131,6 +134,9 @@ pub fn run(
 ) -> Result<(), tauri::Error> {
     // One app per data directory; checked first, before anything opens.
     let builder = app_builder(tauri::Builder::default().plugin(crate::instance::plugin(&data_dir)))
+        // Signed updates: used from Rust only (no capability grants the page
+        // its commands); see `crate::app_updates`.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         // macOS gives every app a default menu (Quit, Hide, Services…);
         // a kiosk shows none.
         .enable_macos_default_menu(
@@ -184,6 +190,8 @@ pub fn run(
                     .with_mode_override(mode_override),
             );
             let window = main_window(app.handle(), allowed, system_browser, kiosk)?;
+            crate::app_updates::record_start(app.handle(), &data_dir);
+            crate::app_updates::start(app.handle(), data_dir.clone());
             if kiosk {
                 watch_idle(app.handle().clone());
             } else {

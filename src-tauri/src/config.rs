@@ -144,6 +144,9 @@ pub struct Settings {
     pub oauth_in_system_browser: bool,
     pub mode: Mode,
     pub kiosk: KioskTimers,
+    /// Signed updates: off unless staff turn them on (never in the
+    /// simulator).
+    pub updates: crate::updates::UpdateSettings,
 }
 
 impl Default for Settings {
@@ -156,6 +159,7 @@ impl Default for Settings {
             oauth_in_system_browser: false,
             mode: Mode::Desk,
             kiosk: KioskTimers::default(),
+            updates: crate::updates::UpdateSettings::default(),
         }
     }
 }

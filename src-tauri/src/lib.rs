@@ -23,8 +23,10 @@ pub mod simulator;
 pub mod staff;
 pub mod store;
 pub mod text;
+pub mod updates;
 pub mod vault;
 
 mod app;
+mod app_updates;
 
 pub use app::{app_builder, run, set_csp, AppState};

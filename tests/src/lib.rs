@@ -7,6 +7,7 @@
 //! which case a screenshot is saved under `target/e2e/<test>/failure.png`.
 
 pub mod leftovers;
+pub mod update_feed;
 
 use fantoccini::elements::Element;
 use fantoccini::wd::WindowHandle;
@@ -534,7 +535,7 @@ impl App {
     }
 
     /// The processes of the app binary started with this app's HOME.
-    fn app_pids(&self) -> Vec<String> {
+    pub fn app_pids(&self) -> Vec<String> {
         let binary = std::fs::canonicalize(app_binary()).unwrap_or_else(|_| app_binary());
         let home = format!("HOME={}", self.home.path().display());
         let Ok(entries) = std::fs::read_dir("/proc") else {

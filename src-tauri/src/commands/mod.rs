@@ -8,6 +8,7 @@ mod error;
 mod kiosk;
 mod settings;
 mod staff;
+mod updates;
 
 pub use desk::*;
 pub use enrollment::*;
@@ -15,6 +16,7 @@ pub use error::CommandError;
 pub use kiosk::*;
 pub use settings::*;
 pub use staff::*;
+pub use updates::*;
 
 use crate::store::{AuditAction, AuditEntry, AuditMode};
 use crate::AppState;
