@@ -340,6 +340,20 @@ mod tests {
     }
 
     #[test]
+    fn finishing_enrollments_are_counted_until_they_settle() {
+        let store = Store::in_memory().unwrap();
+        assert_eq!(store.count_finishing().unwrap(), 0);
+        let mut a = record("a", 10);
+        a.status = EnrollmentStatus::Finishing;
+        store.save_enrollment(&a).unwrap();
+        store.save_enrollment(&record("b", 20)).unwrap();
+        assert_eq!(store.count_finishing().unwrap(), 1);
+        a.status = EnrollmentStatus::Linked;
+        store.save_enrollment(&a).unwrap();
+        assert_eq!(store.count_finishing().unwrap(), 0);
+    }
+
+    #[test]
     fn saves_updates_and_lists_newest_first() {
         let store = Store::in_memory().unwrap();
         store.save_enrollment(&record("a", 10)).unwrap();
