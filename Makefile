@@ -18,7 +18,7 @@ APP := target/debug/aeropay-onboarding
 # resolves nothing and takes no --locked.)
 CARGO_LOCKED := --locked
 
-.PHONY: run test deps test-deps build lint deny dist dist-deps test-install
+.PHONY: run test deps test-deps build lint deny dist dist-deps test-install test-packages
 
 # `make run MODE=kiosk` starts a kiosk; the default is the setting (desk).
 run: deps build
@@ -45,8 +45,17 @@ lint:
 deny:
 	PATH="$$(scripts/install-cargo-deny.sh):$$PATH" cargo deny --locked check licenses bans sources
 
+# Everything: lint, licenses, the workspace's tests (real window, real
+# keychain), then the packages: built once (dist-test profile), installed
+# with apt-get, run, updated to a signed next version, removed. Installing
+# needs root or sudo, and the update test root (CI runs as root).
 test: test-deps lint deny build
 	scripts/with-keyring.sh cargo test $(CARGO_LOCKED) --workspace
+	$(MAKE) test-packages
+
+test-packages: dist-deps
+	scripts/install-deps.sh rpm desktop-file-utils
+	scripts/test-packages.sh
 
 # The Tauri CLI comes from packaging/package-lock.json (npm ci) and writes
 # both packages itself; they are repacked (dpkg-deb, rpmbuild from the Debian
@@ -58,9 +67,10 @@ dist-deps: deps
 dist: dist-deps
 	scripts/dist.sh
 
-# Installs the .deb on this machine, runs the installed app through an
-# enrollment, removes it; reads the .rpm with rpm -qip/-qlp. Not part of
-# `make test`: it changes the system's packages.
+# The shipped (fat-LTO) packages of `make dist`: installs the .deb, runs the
+# installed app through an enrollment, removes it; reads the .rpm with
+# rpm -qip/-qlp. `make test` does the same (and the update) with the
+# dist-test profile.
 test-install: test-deps dist
 	scripts/install-deps.sh rpm desktop-file-utils
 	scripts/test-install.sh
