@@ -70,6 +70,9 @@ pub enum AuditAction {
     KioskEntered,
     KioskExited,
     ExportWritten,
+    /// The kiosk session's supervisor started the app again after it ended
+    /// uncleanly (a crash, a kill, an error exit).
+    KioskRestarted,
 }
 
 /// Every action, for reading names back.
@@ -95,6 +98,7 @@ pub const ALL_ACTIONS: &[AuditAction] = &[
     AuditAction::KioskEntered,
     AuditAction::KioskExited,
     AuditAction::ExportWritten,
+    AuditAction::KioskRestarted,
 ];
 
 impl AuditAction {
@@ -121,6 +125,7 @@ impl AuditAction {
             AuditAction::KioskEntered => "kiosk_entered",
             AuditAction::KioskExited => "kiosk_exited",
             AuditAction::ExportWritten => "export_written",
+            AuditAction::KioskRestarted => "kiosk_restarted",
         }
     }
 
