@@ -8,8 +8,10 @@ RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
 # Tests: a virtual display, the WebDriver for WebKitGTK, a real Secret
 # Service in a private D-Bus session, screenshots, the X clipboard (xclip),
 # real mouse clicks (xdotool) and X window listings (x11-utils: xwininfo),
-# Node for the API mock.
-TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils
+# Node for the API mock; systemd-analyze (package systemd) and cage (the
+# compositor the kiosk unit starts) to verify the kiosk unit.
+TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils \
+  systemd cage
 
 APP := target/debug/aeropay-onboarding
 
