@@ -106,4 +106,22 @@ mod tests {
             assert!(crate::app::is_app_url(&url), "{url}");
         }
     }
+
+    #[test]
+    fn the_bundle_config_installs_for_every_user_of_a_shared_machine() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        // Windows: NSIS per machine (MSI installs per machine by itself),
+        // so a kiosk's dedicated account and staff get the same app.
+        assert_eq!(
+            config["bundle"]["windows"]["nsis"]["installMode"],
+            "perMachine"
+        );
+        // No window in the config may set its own scheme: the main window
+        // is built in code with WINDOWS_USE_HTTPS_SCHEME.
+        let windows = config["app"]["windows"].as_array().unwrap();
+        assert!(windows
+            .iter()
+            .all(|window| window.get("useHttpsScheme").is_none()));
+    }
 }
