@@ -8,8 +8,11 @@ RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
 # Tests: a virtual display, the WebDriver for WebKitGTK, a real Secret
 # Service in a private D-Bus session, screenshots, the X clipboard (xclip),
 # real mouse clicks (xdotool) and X window listings (x11-utils: xwininfo),
-# Node for the API mock.
-TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils
+# Node for the API mock; systemd-analyze (package systemd) and cage (the
+# compositor the kiosk unit starts) to verify the kiosk unit; python3-venv
+# for actionlint (a PyPI wheel, scripts/install-actionlint.sh).
+TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils \
+  systemd cage python3-venv
 
 APP := target/debug/aeropay-onboarding
 
@@ -36,9 +39,12 @@ test-deps: deps
 build:
 	cargo build $(CARGO_LOCKED) -p aeropay-onboarding
 
+# actionlint checks the release workflow (.github/workflows/), which cannot
+# run here.
 lint:
 	cargo fmt --all --check
 	cargo clippy $(CARGO_LOCKED) --workspace --all-targets -- -D warnings
+	PATH="$$(scripts/install-actionlint.sh):$$PATH" actionlint
 
 # Licenses, banned crates and where crates come from (deny.toml). The
 # advisory database cannot be fetched here: see README, "Dependency checks".

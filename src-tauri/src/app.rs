@@ -248,7 +248,7 @@ pub(crate) fn bank_url_allowed(url: &Url) -> bool {
     }
 }
 
-fn is_app_url(url: &Url) -> bool {
+pub(crate) fn is_app_url(url: &Url) -> bool {
     matches!(
         (url.scheme(), url.host_str()),
         ("tauri", Some("localhost")) | ("http" | "https", Some("tauri.localhost"))
@@ -276,6 +276,8 @@ fn main_window<R: Runtime>(
         builder
     };
     let window = builder
+        // The page's origin on Windows, as `doctor` reports it.
+        .use_https_scheme(crate::origins::WINDOWS_USE_HTTPS_SCHEME)
         .title("Aeropay Onboarding")
         .inner_size(1100.0, 860.0)
         .min_inner_size(720.0, 640.0)

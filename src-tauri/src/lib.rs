@@ -17,6 +17,7 @@ pub mod enrollment;
 pub mod instance;
 pub mod kiosk;
 pub mod logging;
+pub mod origins;
 pub mod secret;
 pub mod settings_form;
 pub mod simulator;

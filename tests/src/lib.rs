@@ -45,7 +45,8 @@ pub fn app_binary() -> PathBuf {
     path
 }
 
-fn require_tool(program: &str, package: &str) -> PathBuf {
+/// The path of `program` on PATH; panics naming the Debian package to install.
+pub fn require_tool(program: &str, package: &str) -> PathBuf {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|dir| dir.join(program))

@@ -82,6 +82,9 @@ pub enum AuditAction {
     UpdateFailed,
     /// The app runs a version an update installed.
     UpdateStarted,
+    /// The kiosk session's supervisor started the app again after it ended
+    /// uncleanly (a crash, a kill, an error exit).
+    KioskRestarted,
 }
 
 /// Every action, for reading names back.
@@ -113,6 +116,7 @@ pub const ALL_ACTIONS: &[AuditAction] = &[
     AuditAction::UpdateInstalled,
     AuditAction::UpdateFailed,
     AuditAction::UpdateStarted,
+    AuditAction::KioskRestarted,
 ];
 
 impl AuditAction {
@@ -145,6 +149,7 @@ impl AuditAction {
             AuditAction::UpdateInstalled => "update_installed",
             AuditAction::UpdateFailed => "update_failed",
             AuditAction::UpdateStarted => "update_started",
+            AuditAction::KioskRestarted => "kiosk_restarted",
         }
     }
 
