@@ -287,7 +287,12 @@ async fn install_and_restart<R: Runtime>(
                 format!("version {version} installed over {VERSION}; restarting"),
                 None,
             );
-            app.request_restart();
+            if std::env::var_os(crate::updates::SUPERVISED_ENV).is_some() {
+                // The kiosk session's supervisor starts the new binary.
+                app.exit(crate::updates::RESTART_FOR_UPDATE_STATUS);
+            } else {
+                app.request_restart();
+            }
         }
         Err(err) => {
             let _ = std::fs::remove_file(&marker_path);

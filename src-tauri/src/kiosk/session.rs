@@ -65,6 +65,10 @@ impl Backoff {
 pub enum Ending {
     /// Status 0: staff left kiosk mode; the session ends.
     Quit,
+    /// The app installed an update ([`crate::updates::RESTART_FOR_UPDATE_STATUS`]):
+    /// started again at once, without back-off (the app's own audit entries
+    /// say what was installed).
+    Updated,
     /// Anything else: the app is started again. The text says how it ended.
     Unclean(String),
 }
@@ -73,6 +77,9 @@ impl Ending {
     pub fn of(status: ExitStatus) -> Self {
         if status.success() {
             return Ending::Quit;
+        }
+        if status.code() == Some(crate::updates::RESTART_FOR_UPDATE_STATUS) {
+            return Ending::Updated;
         }
         #[cfg(unix)]
         {
@@ -172,7 +179,10 @@ pub async fn supervise(config: SessionConfig) -> Result<SessionEnd, SessionError
     tokio::pin!(stop);
     loop {
         let mut command = tokio::process::Command::new(&config.program);
-        command.args(&config.args).kill_on_drop(true);
+        command
+            .args(&config.args)
+            .env(crate::updates::SUPERVISED_ENV, "1")
+            .kill_on_drop(true);
         // Debug builds only: a test's pause point holds the first run, not
         // the runs that settle what it left.
         #[cfg(debug_assertions)]
@@ -199,6 +209,10 @@ pub async fn supervise(config: SessionConfig) -> Result<SessionEnd, SessionError
             Ending::Quit => {
                 tracing::info!(restarts, "kiosk app quit: the kiosk session ends");
                 return Ok(SessionEnd::AppQuit { restarts });
+            }
+            Ending::Updated => {
+                tracing::info!("kiosk app installed an update: starting the new version");
+                continue;
             }
             Ending::Unclean(how) => how,
         };
@@ -261,6 +275,12 @@ mod tests {
     fn endings_name_the_signal_or_the_status() {
         use std::os::unix::process::ExitStatusExt;
         assert_eq!(Ending::of(ExitStatus::from_raw(0)), Ending::Quit);
+        assert_eq!(
+            Ending::of(ExitStatus::from_raw(
+                crate::updates::RESTART_FOR_UPDATE_STATUS << 8
+            )),
+            Ending::Updated
+        );
         assert_eq!(
             Ending::of(ExitStatus::from_raw(9)),
             Ending::Unclean("killed by signal 9".into())

@@ -44,6 +44,16 @@ impl Default for UpdateSettings {
 
 pub const DEFAULT_CHANNEL: &str = "stable";
 
+/// The exit status of an app that installed an update and wants to be
+/// started again, under the kiosk session's supervisor (which then starts
+/// the new binary at once, as a restart that is not a crash).
+pub const RESTART_FOR_UPDATE_STATUS: i32 = 75;
+
+/// Set by the kiosk session's supervisor for the app it runs: the app then
+/// leaves the restart after an update to it instead of starting itself
+/// again (which the supervisor would take for "staff left kiosk mode").
+pub const SUPERVISED_ENV: &str = "AEROPAY_ONBOARDING_SUPERVISED";
+
 /// Why updates are not checked, or `None` when they are.
 pub fn updates_off_because(settings: &UpdateSettings, simulated: bool) -> Option<&'static str> {
     if !settings.enabled {
