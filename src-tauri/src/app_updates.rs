@@ -199,9 +199,10 @@ async fn check_once<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) {
     audit(
         app,
         AuditAction::UpdateDownloaded,
+        // In MB: the trail masks any run of 7 or more digits as a phone number.
         format!(
-            "version {version} downloaded ({} bytes), signature verified",
-            bytes.len()
+            "version {version} downloaded ({:.1} MB), signature verified",
+            bytes.len() as f64 / 1e6
         ),
         None,
     );
