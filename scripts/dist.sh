@@ -12,6 +12,16 @@
 #   (app.aeropay-onboarding.desktop); the Tauri bundler names it after the
 #   product name, which has a space, so both packages are repacked: the .deb
 #   with dpkg-deb, the .rpm with rpmbuild from the bundler's files and metadata.
+# - DIST_PROFILE=dist-test builds with the workspace's `dist-test` profile
+#   (what `make test` installs and updates; see Cargo.toml) instead of
+#   `release`; everything after the compiler is the same.
+# - DIST_VERSION=x.y.z builds the same tree with the workspace version set to
+#   x.y.z, from a copy under target/ (the checkout is not touched); the update
+#   test makes its second version this way. Only the app crate recompiles.
+# - DIST_OUT=dir writes the packages there instead of target/dist/.
+# - With TAURI_SIGNING_PRIVATE_KEY (and TAURI_SIGNING_PRIVATE_KEY_PASSWORD)
+#   set, the .deb is signed for the updater (`tauri signer sign`, bound to
+#   its version) into <package>.deb.sig.
 # AppImage is not built here: the bundler downloads linuxdeploy from GitHub
 # for it, which this build does not do.
 set -euo pipefail
@@ -35,17 +45,52 @@ tauri=$root/packaging/node_modules/.bin/tauri
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
 target=${CARGO_TARGET_DIR:-$root/target}
+profile=${DIST_PROFILE:-release}
+profile_args=()
+[ "$profile" = release ] || profile_args=(-- --profile "$profile")
+# The copy a DIST_VERSION build compiles from. Both remaps are always given:
+# the flags are part of every crate's fingerprint, so identical flags let the
+# second version reuse every compiled dependency.
+copy=$target/dist-version-src
 # Later prefixes win when several match, so the most specific comes last.
-export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$rustup_home=/rustup --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/build/$package"
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$rustup_home=/rustup --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/build/$package --remap-path-prefix=$copy=/build/$package"
+# The same for C code built by build scripts (aws-lc-sys, SQLite): their
+# assertions and error macros name __FILE__.
+prefix_maps="-ffile-prefix-map=$rustup_home=/rustup -ffile-prefix-map=$cargo_home=/cargo -ffile-prefix-map=$root=/build/$package -ffile-prefix-map=$copy=/build/$package"
+export CFLAGS="${CFLAGS:-} $prefix_maps" CXXFLAGS="${CXXFLAGS:-} $prefix_maps"
+export CARGO_TARGET_DIR=$target
 
-echo "== Release build and bundles =="
-(cd src-tauri && "$tauri" build --ci --bundles deb,rpm)
-
+src=$root
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
-bundle=$target/release/bundle
+if [ -n "${DIST_VERSION:-}" ] && [ "$DIST_VERSION" != "$version" ]; then
+  [[ "$DIST_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "error: DIST_VERSION must look like 1.2.3, not '$DIST_VERSION'" >&2; exit 1; }
+  echo "== Copy of the tree with version $DIST_VERSION =="
+  rm -rf "$copy" && mkdir -p "$copy"
+  tar -C "$root" -cf - --exclude=./target --exclude=./.git --exclude=./packaging/node_modules . | tar -C "$copy" -xf -
+  # The workspace version and the lock entries of the workspace's own crates.
+  python3 - "$copy" "$version" "$DIST_VERSION" <<'PY'
+import re, sys
+copy, old, new = sys.argv[1:]
+toml = open(f"{copy}/Cargo.toml").read()
+toml = toml.replace(f'[workspace.package]\nversion = "{old}"', f'[workspace.package]\nversion = "{new}"', 1)
+open(f"{copy}/Cargo.toml", "w").write(toml)
+lock = open(f"{copy}/Cargo.lock").read()
+for crate in ("aeropay-onboarding", "aeropay-onboarding-e2e"):
+    lock = lock.replace(f'name = "{crate}"\nversion = "{old}"', f'name = "{crate}"\nversion = "{new}"')
+open(f"{copy}/Cargo.lock", "w").write(lock)
+PY
+  grep -q "^version = \"$DIST_VERSION\"" "$copy/Cargo.toml" || { echo "error: could not set the version in the copy" >&2; exit 1; }
+  src=$copy
+  version=$DIST_VERSION
+fi
+
+echo "== Build ($profile profile) and bundles =="
+(cd "$src/src-tauri" && "$tauri" build --ci --bundles deb,rpm "${profile_args[@]}")
+
+bundle=$target/$profile/bundle
 deb_in="$bundle/deb/${product}_${version}_amd64.deb"
 rpm_in=$(ls "$bundle/rpm/${product}-${version}"-*.x86_64.rpm)
-out=$target/dist
+out=${DIST_OUT:-$target/dist}
 rm -rf "$out" && mkdir -p "$out"
 
 echo "== Desktop entry named after the identifier =="
@@ -93,6 +138,13 @@ rpmbuild -bb --quiet --define "_topdir $stage/rpmbuild" --define "_buildhost loc
   --define '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' "$stage/$package.spec"
 cp "$stage/rpms/${package}-${version}-1.x86_64.rpm" "$rpm"
 
+if [ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+  echo "== Signature for the updater (bound to version $version) =="
+  "$tauri" signer sign --app-version "$version" "$deb" >/dev/null
+  [ -s "$deb.sig" ] || { echo "error: no $deb.sig written" >&2; exit 1; }
+  echo "signed: $(basename "$deb").sig"
+fi
+
 echo "== Nothing of the build machine in the binary =="
 bin=$stage/root/usr/bin/$package
 leaks=$(strings -a "$bin" | grep -E -e "$root" -e "$cargo_home" -e "$rustup_home" -e '/work/' -e '/root/' | sort -u || true)
@@ -101,10 +153,11 @@ if [ -n "$leaks" ]; then
   echo "$leaks" | head -20 >&2
   exit 1
 fi
+[ "$src" = "$root" ] || rm -rf "$copy"
 echo "ok: no $root, $cargo_home, $rustup_home, /work/ or /root/ in $package"
 
 echo "== Packages =="
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
 dpkg-deb --contents "$deb" | awk '{print $6}'
-ls -l "$deb" "$rpm"
+ls -l "$deb" "$rpm" ${TAURI_SIGNING_PRIVATE_KEY:+"$deb.sig"}
 echo "binary: $(stat -c %s "$bin") bytes"

@@ -348,7 +348,27 @@ const deskActions = {
   showExport: () => invoke("desk_show_export").catch(showNotice),
 };
 
+// Desk: a verified update waits until staff choose to install it.
+const updateAvailable = document.getElementById("update-available");
+function showUpdate(version) {
+  if (!version) return;
+  setL10n(document.getElementById("update-version"), "ui-update-available", { version });
+  updateAvailable.hidden = false;
+}
+document.getElementById("update-install").addEventListener("click", async () => {
+  if (!(await staffGate())) return;
+  try {
+    const version = await invoke("update_install");
+    setL10n(document.getElementById("update-version"), "ui-update-installing", { version });
+    document.getElementById("update-install").hidden = true;
+  } catch (error) {
+    showNotice(error);
+  }
+});
+
 function startDesk() {
+  window.__TAURI__.event.listen("update-available", (event) => showUpdate(event.payload));
+  invoke("update_status").then(showUpdate, () => {});
   document.body.dataset.mode = "desk";
   document.documentElement.dataset.mode = "desk";
   deskNav.hidden = false;

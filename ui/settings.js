@@ -104,6 +104,15 @@ export function settingsScreen(view, { save, close, restart }, result) {
       el("span", loc("ui-settings-more-time")),
     ),
     el(
+      "label",
+      { class: "check" },
+      el("input", { type: "checkbox", name: "updatesEnabled", id: "settings-updatesEnabled", checked: view.updates.enabled }),
+      " ",
+      el("span", loc("ui-settings-updates")),
+    ),
+    field("settings-updateFeedUrl", "ui-settings-update-feed", el("input", { id: "settings-updateFeedUrl", name: "updateFeedUrl", type: "url", value: view.updates.feedUrl || "", autocomplete: "off", spellcheck: "false" }), "ui-settings-update-feed-hint", errors.updateFeedUrl),
+    field("settings-updateChannel", "ui-settings-update-channel", el("input", { id: "settings-updateChannel", name: "updateChannel", value: view.updates.channel, autocomplete: "off", spellcheck: "false" }), "ui-settings-update-channel-hint", errors.updateChannel),
+    el(
       "div",
       { class: "actions" },
       el("button", { type: "submit", class: "button primary", id: "settings-save", ...loc("ui-save") }),
@@ -133,6 +142,9 @@ export function settingsScreen(view, { save, close, restart }, result) {
       kioskWidgetIdleSeconds: data.get("kioskWidgetIdleSeconds") || "",
       language: data.get("language") || "auto",
       kioskMoreTime: data.get("kioskMoreTime") === "on",
+      updatesEnabled: data.get("updatesEnabled") === "on",
+      updateFeedUrl: data.get("updateFeedUrl") || "",
+      updateChannel: data.get("updateChannel") || "",
     });
   });
 

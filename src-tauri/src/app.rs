@@ -105,7 +105,10 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::l10n_bundle,
             crate::commands::l10n_format,
             crate::commands::l10n_choose,
+            crate::commands::update_status,
+            crate::commands::update_install,
         ])
+        .manage(crate::app_updates::UpdateState::default())
 }
 
 /// Follows the enrollment for the page: emits each new state to the main
@@ -134,6 +137,9 @@ pub fn run(
 ) -> Result<(), tauri::Error> {
     // One app per data directory; checked first, before anything opens.
     let builder = app_builder(tauri::Builder::default().plugin(crate::instance::plugin(&data_dir)))
+        // Signed updates: used from Rust only (no capability grants the page
+        // its commands); see `crate::app_updates`.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         // macOS gives every app a default menu (Quit, Hide, Services…);
         // a kiosk shows none.
         .enable_macos_default_menu(
@@ -188,6 +194,8 @@ pub fn run(
                     .with_mode_override(mode_override),
             );
             let window = main_window(app.handle(), allowed, system_browser, kiosk)?;
+            crate::app_updates::record_start(app.handle(), &data_dir);
+            crate::app_updates::start(app.handle(), data_dir.clone());
             if kiosk {
                 watch_idle(app.handle().clone());
             } else {
@@ -244,7 +252,7 @@ pub(crate) fn bank_url_allowed(url: &Url) -> bool {
     }
 }
 
-fn is_app_url(url: &Url) -> bool {
+pub(crate) fn is_app_url(url: &Url) -> bool {
     matches!(
         (url.scheme(), url.host_str()),
         ("tauri", Some("localhost")) | ("http" | "https", Some("tauri.localhost"))
@@ -272,6 +280,8 @@ fn main_window<R: Runtime>(
         builder
     };
     let window = builder
+        // The page's origin on Windows, as `doctor` reports it.
+        .use_https_scheme(crate::origins::WINDOWS_USE_HTTPS_SCHEME)
         .title("Aeropay Onboarding")
         .inner_size(1100.0, 860.0)
         .min_inner_size(720.0, 640.0)

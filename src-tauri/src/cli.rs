@@ -58,6 +58,12 @@ pub enum Command {
     /// from standard input. Only its argon2id hash is stored, in the OS
     /// keychain. Settings and API credentials are left as they are.
     SetStaffPin,
+    /// Run the kiosk session: start the app in kiosk mode and start it
+    /// again whenever it ends uncleanly (crash, kill, error), after a
+    /// back-off from 1 s doubling to 60 s, writing each restart to the audit
+    /// trail. Ends when the app quits with status 0 (staff left kiosk mode).
+    /// The shipped systemd unit runs it at boot.
+    KioskSession,
 }
 
 #[derive(Debug, Args)]

@@ -181,6 +181,9 @@ pub struct Settings {
     /// The screen's language: a desk's, and a kiosk's for each new
     /// customer (who may pick another on the attract screen).
     pub language: crate::i18n::LanguageSetting,
+    /// Signed updates: off unless staff turn them on (never in the
+    /// simulator).
+    pub updates: crate::updates::UpdateSettings,
 }
 
 impl Default for Settings {
@@ -194,6 +197,7 @@ impl Default for Settings {
             mode: Mode::Desk,
             kiosk: KioskTimers::default(),
             language: crate::i18n::LanguageSetting::Auto,
+            updates: crate::updates::UpdateSettings::default(),
         }
     }
 }

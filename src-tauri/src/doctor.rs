@@ -4,7 +4,7 @@
 //! vaults, so tests run them without touching the machine's own set-up.
 
 use crate::aeropay::{self, AeropayClient, AeropayError, ErrorCategory, StaticCredentials};
-use crate::aerosync::{widget_origin, KNOWN_AEROSYNC_ORIGINS};
+use crate::aerosync::{frame_origins, widget_origin};
 use crate::config::{ApiVersion, Environment, Settings};
 use crate::simulator::{Simulator, SimulatorConfig};
 use crate::vault::{OsKeychain, Secret, SecretKey, Vault, VaultError, SERVICE};
@@ -98,6 +98,7 @@ pub async fn run_checks(inputs: &DoctorInputs) -> Vec<CheckResult> {
         Some(base) => results.extend(check_remote(&settings, base, inputs).await),
     }
     results.extend(check_widget_origin(&settings.environment));
+    results.extend(origins_to_allow_list(&settings.environment));
     results
 }
 
@@ -465,9 +466,10 @@ pub fn check_widget_origin(environment: &Environment) -> Vec<CheckResult> {
         // The simulator's widget was fetched above.
         Environment::Simulator => Vec::new(),
         Environment::Sandbox | Environment::Production => {
-            let refused: Vec<&str> = KNOWN_AEROSYNC_ORIGINS
+            let allowed = frame_origins(environment, None);
+            let refused: Vec<&str> = allowed
                 .iter()
-                .copied()
+                .map(String::as_str)
                 .filter(|origin| {
                     let accepted = Url::parse(origin)
                         .ok()
@@ -480,7 +482,7 @@ pub fn check_widget_origin(environment: &Environment) -> Vec<CheckResult> {
                     WIDGET_ORIGIN,
                     format!(
                         "frames allowed from Aerosync's hosts only: {}",
-                        KNOWN_AEROSYNC_ORIGINS.join(", ")
+                        allowed.join(" ")
                     ),
                 )
             } else {
@@ -492,11 +494,11 @@ pub fn check_widget_origin(environment: &Environment) -> Vec<CheckResult> {
             }]
         }
         Environment::Custom { base_url } => vec![match base_url.origin() {
-            origin @ url::Origin::Tuple(..) => CheckResult::pass(
+            url::Origin::Tuple(..) => CheckResult::pass(
                 WIDGET_ORIGIN,
                 format!(
-                    "frames allowed from Aerosync's hosts and {} (custom environment)",
-                    origin.ascii_serialization()
+                    "frames allowed from {} (custom environment: its API base and Aerosync's hosts)",
+                    frame_origins(environment, None).join(" ")
                 ),
             ),
             url::Origin::Opaque(_) => CheckResult::fail(
@@ -505,5 +507,68 @@ pub fn check_widget_origin(environment: &Environment) -> Vec<CheckResult> {
                 "configure an http(s) base URL: `aeropay-onboarding configure --environment custom --base-url …`",
             ),
         }],
+    }
+}
+
+// ---- origins to give Aeropay ---------------------------------------------------
+
+const PAGE_ORIGIN: &str = "page origin";
+const WIDGET_ORIGINS: &str = "widget origins";
+
+/// What a deployment gives Aeropay to allow-list: the origin of the page
+/// that embeds the widget on this platform, and the origins that page may
+/// frame (the same list as the CSP's `frame-src`).
+pub fn origins_to_allow_list(environment: &Environment) -> Vec<CheckResult> {
+    use crate::origins::{this_page_origin, Platform};
+    let page = CheckResult::pass(
+        PAGE_ORIGIN,
+        format!(
+            "{} ({}: the origin that embeds the widget; give it to Aeropay to allow-list)",
+            this_page_origin(),
+            Platform::current().name()
+        ),
+    );
+    let widget = match environment {
+        Environment::Simulator => CheckResult::pass(
+            WIDGET_ORIGINS,
+            format!(
+                "{} (the built-in simulator, its port chosen at each start; nothing to allow-list)",
+                frame_origins(environment, Some("http://127.0.0.1:<port>")).join(" ")
+            ),
+        ),
+        _ => CheckResult::pass(
+            WIDGET_ORIGINS,
+            format!(
+                "{} (what the page may frame in {})",
+                frame_origins(environment, None).join(" "),
+                environment.id()
+            ),
+        ),
+    };
+    vec![page, widget]
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    #[test]
+    fn the_widget_origins_printed_are_the_page_policys_frame_src() {
+        for environment in [
+            Environment::Sandbox,
+            Environment::Production,
+            Environment::Custom {
+                base_url: "https://staging-api.aeropay.com".parse().unwrap(),
+            },
+        ] {
+            let results = origins_to_allow_list(&environment);
+            let widgets = &results[1];
+            assert_eq!(widgets.name, WIDGET_ORIGINS);
+            let listed = widgets.detail.split(" (").next().unwrap();
+            assert_eq!(listed, crate::csp::frame_src(&environment, None));
+            assert!(widgets.ok);
+        }
+        let page = &origins_to_allow_list(&Environment::Sandbox)[0];
+        assert!(page.detail.starts_with(crate::origins::this_page_origin()));
     }
 }

@@ -18,14 +18,17 @@ pub mod i18n;
 pub mod instance;
 pub mod kiosk;
 pub mod logging;
+pub mod origins;
 pub mod secret;
 pub mod settings_form;
 pub mod simulator;
 pub mod staff;
 pub mod store;
 pub mod text;
+pub mod updates;
 pub mod vault;
 
 mod app;
+mod app_updates;
 
 pub use app::{app_builder, run, set_csp, AppState};

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         None => open_window(cli.mode.map(Into::into)),
         Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Doctor) => doctor(),
+        Some(Command::KioskSession) => kiosk_session(),
         Some(Command::SetStaffPin) => {
             let result = machine().and_then(|(settings, _, store)| {
                 cli::set_staff_pin(
@@ -113,6 +114,26 @@ fn doctor() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn kiosk_session() -> ExitCode {
+    use aeropay_onboarding::kiosk::session::{supervise, SessionConfig, SessionEnd};
+    let config = match config::data_dir() {
+        Ok(data_dir) => SessionConfig::for_this_app(data_dir),
+        Err(err) => return fail(err.code(), &err),
+    };
+    let config = match config {
+        Ok(config) => config,
+        Err(err) => return fail("KIOSK_SESSION_SPAWN", &err),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => return fail("KIOSK_SESSION_RUNTIME", &err),
+    };
+    match runtime.block_on(supervise(config)) {
+        Ok(SessionEnd::AppQuit { .. } | SessionEnd::Stopped { .. }) => ExitCode::SUCCESS,
+        Err(err) => fail(err.code(), &err),
     }
 }
 

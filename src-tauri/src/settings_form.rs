@@ -45,6 +45,13 @@ pub struct SettingsForm {
     /// `auto`, `en` or `es`; missing means automatic.
     #[serde(default)]
     pub language: crate::i18n::LanguageSetting,
+    /// Signed updates (see `crate::updates`).
+    #[serde(default)]
+    pub updates_enabled: bool,
+    #[serde(default)]
+    pub update_feed_url: String,
+    #[serde(default)]
+    pub update_channel: String,
 }
 
 /// What the page shows: no secret, only whether one is stored.
@@ -61,6 +68,7 @@ pub struct SettingsView {
     pub mode: Mode,
     pub kiosk: KioskTimers,
     pub language: crate::i18n::LanguageSetting,
+    pub updates: crate::updates::UpdateSettings,
     /// The saved settings differ from the ones this run uses.
     pub restart_pending: bool,
     /// Whether a staff PIN is set (never the PIN or its hash).
@@ -89,6 +97,7 @@ impl SettingsView {
             mode: settings.mode,
             kiosk: settings.kiosk,
             language: settings.language,
+            updates: settings.updates.clone(),
             restart_pending: false,
             staff_pin_set: false,
         }
@@ -177,10 +186,58 @@ pub fn changed_fields(old: &Settings, new: &Settings) -> Vec<&'static str> {
     if old.kiosk.more_time != new.kiosk.more_time {
         changed.push("kioskMoreTime");
     }
+    if old.updates.enabled != new.updates.enabled {
+        changed.push("updatesEnabled");
+    }
+    if old.updates.feed_url != new.updates.feed_url {
+        changed.push("updateFeedUrl");
+    }
+    if old.updates.channel != new.updates.channel {
+        changed.push("updateChannel");
+    }
     changed
 }
 
 impl SettingsForm {
+    /// The update fields: a feed that is https (or http on this machine), a
+    /// channel that is a plain word; a feed is needed to turn updates on.
+    fn updates(&self, errors: &mut FieldErrors) -> crate::updates::UpdateSettings {
+        use crate::updates::{channel_ok, feed_url_allowed, UpdateSettings, DEFAULT_CHANNEL};
+        let mut updates = UpdateSettings {
+            enabled: self.updates_enabled,
+            ..UpdateSettings::default()
+        };
+        match self.update_feed_url.trim() {
+            "" if self.updates_enabled => {
+                errors.insert(
+                    "updateFeedUrl".into(),
+                    "Enter the update feed's address to turn updates on.".into(),
+                );
+            }
+            "" => {}
+            text => match Url::parse(text) {
+                Ok(url) if feed_url_allowed(&url) => updates.feed_url = Some(url),
+                _ => {
+                    errors.insert(
+                        "updateFeedUrl".into(),
+                        "Enter an https address, like https://updates.example.com/{{channel}}/latest.json".into(),
+                    );
+                }
+            },
+        }
+        match self.update_channel.trim() {
+            "" => updates.channel = DEFAULT_CHANNEL.into(),
+            channel if channel_ok(channel) => updates.channel = channel.into(),
+            _ => {
+                errors.insert(
+                    "updateChannel".into(),
+                    "A channel is one word: letters, digits, - _ or .".into(),
+                );
+            }
+        }
+        updates
+    }
+
     /// The settings to save and, when both were typed, the credentials to
     /// store; or what to fix, field by field.
     pub fn validate(&self) -> Result<(Settings, Option<NewCredentials>), FieldErrors> {
@@ -272,6 +329,7 @@ impl SettingsForm {
             defaults.widget_idle_seconds.max(idle_seconds),
             (idle_seconds, KIOSK_WIDGET_IDLE_MAX),
         );
+        let updates = self.updates(&mut errors);
         if self.mode == Mode::Kiosk && self.oauth_in_system_browser {
             errors.insert(
                 "oauthInSystemBrowser".into(),
@@ -312,6 +370,7 @@ impl SettingsForm {
                     more_time: self.kiosk_more_time,
                 },
                 language: self.language,
+                updates,
             },
             credentials,
         ))
@@ -338,7 +397,45 @@ mod tests {
             kiosk_widget_idle_seconds: None,
             kiosk_more_time: false,
             language: Default::default(),
+            updates_enabled: false,
+            update_feed_url: String::new(),
+            update_channel: String::new(),
         }
+    }
+
+    #[test]
+    fn update_fields_need_a_safe_feed_and_a_plain_channel() {
+        let (settings, _) = form("simulator").validate().unwrap();
+        assert!(!settings.updates.enabled);
+        assert_eq!(settings.updates.channel, "stable");
+
+        let mut on = form("simulator");
+        on.updates_enabled = true;
+        let errors = on.validate().unwrap_err();
+        assert!(
+            errors["updateFeedUrl"].contains("to turn updates on"),
+            "{errors:?}"
+        );
+
+        on.update_feed_url = "http://updates.example.com/latest.json".into();
+        on.update_channel = "../../x".into();
+        let errors = on.validate().unwrap_err();
+        assert!(errors["updateFeedUrl"].contains("https"), "{errors:?}");
+        assert!(errors.contains_key("updateChannel"), "{errors:?}");
+
+        on.update_feed_url = "https://updates.example.com/{{channel}}/latest.json".into();
+        on.update_channel = "pilot".into();
+        let (settings, _) = on.validate().unwrap();
+        assert!(settings.updates.enabled);
+        assert_eq!(settings.updates.channel, "pilot");
+        assert_eq!(
+            settings.updates.feed_for_channel().unwrap().as_str(),
+            "https://updates.example.com/pilot/latest.json"
+        );
+        assert_eq!(
+            changed_fields(&Settings::default(), &settings),
+            ["updatesEnabled", "updateFeedUrl", "updateChannel"]
+        );
     }
 
     #[test]

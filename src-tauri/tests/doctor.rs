@@ -51,8 +51,19 @@ fn everything_passes_on_the_simulator() {
     let names: Vec<&str> = results.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(
         names,
-        ["keychain", "settings", "merchant token", "widget answers"]
+        [
+            "keychain",
+            "settings",
+            "merchant token",
+            "widget answers",
+            "page origin",
+            "widget origins"
+        ]
     );
+    let page = &check(&results, "page origin").detail;
+    assert!(page.starts_with("tauri://localhost (Linux"), "{page}");
+    let widgets = &check(&results, "widget origins").detail;
+    assert!(widgets.starts_with("http://127.0.0.1:<port> "), "{widgets}");
     let report = doctor::render(&results);
     assert!(
         report.lines().all(|line| line.starts_with("ok  ")),

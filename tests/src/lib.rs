@@ -8,6 +8,7 @@
 
 pub mod a11y;
 pub mod leftovers;
+pub mod update_feed;
 
 use fantoccini::elements::Element;
 use fantoccini::wd::WindowHandle;
@@ -45,7 +46,8 @@ pub fn app_binary() -> PathBuf {
     path
 }
 
-fn require_tool(program: &str, package: &str) -> PathBuf {
+/// The path of `program` on PATH; panics naming the Debian package to install.
+pub fn require_tool(program: &str, package: &str) -> PathBuf {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|dir| dir.join(program))
@@ -540,7 +542,7 @@ impl App {
     }
 
     /// The processes of the app binary started with this app's HOME.
-    fn app_pids(&self) -> Vec<String> {
+    pub fn app_pids(&self) -> Vec<String> {
         let binary = std::fs::canonicalize(app_binary()).unwrap_or_else(|_| app_binary());
         let home = format!("HOME={}", self.home.path().display());
         let Ok(entries) = std::fs::read_dir("/proc") else {

@@ -157,3 +157,10 @@ err-settings-base-url = Enter the API address, like https://staging-api.aeropay.
 err-settings-unsafe-url = Use an https:// address, like https://staging-api.aeropay.com (plain http only for 127.0.0.1).
 err-settings-kiosk-browser = A kiosk keeps bank sign-in pages inside the app: opening them in the system browser is refused on a kiosk (a stranger would be left in a full browser). Turn "oauthInSystemBrowser" off, or use desk mode.
 err-settings-seconds = Enter a number of seconds from { $min } to { $max }.
+err-settings-update-feed-missing = Enter the update feed's address to turn updates on.
+err-settings-update-feed-url = Enter an https address, like https://updates.example.com/{"{{channel}}"}/latest.json
+err-settings-update-channel = A channel is one word: letters, digits, - _ or .
+
+## Updates (src-tauri/src/commands/updates.rs)
+
+err-update-none = No update is waiting to be installed.

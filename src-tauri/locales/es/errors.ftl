@@ -154,3 +154,10 @@ err-settings-base-url = Ingrese la dirección de la API, como https://staging-ap
 err-settings-unsafe-url = Use una dirección https://, como https://staging-api.aeropay.com (http simple solo para 127.0.0.1).
 err-settings-kiosk-browser = Un quiosco mantiene dentro de la app las páginas de inicio de sesión del banco: en un quiosco no se permite abrirlas en el navegador del sistema (un desconocido quedaría en un navegador completo). Desactive "oauthInSystemBrowser" o use el modo mostrador.
 err-settings-seconds = Ingrese un número de segundos de { $min } a { $max }.
+err-settings-update-feed-missing = Ingrese la dirección de la fuente de actualizaciones para activarlas.
+err-settings-update-feed-url = Ingrese una dirección https, como https://updates.example.com/{"{{channel}}"}/latest.json
+err-settings-update-channel = Un canal es una sola palabra: letras, dígitos, - _ o .
+
+## Actualizaciones
+
+err-update-none = No hay ninguna actualización esperando para instalarse.

@@ -9,6 +9,7 @@ mod kiosk;
 mod l10n;
 mod settings;
 mod staff;
+mod updates;
 
 pub use desk::*;
 pub use enrollment::*;
@@ -17,6 +18,7 @@ pub use kiosk::*;
 pub use l10n::*;
 pub use settings::*;
 pub use staff::*;
+pub use updates::*;
 
 use crate::store::{AuditAction, AuditEntry, AuditMode};
 use crate::AppState;

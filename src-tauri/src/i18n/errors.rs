@@ -110,6 +110,27 @@ mod tests {
     }
 
     #[test]
+    fn the_update_sentences_are_in_the_catalog() {
+        for english in [
+            "Enter the update feed's address to turn updates on.",
+            "Enter an https address, like https://updates.example.com/{{channel}}/latest.json",
+            "A channel is one word: letters, digits, - _ or .",
+            "No update is waiting to be installed.",
+        ] {
+            assert!(error_id(english).is_some(), "{english:?} not in errors.ftl");
+            assert_ne!(localize_in(Lang::Es, "UPDATE", english), english);
+        }
+        assert_eq!(
+            localize_in(
+                Lang::Es,
+                "SETTINGS_FIELD",
+                "Enter an https address, like https://updates.example.com/{{channel}}/latest.json"
+            ),
+            "Ingrese una dirección https, como https://updates.example.com/{{channel}}/latest.json"
+        );
+    }
+
+    #[test]
     fn every_customer_details_problem_has_its_sentence_in_the_catalog() {
         use crate::enrollment::CustomerDetails;
         let samples = [

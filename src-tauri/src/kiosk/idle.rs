@@ -66,6 +66,11 @@ impl IdleWatch {
         self.warning_since_ms = None;
     }
 
+    /// A customer touched the screen since the last reset.
+    pub fn customer_present(&self) -> bool {
+        self.present
+    }
+
     pub fn warning_shown(&self) -> bool {
         self.warning_since_ms.is_some()
     }

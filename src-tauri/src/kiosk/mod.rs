@@ -4,6 +4,7 @@
 
 mod idle;
 mod lockdown;
+pub mod session;
 
 pub use idle::{IdleState, IdleWatch};
 pub use lockdown::Lockdown;

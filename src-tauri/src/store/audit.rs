@@ -70,6 +70,21 @@ pub enum AuditAction {
     KioskEntered,
     KioskExited,
     ExportWritten,
+    /// Signed updates: a check of the feed and what it found.
+    UpdateChecked,
+    /// The update was downloaded and its signature verified.
+    UpdateDownloaded,
+    /// Refused: bad signature, wrong package, untrusted feed or key.
+    UpdateRefused,
+    /// dpkg installed the update; the app restarts into it.
+    UpdateInstalled,
+    /// The feed could not be read, or the install failed: nothing changed.
+    UpdateFailed,
+    /// The app runs a version an update installed.
+    UpdateStarted,
+    /// The kiosk session's supervisor started the app again after it ended
+    /// uncleanly (a crash, a kill, an error exit).
+    KioskRestarted,
 }
 
 /// Every action, for reading names back.
@@ -95,6 +110,13 @@ pub const ALL_ACTIONS: &[AuditAction] = &[
     AuditAction::KioskEntered,
     AuditAction::KioskExited,
     AuditAction::ExportWritten,
+    AuditAction::UpdateChecked,
+    AuditAction::UpdateDownloaded,
+    AuditAction::UpdateRefused,
+    AuditAction::UpdateInstalled,
+    AuditAction::UpdateFailed,
+    AuditAction::UpdateStarted,
+    AuditAction::KioskRestarted,
 ];
 
 impl AuditAction {
@@ -121,6 +143,13 @@ impl AuditAction {
             AuditAction::KioskEntered => "kiosk_entered",
             AuditAction::KioskExited => "kiosk_exited",
             AuditAction::ExportWritten => "export_written",
+            AuditAction::UpdateChecked => "update_checked",
+            AuditAction::UpdateDownloaded => "update_downloaded",
+            AuditAction::UpdateRefused => "update_refused",
+            AuditAction::UpdateInstalled => "update_installed",
+            AuditAction::UpdateFailed => "update_failed",
+            AuditAction::UpdateStarted => "update_started",
+            AuditAction::KioskRestarted => "kiosk_restarted",
         }
     }
 

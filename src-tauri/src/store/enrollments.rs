@@ -131,6 +131,17 @@ fn with_status(
 
 impl Store {
     /// Inserts or replaces the record with this id.
+    /// Enrollments in status `finishing`: a link made or about to be made,
+    /// not yet settled. An update never installs while there is one.
+    pub fn count_finishing(&self) -> Result<usize, StoreError> {
+        let count: i64 = self.connection().query_row(
+            "SELECT COUNT(*) FROM enrollments WHERE status = ?1",
+            params![EnrollmentStatus::Finishing.as_str()],
+            |row| row.get(0),
+        )?;
+        Ok(usize::try_from(count).unwrap_or(usize::MAX))
+    }
+
     pub fn save_enrollment(&self, record: &EnrollmentRecord) -> Result<(), StoreError> {
         upsert(&self.connection(), record)
     }
@@ -326,6 +337,20 @@ mod tests {
             account_last4: None,
             account_type: None,
         }
+    }
+
+    #[test]
+    fn finishing_enrollments_are_counted_until_they_settle() {
+        let store = Store::in_memory().unwrap();
+        assert_eq!(store.count_finishing().unwrap(), 0);
+        let mut a = record("a", 10);
+        a.status = EnrollmentStatus::Finishing;
+        store.save_enrollment(&a).unwrap();
+        store.save_enrollment(&record("b", 20)).unwrap();
+        assert_eq!(store.count_finishing().unwrap(), 1);
+        a.status = EnrollmentStatus::Linked;
+        store.save_enrollment(&a).unwrap();
+        assert_eq!(store.count_finishing().unwrap(), 0);
     }
 
     #[test]

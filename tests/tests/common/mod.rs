@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod updates;
+
 use aeropay_onboarding::store::{EnrollmentRecord, EnrollmentStatus, Store};
 use aeropay_onboarding::vault::{OsKeychain, Secret, SecretKey, StoredToken, TokenScope, Vault};
 use aeropay_onboarding_e2e::{App, Launch};
