@@ -216,6 +216,27 @@ async fn a_desk_set_to_spanish_enrolls_lists_and_can_switch_back() {
     app.wait_for_text("#enrollments", "Vinculada").await;
     assert_spanish(&app, "list", &fragments).await;
 
+    // An update waiting for staff (the event the update check sends once a
+    // verified package is in): the banner is Spanish, and so is the refusal
+    // when the app itself has nothing waiting.
+    app.execute("window.__TAURI__.event.emit('update-available', '9.9.9'); return true")
+        .await;
+    app.wait_for_text("#update-version", "Actualización disponible: versión 9.9.9")
+        .await;
+    app.wait_for_text("#update-install", "Instalar actualización")
+        .await;
+    assert_spanish(&app, "update-banner", &fragments).await;
+    app.click("#update-install").await;
+    app.wait_for_text(
+        "#notice",
+        "No hay ninguna actualización esperando para instalarse. (código UPDATE_NONE)",
+    )
+    .await;
+    app.execute(
+        "document.getElementById('notice').hidden = true; document.getElementById('update-available').hidden = true; return true",
+    )
+    .await;
+
     // Settings (no staff PIN on this desk): in Spanish, and switching the
     // language to English applies at once.
     app.click("#open-settings").await;
