@@ -159,7 +159,9 @@ pub fn run(
     // The built-in simulator's port is chosen now, before the window: the
     // page's CSP names its exact origin.
     let simulator_listener = if settings.environment.is_simulated() {
-        Some(Simulator::bind(0).map_err(start_error)?)
+        let bound = Simulator::bind(0).map_err(start_error)?;
+        crate::startup::mark(crate::startup::Mark::SimulatorBound);
+        Some(bound)
     } else {
         None
     };
@@ -176,6 +178,7 @@ pub fn run(
     crate::i18n::set_current(settings.language.resolve());
     builder
         .setup(move |app| {
+            crate::startup::mark(crate::startup::Mark::SetupBegins);
             let listener = state_listener(app.handle().clone());
             let vault: Arc<dyn Vault> = Arc::new(crate::vault::OsKeychain::new());
             let backend = tauri::async_runtime::block_on(Backend::start_on(
@@ -194,6 +197,7 @@ pub fn run(
                     .with_mode_override(mode_override),
             );
             let window = main_window(app.handle(), allowed, system_browser, kiosk)?;
+            crate::startup::mark(crate::startup::Mark::WebviewCreated);
             crate::app_updates::record_start(app.handle(), &data_dir);
             crate::app_updates::start(app.handle(), data_dir.clone());
             if kiosk {
@@ -301,6 +305,9 @@ fn main_window<R: Runtime>(
         // app at once, so no third-party page stays the main window.
         .on_page_load(move |window, payload| {
             if payload.event() != tauri::webview::PageLoadEvent::Started {
+                if is_app_url(payload.url()) {
+                    crate::startup::mark(crate::startup::Mark::PageLoaded);
+                }
                 return;
             }
             let url = payload.url();

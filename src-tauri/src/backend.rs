@@ -8,6 +8,7 @@ use crate::config::{ApiVersion, Environment, Settings};
 use crate::enrollment::{EnrollmentDeps, Enrollments, StateListener};
 use crate::simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use crate::staff::{StaffGuard, SystemClock};
+use crate::startup::{self, Mark};
 use crate::store::{PhoneHasher, Store};
 use crate::vault::{Secret, SecretKey, Vault};
 use std::path::Path;
@@ -96,6 +97,7 @@ impl Backend {
         simulator_listener: Option<std::net::TcpListener>,
     ) -> Result<Self, StartError> {
         let store = Arc::new(Store::open_in(data_dir)?);
+        startup::mark(Mark::StoreOpen);
         let staff = Arc::new(StaffGuard::new(
             vault.clone(),
             store.clone(),
@@ -127,6 +129,7 @@ impl Backend {
                         Some(bound) => Simulator::start_on(bound, config).await?,
                         None => Simulator::start(config).await?,
                     };
+                    startup::mark(Mark::SimulatorStarted);
                     write_admin_token(data_dir, simulator.admin_token());
                     let c = simulator.credentials();
                     let credentials = Arc::new(aeropay::StaticCredentials::new(
@@ -145,13 +148,16 @@ impl Backend {
             aeropay::ClientConfig::with_base_url(base_url, version),
             credentials,
         )?);
+        startup::mark(Mark::ClientBuilt);
 
+        let phone_hasher = Arc::new(phone_hasher(vault.as_ref()).await);
+        startup::mark(Mark::KeychainRead);
         let enrollments = Arc::new(Enrollments::new(
             EnrollmentDeps {
                 client,
                 store: store.clone(),
                 vault: vault.clone(),
-                phone_hasher: Arc::new(phone_hasher(vault.as_ref()).await),
+                phone_hasher,
                 environment: settings.environment.clone(),
                 widget: widget_options(settings),
                 mode: settings.mode,

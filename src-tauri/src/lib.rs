@@ -23,6 +23,7 @@ pub mod secret;
 pub mod settings_form;
 pub mod simulator;
 pub mod staff;
+pub mod startup;
 pub mod store;
 pub mod text;
 pub mod updates;

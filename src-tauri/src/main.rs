@@ -3,12 +3,14 @@
 
 use aeropay_onboarding::cli::{self, Cli, Command};
 use aeropay_onboarding::config::{self, Settings};
+use aeropay_onboarding::startup::{self, Mark};
 use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::OsKeychain;
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    startup::begin();
     tracing_subscriber::fmt()
         .with_env_filter(aeropay_onboarding::logging::filter())
         .with_writer(std::io::stderr)
@@ -138,6 +140,7 @@ fn kiosk_session() -> ExitCode {
 }
 
 fn open_window(mode: Option<aeropay_onboarding::config::Mode>) -> ExitCode {
+    startup::mark(Mark::Main);
     let loaded = config::settings_path().and_then(|path| {
         let settings = Settings::load_from(&path)?;
         Ok((settings, config::data_dir()?, path))

@@ -9,19 +9,29 @@
 //! The app binaries are those given with `--app PATH` (several are launched
 //! in turn, interleaved, so they share the machine's noise), by default
 //! `target/debug/aeropay-onboarding` or the one named by `AEROPAY_ONBOARDING_BIN`.
+//! `--bare PATH` adds the bare Tauri window (`tests/bare-window`, one static
+//! page whose `#app-status` says "Ready." at once) to the rotation: the
+//! yardstick every other binary's medians are divided by.
 //! PSS depends on what else shares the WebKit libraries at that moment; RSS
 //! does not, so RSS is the steadier number.
 //!
 //! For each launch it reports:
-//! - app process start → first screen says "Ready" (the process's start time
-//!   from /proc, so the display and the WebDriver's own start are excluded);
+//! - app process start → the first screen is there (`#app-status` found,
+//!   saying "Starting…" in the app) and → it says "Ready" (the process's
+//!   start time from /proc, so the display and the WebDriver's own start
+//!   are excluded);
 //! - harness launch → "Ready": also the private display, the WebDriver and its
 //!   session, which launches the app;
 //! - memory two seconds after "Ready": VmRSS and PSS of the app process and of
-//!   its descendants (the WebKit web and network processes), summed.
+//!   its descendants (the WebKit web and network processes), summed;
+//! - the app's own start-up trace (`aeropay_onboarding::startup`: each step
+//!   in ms since its process started, written to a file the bench names in
+//!   `AEROPAY_ONBOARDING_STARTUP_TRACE`), as medians per step;
+//! - the load average after each launch, to judge how noisy the run was.
 
+use aeropay_onboarding::startup::{parse_trace, Mark, TRACE_FILE_ENV};
 use aeropay_onboarding_e2e::fantoccini::Locator;
-use aeropay_onboarding_e2e::App;
+use aeropay_onboarding_e2e::{App, Launch};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -37,6 +47,9 @@ struct Settings {
     warmup: usize,
     /// App binaries to compare; empty: the harness's default.
     apps: Vec<PathBuf>,
+    /// The bare Tauri window, if given: launched too, and the reference of
+    /// the ratios.
+    bare: Option<PathBuf>,
 }
 
 impl Settings {
@@ -45,6 +58,7 @@ impl Settings {
             runs: 5,
             warmup: 1,
             apps: Vec::new(),
+            bare: None,
         };
         let args: Vec<String> = std::env::args().skip(1).collect();
         let mut i = 0;
@@ -60,6 +74,10 @@ impl Settings {
                 "--app" => {
                     let path = args.get(i + 1).expect("--app needs a path");
                     settings.apps.push(PathBuf::from(path));
+                }
+                "--bare" => {
+                    let path = args.get(i + 1).expect("--bare needs a path");
+                    settings.bare = Some(PathBuf::from(path));
                 }
                 // cargo bench passes `--bench`; other harness flags are ignored.
                 _ => {
@@ -196,6 +214,7 @@ fn summary(samples: &[f64]) -> String {
 // ---- one launch -------------------------------------------------------------
 
 struct Launched {
+    process_to_shown_ms: f64,
     process_to_ready_ms: f64,
     launch_to_ready_ms: f64,
     app_rss_kib: u64,
@@ -203,14 +222,34 @@ struct Launched {
     web_rss_kib: u64,
     web_pss_kib: u64,
     web_processes: Vec<String>,
+    /// The app's start-up trace: (mark, ms since its process started).
+    trace: Vec<(String, f64)>,
+    /// 1-minute load average right after the launch.
+    load: f64,
 }
 
 async fn launch_once(binary: &Path) -> Launched {
+    let scratch = tempfile::Builder::new()
+        .prefix("aeropay-bench-trace")
+        .tempdir()
+        .expect("trace dir");
+    let trace_file = scratch.path().join("startup-trace");
     let requested = Instant::now();
-    let app = App::launch().await;
+    let app = App::launch_with(Launch {
+        env: vec![(
+            TRACE_FILE_ENV.to_owned(),
+            trace_file.to_string_lossy().into_owned(),
+        )],
+        ..Launch::default()
+    })
+    .await;
+    let mut shown_at_uptime = None;
     let ready_at_uptime = loop {
         let ready = match app.client().find(Locator::Css("#app-status")).await {
-            Ok(element) => element.text().await.unwrap_or_default().contains("Ready"),
+            Ok(element) => {
+                shown_at_uptime.get_or_insert_with(uptime);
+                element.text().await.unwrap_or_default().contains("Ready")
+            }
             Err(_) => false,
         };
         if ready {
@@ -225,7 +264,10 @@ async fn launch_once(binary: &Path) -> Launched {
     };
     let launch_to_ready = requested.elapsed();
     let process = app_process(binary, app.home()).expect("the app process is running");
-    let process_to_ready_ms = (ready_at_uptime - process.start_ticks as f64 / CLOCK_TICKS) * 1e3;
+    let started_at_uptime = process.start_ticks as f64 / CLOCK_TICKS;
+    let process_to_ready_ms = (ready_at_uptime - started_at_uptime) * 1e3;
+    let process_to_shown_ms =
+        (shown_at_uptime.unwrap_or(ready_at_uptime) - started_at_uptime) * 1e3;
 
     tokio::time::sleep(SETTLE).await;
     let (app_rss_kib, app_pss_kib) = memory_kib(process.pid);
@@ -239,7 +281,9 @@ async fn launch_once(binary: &Path) -> Launched {
         web_processes.push(format!("{} {} MiB", child.comm, rss / 1024));
     }
     app.quit().await;
+    let trace = parse_trace(&std::fs::read_to_string(&trace_file).unwrap_or_default());
     Launched {
+        process_to_shown_ms,
         process_to_ready_ms,
         launch_to_ready_ms: launch_to_ready.as_secs_f64() * 1e3,
         app_rss_kib,
@@ -247,6 +291,8 @@ async fn launch_once(binary: &Path) -> Launched {
         web_rss_kib,
         web_pss_kib,
         web_processes,
+        trace,
+        load: load_average_1min(),
     }
 }
 
@@ -257,12 +303,26 @@ fn mib(kib: u64) -> f64 {
 /// The measurements of one binary.
 #[derive(Default)]
 struct Series {
+    shown_ms: Vec<f64>,
     process_ms: Vec<f64>,
     launch_ms: Vec<f64>,
     app_rss: Vec<f64>,
     web_rss: Vec<f64>,
     total_rss: Vec<f64>,
     total_pss: Vec<f64>,
+    /// Per trace mark, its times (ms since process start).
+    marks: Vec<(String, Vec<f64>)>,
+}
+
+impl Series {
+    fn add_trace(&mut self, trace: &[(String, f64)]) {
+        for (name, ms) in trace {
+            match self.marks.iter_mut().find(|(n, _)| n == name) {
+                Some((_, samples)) => samples.push(*ms),
+                None => self.marks.push((name.clone(), vec![*ms])),
+            }
+        }
+    }
 }
 
 fn median(samples: &[f64]) -> f64 {
@@ -284,11 +344,12 @@ fn use_binary(binary: &Path) {
 }
 
 async fn run(settings: Settings) {
-    let binaries = if settings.apps.is_empty() {
-        vec![aeropay_onboarding_e2e::app_binary()]
+    let mut binaries: Vec<PathBuf> = settings.bare.iter().cloned().collect();
+    if settings.apps.is_empty() {
+        binaries.push(aeropay_onboarding_e2e::app_binary());
     } else {
-        settings.apps.clone()
-    };
+        binaries.extend(settings.apps.iter().cloned());
+    }
     println!(
         "Aeropay Onboarding: start-up bench, {} warm-up + {} measured launches per binary, interleaved",
         settings.warmup, settings.runs
@@ -311,6 +372,7 @@ async fn run(settings: Settings) {
         }
     }
     let mut series: Vec<Series> = binaries.iter().map(|_| Series::default()).collect();
+    let mut loads = Vec::new();
     for run in 1..=settings.runs {
         // Alternate the order so neither binary always follows the other.
         let mut order: Vec<usize> = (0..binaries.len()).collect();
@@ -322,8 +384,9 @@ async fn run(settings: Settings) {
             use_binary(binary);
             let l = launch_once(binary).await;
             println!(
-                "run {run} {}: process start -> Ready {:.0} ms; harness launch -> Ready {:.0} ms; RSS app {:.1} MiB + web {:.1} MiB = {:.1} MiB; PSS total {:.1} MiB; [{}]",
+                "run {run} {}: process start -> first screen {:.0} ms, -> Ready {:.0} ms; harness launch -> Ready {:.0} ms; RSS app {:.1} MiB + web {:.1} MiB = {:.1} MiB; PSS total {:.1} MiB; [{}]",
                 binary.display(),
+                l.process_to_shown_ms,
                 l.process_to_ready_ms,
                 l.launch_to_ready_ms,
                 mib(l.app_rss_kib),
@@ -332,7 +395,10 @@ async fn run(settings: Settings) {
                 mib(l.app_pss_kib + l.web_pss_kib),
                 l.web_processes.join(", ")
             );
+            loads.push(l.load);
             let s = &mut series[index];
+            s.add_trace(&l.trace);
+            s.shown_ms.push(l.process_to_shown_ms);
             s.process_ms.push(l.process_to_ready_ms);
             s.launch_ms.push(l.launch_to_ready_ms);
             s.app_rss.push(mib(l.app_rss_kib));
@@ -342,10 +408,12 @@ async fn run(settings: Settings) {
         }
     }
     println!("load average at end: {}", load_average());
+    println!("1-min load average after each launch: {}", summary(&loads));
     for (binary, s) in binaries.iter().zip(&series) {
         println!();
         println!("== {} ==", binary.display());
-        let rows: [(&str, &[f64]); 6] = [
+        let rows: [(&str, &[f64]); 7] = [
+            ("app process start -> first screen (ms)", &s.shown_ms),
             ("app process start -> \"Ready\" (ms)", &s.process_ms),
             ("harness launch -> \"Ready\" (ms)", &s.launch_ms),
             ("RSS, app process (MiB)", &s.app_rss),
@@ -354,21 +422,38 @@ async fn run(settings: Settings) {
             ("PSS, app + WebKit (MiB)", &s.total_pss),
         ];
         for (what, samples) in rows {
-            println!("{what:<36}{}", summary(samples));
+            println!("{what:<40}{}", summary(samples));
+        }
+        if !s.marks.is_empty() {
+            println!("start-up trace, ms since the process started:");
+            for mark in Mark::ALL {
+                if let Some((name, samples)) = s.marks.iter().find(|(n, _)| n == mark.name()) {
+                    println!("  {name:<38}{}", summary(samples));
+                }
+            }
         }
     }
     if series.len() > 1 {
         println!();
         for (binary, s) in binaries.iter().zip(&series).skip(1) {
             println!(
-                "ratio of medians, {} / {}: process start -> Ready {:.2}x, RSS app + WebKit {:.2}x",
+                "ratio of medians, {} / {}: first screen {:.2}x, Ready {:.2}x, RSS app + WebKit {:.2}x",
                 binary.display(),
                 binaries[0].display(),
+                median(&s.shown_ms) / median(&series[0].shown_ms),
                 median(&s.process_ms) / median(&series[0].process_ms),
                 median(&s.total_rss) / median(&series[0].total_rss)
             );
         }
     }
+}
+
+/// The machine's 1-minute load average.
+fn load_average_1min() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 /// The machine's load average (1, 5, 15 min), to judge how noisy a run was.

@@ -18,7 +18,9 @@ impl From<EnrollmentError> for CommandError {
 
 #[tauri::command]
 pub async fn enrollment_state(state: State<'_, AppState>) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.view().await)
+    let view = state.backend.enrollments.view().await;
+    crate::startup::mark(crate::startup::Mark::FirstState);
+    Ok(view)
 }
 
 #[tauri::command]

@@ -48,6 +48,7 @@ pub struct AppInfo {
 /// What the first screen shows: the product, its version, where it talks to.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
+    crate::startup::mark(crate::startup::Mark::Ready);
     let environment = &state.backend.environment;
     Ok(AppInfo {
         product: "Aeropay Onboarding".into(),
