@@ -342,14 +342,23 @@ pub async fn small_targets(app: &App, min: f64) -> Vec<String> {
 /// scrolling it into view, the element at its middle is not it or inside
 /// it, or it sticks out of the window at the side).
 pub async fn reflow_problems(app: &App) -> Vec<String> {
+    reflow_problems_in(app, "body").await
+}
+
+/// As [`reflow_problems`], for the controls inside `scope` only (a modal
+/// dialog: the page behind it is covered on purpose).
+pub async fn reflow_problems_in(app: &App, scope: &str) -> Vec<String> {
     let value = app
+        .client()
         .execute(
             r##"
+            const scope = document.querySelector(arguments[0]);
+            if (!scope) return ["nothing matches " + arguments[0]];
             const problems = [];
             const root = document.scrollingElement || document.documentElement;
             if (root.scrollWidth > window.innerWidth + 1) problems.push("the page scrolls sideways: " + root.scrollWidth + " > " + window.innerWidth);
             const name = (n) => n.id ? "#" + n.id : n.tagName.toLowerCase() + "." + String(n.className).split(" ").join(".");
-            for (const node of document.querySelectorAll("button, input, select, textarea, a[href]")) {
+            for (const node of scope.querySelectorAll("button, input, select, textarea, a[href]")) {
               if (node.getClientRects().length === 0) continue;
               node.scrollIntoView({ block: "center", inline: "nearest" });
               const box = node.getBoundingClientRect();
@@ -361,8 +370,10 @@ pub async fn reflow_problems(app: &App) -> Vec<String> {
             window.scrollTo(0, 0);
             return problems;
             "##,
+            vec![serde_json::json!(scope)],
         )
-        .await;
+        .await
+        .expect("script runs");
     value
         .as_array()
         .into_iter()

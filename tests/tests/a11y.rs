@@ -5,7 +5,7 @@
 //! warning's countdown for screen readers and the kiosk's "More time",
 //! "Larger text" (200 %) and 44 px targets.
 //!
-//! The three tests take turns: the kiosk test sets the machine's staff PIN,
+//! The tests take turns: the kiosk test sets the machine's staff PIN,
 //! which would put the desk's settings behind it.
 
 mod common;
@@ -13,7 +13,8 @@ mod common;
 use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
 use aeropay_onboarding_e2e::a11y::{
     assert_accessible, assert_focus_ring, atspi_tree, focus_matches, focused, press,
-    press_shift_tab, reflow_problems, small_targets, tab_to, type_keys, wait_focus,
+    press_shift_tab, reflow_problems, reflow_problems_in, small_targets, tab_to, type_keys,
+    wait_focus,
 };
 use aeropay_onboarding_e2e::fantoccini::key::Key;
 use aeropay_onboarding_e2e::{app_binary, App, Launch};
@@ -82,6 +83,53 @@ async fn assert_reflows(app: &App, screen: &str) {
         app.screenshot(&format!("reflow-{}", screen.replace(' ', "-")));
         panic!("at 200 % text on the {screen} screen: {problems:?}");
     }
+}
+
+/// A kiosk dialog at 200 % text (the class "Larger text" puts on the root;
+/// set here since the dialogs also open where the button is hidden): its
+/// controls whole, reachable and 44 × 44 px.
+async fn assert_dialog_reflows(app: &App, dialog: &str, screen: &str) {
+    app.execute("document.documentElement.classList.add('larger-text'); return true;")
+        .await;
+    let problems = reflow_problems_in(app, dialog).await;
+    if !problems.is_empty() {
+        app.screenshot(&format!("reflow-{}", screen.replace(' ', "-")));
+        panic!("at 200 % text on the {screen} dialog: {problems:?}");
+    }
+    assert_targets(app, &format!("{screen}, larger text")).await;
+    app.screenshot(&format!("reflow-{}", screen.replace(' ', "-")));
+    app.execute("document.documentElement.classList.remove('larger-text'); return true;")
+        .await;
+}
+
+/// Turns the kiosk's "Larger text" on or off with its button.
+async fn set_larger_text(app: &App, on: bool) {
+    let pressed = app
+        .execute("return document.getElementById('larger-text').getAttribute('aria-pressed')")
+        .await;
+    if (pressed == "true") != on {
+        app.click("#larger-text").await;
+    }
+    let size = if on { "40px" } else { "20px" };
+    app.wait_for("the text size", Duration::from_secs(5), || async {
+        app.execute("return getComputedStyle(document.documentElement).fontSize")
+            .await
+            == size
+    })
+    .await;
+}
+
+/// A kiosk screen: the audit and 44 × 44 px targets as it comes up, then
+/// with "Larger text" on: no sideways scrolling, every control whole,
+/// reachable and 44 × 44 px; "Larger text" off again.
+async fn check_kiosk_screen(app: &App, screen: &str, shot: &str) {
+    assert_accessible(app, &format!("kiosk: {screen}")).await;
+    assert_targets(app, screen).await;
+    set_larger_text(app, true).await;
+    assert_reflows(app, screen).await;
+    assert_targets(app, &format!("{screen}, larger text")).await;
+    app.screenshot(shot);
+    set_larger_text(app, false).await;
 }
 
 /// Adds a fault to the app's own simulator (its origin is the widget's).
@@ -399,6 +447,7 @@ async fn a_kiosk_customer_enrolls_by_keyboard_with_larger_text_and_every_kiosk_s
     wait_focus(&app, "#staff-pin").await;
     assert_accessible(&app, "kiosk: staff PIN").await;
     assert_targets(&app, "staff PIN").await;
+    assert_dialog_reflows(&app, "#staff-pin-dialog", "staff PIN").await;
     for expected in ["#staff-pin-unlock", "#staff-pin-cancel", "#staff-pin"] {
         press(&app, Key::Tab).await;
         wait_focus(&app, expected).await;
@@ -530,6 +579,97 @@ async fn a_kiosk_customer_enrolls_by_keyboard_with_larger_text_and_every_kiosk_s
 }
 
 #[tokio::test]
+async fn every_other_kiosk_screen_passes_the_audit_with_larger_text() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let app = App::launch_with(quiet_kiosk()).await;
+    wait_ready(&app).await;
+
+    // A new customer: the bank window closed, a refused account, a slow
+    // link, done.
+    app.click("#attract-start").await;
+    let customer = Customer::new("Evelyn", "Granville", 65);
+    enroll_until_widget(&app, &customer).await;
+    app.enter_frame(0).await;
+    app.click("#close").await;
+    app.leave_frames().await;
+    app.wait_for_text("#screen-title", "The bank window was closed")
+        .await;
+    check_kiosk_screen(&app, "widget closed", "kiosk-11-widget-closed").await;
+    app.click("#reopen-widget").await;
+    wait_for_widget(&app).await;
+    sign_in_to_bank(&app, Bank::Aerobank).await;
+    choose_account(&app, 1).await;
+    app.wait_for_text("#screen-title", "We could not finish")
+        .await;
+    check_kiosk_screen(&app, "failed", "kiosk-12-failed").await;
+    app.click("#retry").await;
+    wait_for_widget(&app).await;
+    // Aeropay is slow to link: the linking screen stays long enough.
+    fault(
+        &app,
+        serde_json::json!({"operation": "link", "kind": "latency", "ms": 10000, "count": 1}),
+    )
+    .await;
+    sign_in_to_bank(&app, Bank::Aerobank).await;
+    choose_account(&app, 0).await;
+    app.wait_for("the linking screen", Duration::from_secs(20), || async {
+        app.execute("return document.getElementById('screen').dataset.step")
+            .await
+            == "finishing"
+    })
+    .await;
+    check_kiosk_screen(&app, "linking", "kiosk-13-linking").await;
+    wait_linked(&app, Bank::Aerobank).await;
+    app.click("#next-customer").await;
+    app.wait_for_text("#attract-start", "Tap to start").await;
+
+    // The same customer comes back: after the code, the accounts Aeropay
+    // already has; then cancelled.
+    app.click("#attract-start").await;
+    submit_details(&app, &customer).await;
+    confirm_with_bypass_code(&app).await;
+    app.wait_for_text("#screen-title", "already has a bank account")
+        .await;
+    check_kiosk_screen(&app, "existing accounts", "kiosk-14-existing-accounts").await;
+    app.click("#cancel").await;
+    app.wait_for_text("#screen-title", "Enrollment cancelled")
+        .await;
+    check_kiosk_screen(&app, "cancelled", "kiosk-15-cancelled").await;
+    app.click("#start-over").await;
+    app.wait_for_text("#attract-start", "Tap to start").await;
+
+    // A link whose answer is lost and whose account list cannot be read.
+    app.click("#attract-start").await;
+    enroll_until_widget(&app, &Customer::new("Gladys", "West", 66)).await;
+    fault(
+        &app,
+        serde_json::json!({"operation": "link", "kind": "lose_answer", "count": 1}),
+    )
+    .await;
+    fault(
+        &app,
+        serde_json::json!({"operation": "bankAccounts", "kind": "html502", "count": 50}),
+    )
+    .await;
+    sign_in_to_bank(&app, Bank::Aerobank).await;
+    choose_account(&app, 0).await;
+    app.wait_for(
+        "the link could not be confirmed",
+        Duration::from_secs(60),
+        || async {
+            app.execute("return document.getElementById('screen').dataset.step")
+                .await
+                == "needsReview"
+        },
+    )
+    .await;
+    check_kiosk_screen(&app, "needs review", "kiosk-16-needs-review").await;
+    app.click("#next-customer").await;
+    app.wait_for_text("#attract-start", "Tap to start").await;
+    app.quit().await;
+}
+
+#[tokio::test]
 async fn the_idle_warning_keeps_the_keyboard_gives_it_back_and_counts_for_screen_readers() {
     let _turn = ONE_AT_A_TIME.lock().await;
     // "More time": every limit counts double (a 20 s countdown shows 40).
@@ -582,6 +722,7 @@ async fn the_idle_warning_keeps_the_keyboard_gives_it_back_and_counts_for_screen
     app.screenshot("idle-01-warning");
     assert_accessible(&app, "kiosk: idle warning").await;
     assert_targets(&app, "idle warning").await;
+    assert_dialog_reflows(&app, "#idle-warning", "idle warning").await;
     assert_eq!(
         app.execute("return document.getElementById('idle-warning').getAttribute('role')")
             .await,
