@@ -67,7 +67,7 @@ pub async fn settings_save(
         let mut field_errors = FieldErrors::new();
         field_errors.insert(
             "oauthInSystemBrowser".into(),
-            crate::config::KIOSK_SYSTEM_BROWSER.into(),
+            crate::i18n::localize("SETTINGS_FIELD", crate::config::KIOSK_SYSTEM_BROWSER),
         );
         return Ok(SettingsSaved {
             saved: false,
