@@ -31,6 +31,14 @@ function select(id, name, options, value) {
   );
 }
 
+// What the banner says after a save: a restart only when something
+// besides a desk's language changed (the language applies at once).
+function savedMessage(result, view) {
+  if (!result?.saved) return "ui-settings-pending";
+  if (view.restartPending) return "ui-settings-saved";
+  return result.languageChanged ? "ui-settings-saved-language" : "ui-settings-saved-now";
+}
+
 export function settingsScreen(view, { save, close, restart }, result) {
   const errors = result?.fieldErrors || {};
   const form = el("form", { class: "form", id: "settings-form", novalidate: true });
@@ -156,8 +164,10 @@ export function settingsScreen(view, { save, close, restart }, result) {
       ? el(
           "div",
           { class: "banner info", role: "status" },
-          el("p", loc(result?.saved ? "ui-settings-saved" : "ui-settings-pending")),
-          el("div", { class: "actions" }, button("ui-restart-now", restart, { id: "settings-restart" })),
+          el("p", loc(savedMessage(result, view))),
+          view.restartPending
+            ? el("div", { class: "actions" }, button("ui-restart-now", restart, { id: "settings-restart" }))
+            : null,
         )
       : null,
     result?.error ? errorBanner(result.error) : null,

@@ -238,6 +238,35 @@ impl ConfigError {
             ConfigError::KioskSystemBrowser => "CONFIG_KIOSK_SYSTEM_BROWSER",
         }
     }
+
+    /// What the page shows (`Display` stays for logs).
+    pub fn text(&self) -> crate::i18n::ErrorText {
+        use crate::i18n::ErrorText;
+        let path_and = |id, path: &std::path::Path, reason: String| {
+            ErrorText::message(
+                id,
+                [
+                    ("path", path.display().to_string().into()),
+                    ("reason", reason.into()),
+                ],
+            )
+        };
+        match self {
+            ConfigError::Read { path, source } => {
+                path_and("err-config-read", path, source.to_string())
+            }
+            ConfigError::Parse { path, source } => {
+                path_and("err-config-parse", path, source.to_string())
+            }
+            ConfigError::Write { path, source } => {
+                path_and("err-config-write", path, source.to_string())
+            }
+            ConfigError::NoConfigDir => {
+                ErrorText::sentence(crate::text::sentence(&self.to_string()))
+            }
+            ConfigError::KioskSystemBrowser => ErrorText::sentence(KIOSK_SYSTEM_BROWSER),
+        }
+    }
 }
 
 /// `<config dir>/app.aeropay-onboarding.desktop`, e.g. `~/.config/...` on Linux.

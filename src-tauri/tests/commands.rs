@@ -698,3 +698,32 @@ fn the_page_gets_its_texts_from_rust_and_a_desk_refuses_a_customers_language() {
     let refused = invoke_with(&main, "l10n_format", json!({ "requests": many })).unwrap_err();
     assert_eq!(refused["code"], "L10N_TOO_LARGE", "{refused}");
 }
+
+#[test]
+fn a_desk_language_change_asks_for_no_restart() {
+    let (app, _dir) = app(Settings::default());
+    let main = window(&app, "main");
+    // English, not Spanish: the language is the whole process's, and the
+    // other tests read English messages.
+    let form = |language: &str| {
+        json!({"form": {"environment": "simulator", "apiVersion": "v2", "mode": "desk",
+                        "kioskIdleSeconds": "90", "kioskWarningSeconds": "30",
+                        "kioskWidgetIdleSeconds": "300", "language": language}})
+    };
+    let saved = invoke_with(&main, "settings_save", form("auto")).unwrap();
+    assert_eq!(saved["saved"], true, "{saved}");
+    let pending = invoke(&main, "settings_get").unwrap()["restartPending"].clone();
+
+    let saved = invoke_with(&main, "settings_save", form("en")).unwrap();
+    assert_eq!(saved["saved"], true, "{saved}");
+    assert_eq!(saved["languageChanged"], true, "{saved}");
+    let view = invoke(&main, "settings_get").unwrap();
+    assert_eq!(
+        view["restartPending"], pending,
+        "the language needs no restart"
+    );
+    assert_eq!(view["language"], "en");
+
+    let again = invoke_with(&main, "settings_save", form("en")).unwrap();
+    assert_eq!(again["languageChanged"], false, "{again}");
+}

@@ -238,7 +238,7 @@ async fn a_desk_set_to_spanish_enrolls_lists_and_can_switch_back() {
     .await;
 
     // Settings (no staff PIN on this desk): in Spanish, and switching the
-    // language to English applies at once.
+    // language to English applies at once, without a restart.
     app.click("#open-settings").await;
     app.wait_for_text("#screen-title", "Configuración").await;
     assert_spanish(&app, "settings", &fragments).await;
@@ -249,6 +249,10 @@ async fn a_desk_set_to_spanish_enrolls_lists_and_can_switch_back() {
     app.click("#settings-save").await;
     app.wait_for_text("#screen-title", "Settings").await;
     app.wait_for_text("#open-settings", "Settings").await;
+    // Only the language changed: nothing asks for a restart.
+    app.wait_for_text(".banner.info", "The new language applies now.")
+        .await;
+    assert!(!app.is_present("#settings-restart").await);
     app.wait_for_text("#app-status", "Ready").await;
     app.close().await;
 }

@@ -164,3 +164,65 @@ err-settings-update-channel = A channel is one word: letters, digits, - _ or .
 ## Updates (src-tauri/src/commands/updates.rs)
 
 err-update-none = No update is waiting to be installed.
+
+## Keychain (src-tauri/src/vault/error.rs)
+
+err-vault-no-secret-service = No Secret Service on the session bus ({ $detail }): start gnome-keyring or KWallet in this desktop session.
+err-vault-locked = The keychain is locked ({ $detail }): unlock it (log in to the desktop session, or run `gnome-keyring-daemon --unlock`) and try again.
+err-vault-unavailable = The keychain refused the request ({ $detail }).
+err-vault-corrupt = The keychain entry { $account } is damaged: delete it and enter the value again.
+err-vault-wrong-kind = Refusing to store a value of the wrong kind under { $account }.
+
+## Local database and settings file (src-tauri/src/store/error.rs, config.rs)
+
+err-store-directory = Cannot create the data folder { $path }: { $reason }.
+err-store-sqlite = The local database failed: { $reason }.
+err-store-unreadable = The local database holds a value this version does not understand: { $value }.
+err-config-no-dir = No configuration directory: set HOME (or XDG_CONFIG_HOME).
+err-config-read = Cannot read { $path }: { $reason }.
+err-config-parse = { $path } is not valid settings ({ $reason }); fix or delete the file to start over.
+err-config-write = Cannot write { $path }: { $reason }.
+
+## Desk with variables (src-tauri/src/desk/error.rs, commands/desk.rs)
+
+err-desk-bad-date =
+    { $field ->
+        [start] Start
+       *[other] End
+    } date "{ $value }" is not a date; pick one from the calendar (YYYY-MM-DD).
+err-desk-range-too-long = Choose at most { $maxDays } days at a time.
+err-desk-bad-status = "{ $status }" is not a status the list knows.
+err-desk-search-too-long = The search text is too long (at most { $max } characters).
+err-desk-export-write = The export could not be saved in { $path }: { $reason }; check the folder exists and is writable.
+err-desk-export-failed = The export file could not be saved: { $reason }; check the folder exists and is writable.
+err-desk-reveal = The file manager could not be opened ({ $reason }). The file is { $path }.
+
+## The bank widget, with variables (src-tauri/src/aerosync/error.rs)
+
+err-widget-untrusted-origin = The bank-link widget address { $origin } is not a known Aerosync address; check the environment settings.
+err-widget-wrong-origin = Ignored a message from { $origin }: only the bank-link widget may talk to the app.
+err-widget-too-large = Ignored a widget message of { $size } bytes (the limit is { $limit }).
+err-widget-bad-success = The bank-link widget reported success without the account details; please link the account again.
+
+## The API client, with variables or per cause (src-tauri/src/aeropay/)
+
+# $reason is Aeropay's own text, passed on as it is.
+err-refused-with-reason = Aeropay refused the request: { $reason }
+err-http-redirect = Aeropay's address sent this app elsewhere ({ $target }); the app does not follow redirects. Ask a manager to check the Aeropay address in Settings.
+err-http-redirect-unnamed = Aeropay's address sent this app elsewhere; the app does not follow redirects. Ask a manager to check the Aeropay address in Settings.
+err-request-not-encoded = This request cannot be sent: the request could not be encoded.
+err-request-v1-connection = This request cannot be sent: API v1 links with the widget's user_id and user_password; this widget sent a connectionId (use API v2).
+err-request-v2-legacy = This request cannot be sent: API v2 links with the widget's connectionId; this widget sent user_id and user_password (use API v1 or a newer widget).
+err-request-no-user-id = This request cannot be sent: the customer's Aeropay user id is missing.
+err-setup-bad-header = The Aeropay connection is not set up correctly: an extra header is not a valid HTTP header. Ask a manager to check the settings.
+err-setup-no-client = The Aeropay connection is not set up correctly: the HTTP client could not start. Ask a manager to check the settings.
+err-setup-bad-address = The Aeropay connection is not set up correctly: the Aeropay address is not a valid URL. Ask a manager to check the settings.
+err-setup-no-request = The Aeropay connection is not set up correctly: the request could not be built. Ask a manager to check the settings.
+err-setup-unsafe-scheme = The Aeropay connection is not set up correctly: the Aeropay address must start with https:// (plain http is allowed only for 127.0.0.1). Ask a manager to check the settings.
+
+## The enrollment's notices (src-tauri/src/enrollment/flow.rs, linking.rs)
+
+err-code-format = Type the code from the message: digits only.
+err-some-not-linked-unknown = Some accounts could not be linked.
+# $reason is the last refusal's message, in the same language.
+err-some-not-linked = { $failed } of { $requested } accounts could not be linked: { $reason }

@@ -287,6 +287,8 @@ ui-settings-update-channel = Update channel
 ui-settings-update-channel-hint = One word, e.g. stable
 ui-save = Save
 ui-settings-saved = Settings saved. Restart the app to use them.
+ui-settings-saved-language = Settings saved. The new language applies now.
+ui-settings-saved-now = Settings saved.
 ui-settings-pending = Saved settings are waiting for a restart.
 ui-restart-now = Restart now
 

@@ -161,3 +161,69 @@ err-settings-update-channel = Un canal es una sola palabra: letras, dígitos, - 
 ## Actualizaciones
 
 err-update-none = No hay ninguna actualización esperando para instalarse.
+
+## El llavero
+
+err-vault-no-secret-service = No hay Secret Service en el bus de la sesión ({ $detail }): inicie gnome-keyring o KWallet en esta sesión de escritorio.
+err-vault-locked = El llavero está bloqueado ({ $detail }): desbloquéelo (inicie sesión en el escritorio o ejecute `gnome-keyring-daemon --unlock`) y vuelva a intentarlo.
+err-vault-unavailable = El llavero rechazó la solicitud ({ $detail }).
+err-vault-corrupt = La entrada { $account } del llavero está dañada: bórrela y vuelva a ingresar el valor.
+err-vault-wrong-kind = No se guardó un valor de otro tipo en { $account }.
+
+## La base de datos local y el archivo de configuración
+
+err-store-directory = No se puede crear la carpeta de datos { $path }: { $reason }.
+err-store-sqlite = Falló la base de datos local: { $reason }.
+err-store-unreadable = La base de datos local tiene un valor que esta versión no entiende: { $value }.
+err-config-no-dir = No hay carpeta de configuración: defina HOME (o XDG_CONFIG_HOME).
+err-config-read = No se puede leer { $path }: { $reason }.
+err-config-parse = { $path } no es una configuración válida ({ $reason }); corrija o borre el archivo para empezar de nuevo.
+err-config-write = No se puede escribir en { $path }: { $reason }.
+
+## Mostrador, con variables
+
+err-desk-bad-date =
+    La fecha { $field ->
+        [start] de inicio
+       *[other] final
+    } "{ $value }" no es una fecha; elija una en el calendario (AAAA-MM-DD).
+err-desk-range-too-long = Elija como máximo { $maxDays } días a la vez.
+err-desk-bad-status = La lista no conoce el estado "{ $status }".
+err-desk-search-too-long = El texto de búsqueda es demasiado largo (máximo { $max } caracteres).
+err-desk-export-write = No se pudo guardar la exportación en { $path }: { $reason }; revise que la carpeta exista y que se pueda escribir en ella.
+err-desk-export-failed = No se pudo guardar el archivo de exportación: { $reason }; revise que la carpeta exista y que se pueda escribir en ella.
+err-desk-reveal = No se pudo abrir el administrador de archivos ({ $reason }). El archivo está en { $path }.
+
+## El widget del banco, con variables
+
+err-widget-untrusted-origin = La dirección del widget de vinculación bancaria { $origin } no es una dirección conocida de Aerosync; revise la configuración del entorno.
+err-widget-wrong-origin = Se ignoró un mensaje de { $origin }: solo el widget de vinculación bancaria puede comunicarse con la app.
+err-widget-too-large = Se ignoró un mensaje del widget de { $size } bytes (el límite es { $limit }).
+err-widget-bad-success = El widget de vinculación bancaria informó que terminó, pero sin los datos de la cuenta; vuelva a vincular la cuenta.
+
+## El cliente de la API, con variables o por causa
+
+# $reason es el texto del propio Aeropay, tal cual.
+err-refused-with-reason = Aeropay rechazó la solicitud: { $reason }
+err-http-redirect = La dirección de Aeropay envió esta app a otro lugar ({ $target }); la app no sigue redirecciones. Pídale a un gerente que revise la dirección de Aeropay en Configuración.
+err-http-redirect-unnamed = La dirección de Aeropay envió esta app a otro lugar; la app no sigue redirecciones. Pídale a un gerente que revise la dirección de Aeropay en Configuración.
+err-request-not-encoded = No se puede enviar esta solicitud: no se pudo codificar.
+err-request-v1-connection = No se puede enviar esta solicitud: la API v1 vincula con user_id y user_password del widget; este widget envió un connectionId (use la API v2).
+err-request-v2-legacy = No se puede enviar esta solicitud: la API v2 vincula con el connectionId del widget; este widget envió user_id y user_password (use la API v1 o un widget más nuevo).
+err-request-no-user-id = No se puede enviar esta solicitud: falta el ID de usuario de Aeropay del cliente.
+err-setup-bad-header = La conexión con Aeropay no está bien configurada: un encabezado adicional no es un encabezado HTTP válido. Pídale a un gerente que revise la configuración.
+err-setup-no-client = La conexión con Aeropay no está bien configurada: no se pudo iniciar el cliente HTTP. Pídale a un gerente que revise la configuración.
+err-setup-bad-address = La conexión con Aeropay no está bien configurada: la dirección de Aeropay no es una URL válida. Pídale a un gerente que revise la configuración.
+err-setup-no-request = La conexión con Aeropay no está bien configurada: no se pudo preparar la solicitud. Pídale a un gerente que revise la configuración.
+err-setup-unsafe-scheme = La conexión con Aeropay no está bien configurada: la dirección de Aeropay debe empezar con https:// (http simple solo se permite para 127.0.0.1). Pídale a un gerente que revise la configuración.
+
+## Avisos de la inscripción
+
+err-code-format = Escriba el código del mensaje: solo dígitos.
+err-some-not-linked-unknown = No se pudieron vincular algunas cuentas.
+# $reason es el mensaje del último rechazo, en el mismo idioma.
+err-some-not-linked =
+    { $failed ->
+        [one] No se pudo vincular { $failed } de { $requested } cuentas
+       *[other] No se pudieron vincular { $failed } de { $requested } cuentas
+    }: { $reason }

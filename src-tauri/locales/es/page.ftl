@@ -286,6 +286,8 @@ ui-settings-update-channel = Canal de actualizaciones
 ui-settings-update-channel-hint = Una sola palabra, p. ej., stable
 ui-save = Guardar
 ui-settings-saved = Se guardó la configuración. Reinicie la app para aplicarla.
+ui-settings-saved-language = Se guardó la configuración. El idioma nuevo ya está en uso.
+ui-settings-saved-now = Se guardó la configuración.
 ui-settings-pending = La configuración guardada se aplicará al reiniciar.
 ui-restart-now = Reiniciar ahora
 

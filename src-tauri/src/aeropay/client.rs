@@ -360,24 +360,28 @@ impl AeropayClient {
         require_user_id(user_id)?;
         let version = self.version();
         let body = match (version, source) {
-            (ApiVersion::V2, LinkSource::Connection { connection_id }) => to_body(&wire::LinkRequestV2 {
-                connection_id,
-                aggregator: AGGREGATOR,
-            })?,
-            (ApiVersion::V1, LinkSource::LegacyCredentials { user_id, user_password }) => to_body(&wire::LinkRequestV1 {
+            (ApiVersion::V2, LinkSource::Connection { connection_id }) => {
+                to_body(&wire::LinkRequestV2 {
+                    connection_id,
+                    aggregator: AGGREGATOR,
+                })?
+            }
+            (
+                ApiVersion::V1,
+                LinkSource::LegacyCredentials {
+                    user_id,
+                    user_password,
+                },
+            ) => to_body(&wire::LinkRequestV1 {
                 user_id,
                 user_password,
                 aggregator: AGGREGATOR,
             })?,
             (ApiVersion::V1, LinkSource::Connection { .. }) => {
-                return Err(invalid_request(
-                    "API v1 links with the widget's user_id and user_password; this widget sent a connectionId (use API v2)",
-                ))
+                return Err(invalid_request(REQUEST_V1_CONNECTION))
             }
             (ApiVersion::V2, LinkSource::LegacyCredentials { .. }) => {
-                return Err(invalid_request(
-                    "API v2 links with the widget's connectionId; this widget sent user_id and user_password (use API v1 or a newer widget)",
-                ))
+                return Err(invalid_request(REQUEST_V2_LEGACY))
             }
         };
         let envelope: LinkEnvelope = self
@@ -448,7 +452,28 @@ impl AeropayClient {
 }
 
 fn to_body<T: Serialize>(value: &T) -> Result<Value, AeropayError> {
-    serde_json::to_value(value).map_err(|_| invalid_request("the request could not be encoded"))
+    serde_json::to_value(value).map_err(|_| invalid_request(REQUEST_NOT_ENCODED))
+}
+
+// Why a request cannot be sent: each makes one fixed sentence
+// (`invalid_request`), in `errors.ftl`.
+const REQUEST_NOT_ENCODED: &str = "the request could not be encoded";
+const REQUEST_V1_CONNECTION: &str = "API v1 links with the widget's user_id and user_password; this widget sent a connectionId (use API v2)";
+const REQUEST_V2_LEGACY: &str = "API v2 links with the widget's connectionId; this widget sent user_id and user_password (use API v1 or a newer widget)";
+const REQUEST_NO_USER_ID: &str = "the customer's Aeropay user id is missing";
+
+/// Every refused request the page can show, for the catalog check.
+#[cfg(test)]
+pub(crate) fn every_invalid_request() -> Vec<AeropayError> {
+    [
+        REQUEST_NOT_ENCODED,
+        REQUEST_V1_CONNECTION,
+        REQUEST_V2_LEGACY,
+        REQUEST_NO_USER_ID,
+    ]
+    .into_iter()
+    .map(invalid_request)
+    .collect()
 }
 
 fn invalid_request(what: &str) -> AeropayError {
@@ -470,7 +495,7 @@ fn credentials_error(detail: &str) -> AeropayError {
 
 fn require_user_id(user_id: &str) -> Result<(), AeropayError> {
     if user_id.trim().is_empty() {
-        return Err(invalid_request("the customer's Aeropay user id is missing"));
+        return Err(invalid_request(REQUEST_NO_USER_ID));
     }
     Ok(())
 }

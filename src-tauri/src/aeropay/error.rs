@@ -52,6 +52,9 @@ pub struct AeropayError {
     http_status: Option<u16>,
     /// Where it happened; boxed, as most errors have none of it.
     place: Option<Box<Place>>,
+    /// The message's catalog id and variables, when it has variables
+    /// (otherwise `message` is found in `errors.ftl` by its text).
+    text: Option<Box<crate::i18n::ErrorText>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,6 +79,22 @@ impl AeropayError {
             detail: None,
             http_status: None,
             place: None,
+            text: None,
+        }
+    }
+
+    /// A message with variables: `message` stays the English text (logs,
+    /// support), `text` gives the page its catalog id.
+    pub(crate) fn with_text(mut self, text: crate::i18n::ErrorText) -> Self {
+        self.text = Some(Box::new(text));
+        self
+    }
+
+    /// What the page shows, in any language.
+    pub fn text(&self) -> crate::i18n::ErrorText {
+        match &self.text {
+            Some(text) => (**text).clone(),
+            None => crate::i18n::ErrorText::sentence(self.message.clone()),
         }
     }
 
@@ -117,15 +136,21 @@ impl AeropayError {
         // audit trail and the CSV export, so arbitrary server text must not.
         let code = code.map(str::trim).filter(|c| is_well_formed_code(c));
         let known = code.and_then(codes::lookup);
-        let (category, message) = match (known, &server_message) {
-            (Some(known), _) => (known.category, known.message.to_owned()),
+        let (category, message, text) = match (known, &server_message) {
+            (Some(known), _) => (known.category, known.message.to_owned(), None),
             (None, Some(text)) => (
                 codes::category_for_status(status).unwrap_or(ErrorCategory::InvalidInput),
                 format!("Aeropay refused the request: {text}"),
+                // Aeropay's own words, passed on as they are.
+                Some(Box::new(crate::i18n::ErrorText::message(
+                    "err-refused-with-reason",
+                    [("reason", text.as_str().into())],
+                ))),
             ),
             (None, None) => (
                 codes::category_for_status(status).unwrap_or(ErrorCategory::InvalidInput),
                 "Aeropay refused the request without saying why.".to_owned(),
+                None,
             ),
         };
         Self {
@@ -136,6 +161,7 @@ impl AeropayError {
             detail: server_message,
             http_status: Some(status),
             place: None,
+            text,
         }
     }
 
@@ -210,6 +236,7 @@ impl AeropayError {
     pub(crate) fn into_outcome_unknown(mut self, message: &str) -> Self {
         self.category = ErrorCategory::OutcomeUnknown;
         self.message = message.to_owned();
+        self.text = None;
         self
     }
 
@@ -218,6 +245,7 @@ impl AeropayError {
     pub(crate) fn for_user_scope_mint(mut self) -> Self {
         if self.aeropay_code.as_deref() == Some("AP002") {
             self.message = codes::AP002_USER_SCOPE_MESSAGE.to_owned();
+            self.text = None;
         }
         self
     }

@@ -61,3 +61,22 @@ pub use types::{
     CreatedUser, LinkSource, LinkedBankAccount, MfaType, NewUser, ScopedToken, TokenScope, User,
     UserIds,
 };
+
+/// Every message of the client's own the page can show, built with sample
+/// data, for the catalog check (`i18n::errors`).
+#[cfg(test)]
+pub(crate) fn every_client_error() -> Vec<AeropayError> {
+    let mut out = client::every_invalid_request();
+    out.extend(transport::every_setup_error());
+    out.push(transport::redirect_error(Some(
+        "https://elsewhere.example".into(),
+    )));
+    out.push(transport::redirect_error(None));
+    out.push(AeropayError::from_api(
+        Some("AP999"),
+        Some("Something new"),
+        400,
+    ));
+    out.push(AeropayError::from_api(None, None, 400));
+    out
+}

@@ -89,7 +89,7 @@ impl Transport {
                 (Ok(name), Ok(value)) => {
                     extra_headers.append(name, value);
                 }
-                _ => return Err(setup_error("an extra header is not a valid HTTP header")),
+                _ => return Err(setup_error(SETUP_BAD_HEADER)),
             }
         }
         require_safe_scheme(&config.base_url)?;
@@ -101,9 +101,7 @@ impl Transport {
             .timeout(config.request_timeout)
             .user_agent(config.user_agent.clone())
             .build()
-            .map_err(|e| {
-                setup_error("the HTTP client could not start").with_detail(e.to_string())
-            })?;
+            .map_err(|e| setup_error(SETUP_NO_CLIENT).with_detail(e.to_string()))?;
         Ok(Self {
             http,
             config,
@@ -117,8 +115,7 @@ impl Transport {
 
     fn url(&self, path: &str) -> Result<Url, AeropayError> {
         let base = self.config.base_url.as_str().trim_end_matches('/');
-        Url::parse(&format!("{base}{path}"))
-            .map_err(|_| setup_error("the Aeropay address is not a valid URL"))
+        Url::parse(&format!("{base}{path}")).map_err(|_| setup_error(SETUP_BAD_ADDRESS))
     }
 
     /// Sends the call (repeating it on transient failures when the operation
@@ -220,15 +217,9 @@ impl Transport {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         if (300..400).contains(&status) {
-            let target = redirect_origin(response.headers());
             return Err(unknown_outcome_if_unrepeatable(
                 call.operation,
-                AeropayError::new(
-                    ErrorCategory::UnexpectedResponse,
-                    "HTTP_REDIRECT",
-                    format!("Aeropay's address sent this app elsewhere ({target}); the app does not follow redirects. Ask a manager to check the Aeropay address in Settings."),
-                )
-                .with_status(status),
+                redirect_error(redirect_origin(response.headers())).with_status(status),
             ));
         }
         let body = self.read_capped(call.operation, response).await?;
@@ -281,7 +272,7 @@ impl Transport {
     fn classify(&self, operation: Operation, error: &reqwest::Error) -> AeropayError {
         let chain = error_chain(error);
         if error.is_builder() {
-            return setup_error("the request could not be built").with_detail(chain);
+            return setup_error(SETUP_NO_REQUEST).with_detail(chain);
         }
         if error.is_connect() {
             if looks_like_tls(&chain) {
@@ -326,22 +317,64 @@ fn require_safe_scheme(base: &Url) -> Result<(), AeropayError> {
     if is_safe_base_url(base) {
         Ok(())
     } else {
-        Err(setup_error(
-            "the Aeropay address must start with https:// (plain http is allowed only for 127.0.0.1)",
-        ))
+        Err(setup_error(SETUP_UNSAFE_SCHEME))
     }
 }
 
 /// The origin a redirect points to (never its path or query, which may
-/// carry a token), or a word saying there was none.
-fn redirect_origin(headers: &HeaderMap) -> String {
+/// carry a token), if it names one.
+fn redirect_origin(headers: &HeaderMap) -> Option<String> {
     headers
         .get(reqwest::header::LOCATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|location| Url::parse(location).ok())
         .map(|url| url.origin().ascii_serialization())
         .filter(|origin| origin != "null")
-        .unwrap_or_else(|| "an address it did not name".to_owned())
+}
+
+/// Aeropay's address answered with a redirect (to `target`, if it named a
+/// usable one).
+pub(crate) fn redirect_error(target: Option<String>) -> AeropayError {
+    match target {
+        Some(target) => AeropayError::new(
+            ErrorCategory::UnexpectedResponse,
+            "HTTP_REDIRECT",
+            format!("Aeropay's address sent this app elsewhere ({target}); the app does not follow redirects. Ask a manager to check the Aeropay address in Settings."),
+        )
+        .with_text(crate::i18n::ErrorText::message(
+            "err-http-redirect",
+            [("target", target.into())],
+        )),
+        None => AeropayError::new(
+            ErrorCategory::UnexpectedResponse,
+            "HTTP_REDIRECT",
+            "Aeropay's address sent this app elsewhere; the app does not follow redirects. Ask a manager to check the Aeropay address in Settings.",
+        ),
+    }
+}
+
+// Why the connection cannot be set up: each makes one fixed sentence
+// (`setup_error`), in `errors.ftl`.
+const SETUP_BAD_HEADER: &str = "an extra header is not a valid HTTP header";
+const SETUP_NO_CLIENT: &str = "the HTTP client could not start";
+const SETUP_BAD_ADDRESS: &str = "the Aeropay address is not a valid URL";
+const SETUP_NO_REQUEST: &str = "the request could not be built";
+const SETUP_UNSAFE_SCHEME: &str =
+    "the Aeropay address must start with https:// (plain http is allowed only for 127.0.0.1)";
+
+/// Every setup error the page can show, for the catalog check.
+#[cfg(test)]
+pub(crate) fn every_setup_error() -> Vec<AeropayError> {
+    [
+        SETUP_BAD_HEADER,
+        SETUP_NO_CLIENT,
+        SETUP_BAD_ADDRESS,
+        SETUP_NO_REQUEST,
+        SETUP_UNSAFE_SCHEME,
+    ]
+    .into_iter()
+    .map(setup_error)
+    .collect()
 }
 
 fn setup_error(what: &str) -> AeropayError {

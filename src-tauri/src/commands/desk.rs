@@ -14,7 +14,7 @@ use tauri_plugin_opener::OpenerExt;
 impl From<DeskError> for CommandError {
     fn from(err: DeskError) -> Self {
         let retry = matches!(err, DeskError::Write { .. } | DeskError::Store(_));
-        Self::localized(err.code(), &err.message(), retry)
+        Self::shown(err.code(), &err.text(), retry)
     }
 }
 
@@ -114,14 +114,17 @@ pub fn desk_show_export<R: Runtime>(
             false,
         ));
     };
-    app.opener()
-        .reveal_item_in_dir(&path)
-        .map_err(|err| CommandError {
-            code: "DESK_REVEAL".into(),
-            message: format!(
-                "The file manager could not be opened ({err}). The file is {}.",
-                path.display()
+    app.opener().reveal_item_in_dir(&path).map_err(|err| {
+        CommandError::shown(
+            "DESK_REVEAL",
+            &crate::i18n::ErrorText::message(
+                "err-desk-reveal",
+                [
+                    ("reason", err.to_string().into()),
+                    ("path", path.display().to_string().into()),
+                ],
             ),
-            retry: false,
-        })
+            false,
+        )
+    })
 }

@@ -8,10 +8,11 @@ use tauri::{AppHandle, Runtime, State};
 
 impl From<EnrollmentError> for CommandError {
     fn from(err: EnrollmentError) -> Self {
+        let view = err.view();
         Self {
-            code: err.code(),
-            message: err.message(),
-            retry: err.retry(),
+            code: view.code,
+            message: view.message,
+            retry: view.retry,
         }
     }
 }

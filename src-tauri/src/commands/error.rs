@@ -21,6 +21,16 @@ impl CommandError {
             retry,
         }
     }
+
+    /// An error whose message is `text` in the current language.
+    pub fn shown(code: impl Into<String>, text: &crate::i18n::ErrorText, retry: bool) -> Self {
+        let code = code.into();
+        Self {
+            message: text.show(&code),
+            code,
+            retry,
+        }
+    }
 }
 
 impl From<crate::vault::VaultError> for CommandError {
@@ -30,12 +40,12 @@ impl From<crate::vault::VaultError> for CommandError {
             crate::vault::VaultError::Locked { .. }
                 | crate::vault::VaultError::NoSecretService { .. }
         );
-        Self::localized(err.code(), &err.to_string(), retry)
+        Self::shown(err.code(), &err.text(), retry)
     }
 }
 
 impl From<crate::config::ConfigError> for CommandError {
     fn from(err: crate::config::ConfigError) -> Self {
-        Self::localized(err.code(), &err.to_string(), false)
+        Self::shown(err.code(), &err.text(), false)
     }
 }

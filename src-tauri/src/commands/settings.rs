@@ -17,6 +17,10 @@ use tauri::{AppHandle, Runtime, State};
 #[serde(rename_all = "camelCase")]
 pub struct SettingsSaved {
     pub saved: bool,
+    /// The saved language differs from the one saved before (a desk
+    /// speaks it at once; the page then says so instead of asking for a
+    /// restart, unless other changes need one).
+    pub language_changed: bool,
     pub field_errors: FieldErrors,
 }
 
@@ -38,8 +42,11 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, Co
     if let Some(mode) = state.mode_override {
         after_restart.mode = mode;
     }
-    // The language applies at once (`settings_save`): no restart for it.
-    after_restart.language = state.settings.language;
+    // A desk's language applies at once (`settings_save`): no restart for
+    // it. A kiosk starts its customers in the language it started with.
+    if state.settings.mode == crate::config::Mode::Desk {
+        after_restart.language = state.settings.language;
+    }
     view.restart_pending = after_restart != state.settings;
     view.staff_pin_set = state.backend.staff.status()?.pin_set;
     Ok(view)
@@ -58,6 +65,7 @@ pub async fn settings_save(
         Err(field_errors) => {
             return Ok(SettingsSaved {
                 saved: false,
+                language_changed: false,
                 field_errors,
             })
         }
@@ -67,10 +75,11 @@ pub async fn settings_save(
         let mut field_errors = FieldErrors::new();
         field_errors.insert(
             "oauthInSystemBrowser".into(),
-            crate::config::KIOSK_SYSTEM_BROWSER.into(),
+            crate::i18n::localize("SETTINGS_FIELD", crate::config::KIOSK_SYSTEM_BROWSER),
         );
         return Ok(SettingsSaved {
             saved: false,
+            language_changed: false,
             field_errors,
         });
     }
@@ -106,6 +115,7 @@ pub async fn settings_save(
     super::audit(&state, AuditAction::SettingsChanged, detail);
     Ok(SettingsSaved {
         saved: true,
+        language_changed: previous.language != settings.language,
         field_errors: FieldErrors::new(),
     })
 }

@@ -10,19 +10,7 @@ use tauri::{AppHandle, Runtime, State};
 
 impl From<StaffError> for CommandError {
     fn from(err: StaffError) -> Self {
-        let message = match &err {
-            // The wait has a number: its message has a catalog id.
-            StaffError::PinWait { wait_seconds } => crate::i18n::tr_args(
-                "err-pin-wait",
-                &crate::i18n::args([("seconds", fluent_bundle::FluentValue::from(*wait_seconds))]),
-            ),
-            other => crate::i18n::localize(other.code(), &other.to_string()),
-        };
-        Self {
-            code: err.code().into(),
-            message,
-            retry: err.retry(),
-        }
+        Self::shown(err.code(), &err.text(), err.retry())
     }
 }
 

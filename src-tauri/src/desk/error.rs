@@ -17,8 +17,11 @@ pub enum DeskError {
     SearchTooLong { max: usize },
     #[error("no folder to save the export in: set a home or Downloads folder")]
     NoExportFolder,
-    #[error("the export could not be saved in {path}: {reason}; check the folder exists and is writable")]
-    Write { path: PathBuf, reason: String },
+    #[error("the export could not be saved in {}: {reason}; check the folder exists and is writable", path.as_ref().map_or("the export file".into(), |path| path.display().to_string()))]
+    Write {
+        path: Option<PathBuf>,
+        reason: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -38,14 +41,47 @@ impl DeskError {
         }
     }
 
-    /// A sentence for the person at the screen.
-    pub fn message(&self) -> String {
-        crate::text::sentence(&self.to_string())
+    /// What the page shows (`Display` stays for logs).
+    pub fn text(&self) -> crate::i18n::ErrorText {
+        use crate::i18n::ErrorText;
+        match self {
+            DeskError::BadDate { field, value } => ErrorText::message(
+                "err-desk-bad-date",
+                [("field", (*field).into()), ("value", value.as_str().into())],
+            ),
+            DeskError::RangeTooLong { max_days } => {
+                ErrorText::message("err-desk-range-too-long", [("maxDays", (*max_days).into())])
+            }
+            DeskError::BadStatus(status) => {
+                ErrorText::message("err-desk-bad-status", [("status", status.as_str().into())])
+            }
+            DeskError::SearchTooLong { max } => {
+                ErrorText::message("err-desk-search-too-long", [("max", (*max).into())])
+            }
+            DeskError::Write {
+                path: Some(path),
+                reason,
+            } => ErrorText::message(
+                "err-desk-export-write",
+                [
+                    ("path", path.display().to_string().into()),
+                    ("reason", reason.as_str().into()),
+                ],
+            ),
+            DeskError::Write { path: None, reason } => ErrorText::message(
+                "err-desk-export-failed",
+                [("reason", reason.as_str().into())],
+            ),
+            DeskError::Store(err) => err.text(),
+            DeskError::BackwardsRange | DeskError::BadOffset | DeskError::NoExportFolder => {
+                ErrorText::sentence(crate::text::sentence(&self.to_string()))
+            }
+        }
     }
 
     pub(super) fn write(path: &std::path::Path, err: impl std::fmt::Display) -> Self {
         DeskError::Write {
-            path: path.to_owned(),
+            path: Some(path.to_owned()),
             reason: err.to_string(),
         }
     }
@@ -55,10 +91,7 @@ impl From<ExportError> for DeskError {
     fn from(err: ExportError) -> Self {
         match err {
             ExportError::Store(err) => DeskError::Store(err),
-            ExportError::Write(reason) => DeskError::Write {
-                path: PathBuf::from("the export file"),
-                reason,
-            },
+            ExportError::Write(reason) => DeskError::Write { path: None, reason },
         }
     }
 }

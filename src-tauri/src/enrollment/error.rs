@@ -81,45 +81,48 @@ impl EnrollmentError {
         }
     }
 
-    /// A message for the person at the screen, in the current language:
-    /// errors with variables by their catalog id, fixed sentences by their
-    /// English text (`crate::i18n::localize`).
-    pub fn message(&self) -> String {
-        use crate::i18n::{args, localize, tr_args};
-        use fluent_bundle::FluentValue;
-        let code = self.code();
+    /// What the page shows: errors with variables by their catalog id,
+    /// fixed sentences by their English text (`crate::i18n::ErrorText`).
+    pub fn text(&self) -> crate::i18n::ErrorText {
+        use crate::i18n::ErrorText;
         match self {
-            EnrollmentError::Aeropay(err) => localize(&code, err.user_message()),
-            EnrollmentError::WrongStep { step } => tr_args(
-                "err-wrong-step",
-                &args([("step", FluentValue::from(*step))]),
-            ),
-            EnrollmentError::NotLinked { code } => tr_args(
-                "err-not-linked",
-                &args([("code", FluentValue::from(code.as_str()))]),
-            ),
-            EnrollmentError::WidgetReported { description } => tr_args(
+            EnrollmentError::Aeropay(err) => err.text(),
+            EnrollmentError::Widget(err) => err.text(),
+            EnrollmentError::Store(err) => err.text(),
+            EnrollmentError::Vault(err) => err.text(),
+            EnrollmentError::WrongStep { step } => {
+                ErrorText::message("err-wrong-step", [("step", (*step).into())])
+            }
+            EnrollmentError::NotLinked { code } => {
+                ErrorText::message("err-not-linked", [("code", code.as_str().into())])
+            }
+            EnrollmentError::WidgetReported { description } => ErrorText::message(
                 "err-widget-reported",
-                &args([("description", FluentValue::from(description.as_str()))]),
+                [("description", description.as_str().into())],
             ),
-            EnrollmentError::OtherEnvironment { environment } => tr_args(
+            EnrollmentError::OtherEnvironment { environment } => ErrorText::message(
                 "err-other-environment",
-                &args([("environment", FluentValue::from(environment.as_str()))]),
+                [("environment", environment.as_str().into())],
             ),
             EnrollmentError::CodeLimit {
                 sent,
                 window_minutes,
                 wait_minutes,
-            } => tr_args(
+            } => ErrorText::message(
                 "err-code-limit",
-                &args([
-                    ("sent", FluentValue::from(*sent)),
-                    ("windowMinutes", FluentValue::from(*window_minutes)),
-                    ("waitMinutes", FluentValue::from(*wait_minutes)),
-                ]),
+                [
+                    ("sent", (*sent).into()),
+                    ("windowMinutes", (*window_minutes).into()),
+                    ("waitMinutes", (*wait_minutes).into()),
+                ],
             ),
-            other => localize(&code, &crate::text::sentence(&other.to_string())),
+            other => ErrorText::sentence(crate::text::sentence(&other.to_string())),
         }
+    }
+
+    /// A message for the person at the screen, in the current language.
+    pub fn message(&self) -> String {
+        self.text().show(&self.code())
     }
 
     pub fn retry(&self) -> bool {

@@ -449,7 +449,7 @@ impl Enrollments {
                 session,
                 ViewError {
                     code: "CODE_FORMAT".into(),
-                    message: "Type the code from the message: digits only.".into(),
+                    message: crate::i18n::localize("CODE_FORMAT", CODE_FORMAT),
                     retry: true,
                 },
             );
@@ -1049,3 +1049,6 @@ fn view_from(
         selected: selected.unwrap_or(false),
     }
 }
+
+/// A code that is not digits, or is too long.
+pub(crate) const CODE_FORMAT: &str = "Type the code from the message: digits only.";

@@ -156,11 +156,8 @@ impl Enrollments {
             Some(err) => {
                 let notice = ViewError {
                     code: err.code(),
-                    message: format!(
-                        "{} of {requested} accounts could not be linked: {}",
-                        requested - linked.len(),
-                        err.message()
-                    ),
+                    message: some_not_linked(requested - linked.len(), requested, &err)
+                        .show(&err.code()),
                     retry: false,
                 };
                 self.finish(session, linked, Some(notice), true).await
@@ -487,8 +484,8 @@ impl Enrollments {
         if on_screen {
             // The customer (or staff) is still looking at this enrollment.
             let notice = refused.map(|code| ViewError {
+                message: crate::i18n::localize(&code, SOME_NOT_LINKED),
                 code,
-                message: "Some accounts could not be linked.".into(),
                 retry: false,
             });
             if linked.is_empty() {
@@ -564,4 +561,24 @@ impl Enrollments {
             }
         }
     }
+}
+
+/// Some of the accounts were linked, the others not, for reasons unknown.
+pub(crate) const SOME_NOT_LINKED: &str = "Some accounts could not be linked.";
+
+/// `failed` of `requested` accounts were refused, the last one for `err`
+/// (its message, in the same language, is the `reason`).
+pub(crate) fn some_not_linked(
+    failed: usize,
+    requested: usize,
+    err: &EnrollmentError,
+) -> crate::i18n::ErrorText {
+    crate::i18n::ErrorText::message(
+        "err-some-not-linked",
+        [
+            ("failed", failed.into()),
+            ("requested", requested.into()),
+            ("reason", err.message().into()),
+        ],
+    )
 }

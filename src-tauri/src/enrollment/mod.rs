@@ -5,9 +5,9 @@
 
 mod details;
 mod error;
-mod flow;
-mod linking;
-mod resume;
+pub(crate) mod flow;
+pub(crate) mod linking;
+pub(crate) mod resume;
 mod view;
 
 pub use details::{normalize_us_phone, CustomerDetails, FieldErrors};

@@ -116,9 +116,9 @@ impl Enrollments {
         let (record, confirmed) = self.stored_record(id)?;
         let point = resume_point(&record, confirmed).ok_or(EnrollmentError::NotResumable {
             reason: if record.status == EnrollmentStatus::Linked {
-                "this enrollment is finished; use \"Link another account\" to add one"
+                RESUME_FINISHED
             } else {
-                "this enrollment stopped before Aeropay knew the customer; start a new one with their details"
+                RESUME_TOO_EARLY
             },
         })?;
         let mut guard = self.session.lock().await;
@@ -166,7 +166,7 @@ impl Enrollments {
         let (earlier, confirmed) = self.stored_record(id)?;
         if !can_link_another(&earlier, confirmed) {
             return Err(EnrollmentError::NotResumable {
-                reason: "only a customer whose account is linked can link another one",
+                reason: LINK_ANOTHER_UNLINKED,
             });
         }
         let mut guard = self.session.lock().await;
@@ -235,3 +235,11 @@ pub(super) fn known_customer_session(record: EnrollmentRecord) -> Session {
         record,
     }
 }
+
+/// Why an enrollment cannot be continued (`EnrollmentError::NotResumable`).
+pub(crate) const RESUME_FINISHED: &str =
+    "this enrollment is finished; use \"Link another account\" to add one";
+pub(crate) const RESUME_TOO_EARLY: &str =
+    "this enrollment stopped before Aeropay knew the customer; start a new one with their details";
+pub(crate) const LINK_ANOTHER_UNLINKED: &str =
+    "only a customer whose account is linked can link another one";

@@ -15,7 +15,7 @@
 mod errors;
 mod format;
 
-pub use errors::{error_id, localize, localize_in};
+pub use errors::{error_id, localize, localize_in, ErrorArg, ErrorText};
 
 pub use format::format_datetime;
 

@@ -55,6 +55,18 @@ impl StaffError {
         }
     }
 
+    /// What the page shows (`Display` stays for logs).
+    pub fn text(&self) -> crate::i18n::ErrorText {
+        use crate::i18n::ErrorText;
+        match self {
+            StaffError::PinWait { wait_seconds } => {
+                ErrorText::message("err-pin-wait", [("seconds", (*wait_seconds).into())])
+            }
+            StaffError::Vault(err) => err.text(),
+            other => ErrorText::sentence(other.to_string()),
+        }
+    }
+
     /// Whether trying again (later) can help.
     pub fn retry(&self) -> bool {
         match self {

@@ -22,4 +22,25 @@ impl StoreError {
             StoreError::Unreadable(_) => "STORE_UNREADABLE",
         }
     }
+
+    /// What the page shows (`Display` stays for logs). The database's and
+    /// the system's own text is passed on as it is.
+    pub fn text(&self) -> crate::i18n::ErrorText {
+        use crate::i18n::ErrorText;
+        match self {
+            StoreError::Directory { path, source } => ErrorText::message(
+                "err-store-directory",
+                [
+                    ("path", path.display().to_string().into()),
+                    ("reason", source.to_string().into()),
+                ],
+            ),
+            StoreError::Sqlite(err) => {
+                ErrorText::message("err-store-sqlite", [("reason", err.to_string().into())])
+            }
+            StoreError::Unreadable(value) => {
+                ErrorText::message("err-store-unreadable", [("value", value.as_str().into())])
+            }
+        }
+    }
 }

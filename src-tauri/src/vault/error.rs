@@ -28,4 +28,29 @@ impl VaultError {
             VaultError::WrongKind { .. } => "VAULT_WRONG_KIND",
         }
     }
+
+    /// What the page shows (`Display` stays for logs).
+    pub fn text(&self) -> crate::i18n::ErrorText {
+        use crate::i18n::ErrorText;
+        match self {
+            VaultError::NoSecretService { detail } => ErrorText::message(
+                "err-vault-no-secret-service",
+                [("detail", detail.as_str().into())],
+            ),
+            VaultError::Locked { detail } => {
+                ErrorText::message("err-vault-locked", [("detail", detail.as_str().into())])
+            }
+            VaultError::Unavailable { detail } => ErrorText::message(
+                "err-vault-unavailable",
+                [("detail", detail.as_str().into())],
+            ),
+            VaultError::Corrupt { account } => {
+                ErrorText::message("err-vault-corrupt", [("account", account.as_str().into())])
+            }
+            VaultError::WrongKind { account } => ErrorText::message(
+                "err-vault-wrong-kind",
+                [("account", account.as_str().into())],
+            ),
+        }
+    }
 }
