@@ -355,28 +355,7 @@ async fn a_desk_customer_enrolls_by_keyboard_and_every_desk_screen_passes_the_au
     app.click("#retry").await;
     wait_for_widget(&app).await;
     // The link's answer is lost and the account list cannot be read.
-    fault(
-        &app,
-        serde_json::json!({"operation": "link", "kind": "lose_answer", "count": 1}),
-    )
-    .await;
-    fault(
-        &app,
-        serde_json::json!({"operation": "bankAccounts", "kind": "html502", "count": 50}),
-    )
-    .await;
-    sign_in_to_bank(&app, Bank::Aerobank).await;
-    choose_account(&app, 0).await;
-    app.wait_for(
-        "the link could not be confirmed",
-        Duration::from_secs(60),
-        || async {
-            app.execute("return document.getElementById('screen').dataset.step")
-                .await
-                == "needsReview"
-        },
-    )
-    .await;
+    link_until_needs_review(&app).await;
     assert_accessible(&app, "desk: needs review").await;
     app.screenshot("desk-06-needs-review");
 
@@ -641,28 +620,7 @@ async fn every_other_kiosk_screen_passes_the_audit_with_larger_text() {
     // A link whose answer is lost and whose account list cannot be read.
     app.click("#attract-start").await;
     enroll_until_widget(&app, &Customer::new("Gladys", "West", 66)).await;
-    fault(
-        &app,
-        serde_json::json!({"operation": "link", "kind": "lose_answer", "count": 1}),
-    )
-    .await;
-    fault(
-        &app,
-        serde_json::json!({"operation": "bankAccounts", "kind": "html502", "count": 50}),
-    )
-    .await;
-    sign_in_to_bank(&app, Bank::Aerobank).await;
-    choose_account(&app, 0).await;
-    app.wait_for(
-        "the link could not be confirmed",
-        Duration::from_secs(60),
-        || async {
-            app.execute("return document.getElementById('screen').dataset.step")
-                .await
-                == "needsReview"
-        },
-    )
-    .await;
+    link_until_needs_review(&app).await;
     check_kiosk_screen(&app, "needs review", "kiosk-16-needs-review").await;
     app.click("#next-customer").await;
     app.wait_for_text("#attract-start", "Tap to start").await;
@@ -908,4 +866,31 @@ async fn idle_seconds_left(app: &App) -> u64 {
         .expect("data-seconds")
         .parse()
         .expect("a number of seconds")
+}
+
+/// Links an account from the open widget while the simulator loses the link's
+/// answer and cannot list the accounts: the enrollment ends in "needs review".
+async fn link_until_needs_review(app: &App) {
+    fault(
+        app,
+        serde_json::json!({"operation": "link", "kind": "lose_answer", "count": 1}),
+    )
+    .await;
+    fault(
+        app,
+        serde_json::json!({"operation": "bankAccounts", "kind": "html502", "count": 50}),
+    )
+    .await;
+    sign_in_to_bank(app, Bank::Aerobank).await;
+    choose_account(app, 0).await;
+    app.wait_for(
+        "the link could not be confirmed",
+        Duration::from_secs(60),
+        || async {
+            app.execute("return document.getElementById('screen').dataset.step")
+                .await
+                == "needsReview"
+        },
+    )
+    .await;
 }
