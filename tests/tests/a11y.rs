@@ -132,29 +132,6 @@ async fn check_kiosk_screen(app: &App, screen: &str, shot: &str) {
     set_larger_text(app, false).await;
 }
 
-/// Adds a fault to the app's own simulator (its origin is the widget's).
-async fn fault(app: &App, fault: serde_json::Value) {
-    let src = app
-        .execute("return document.querySelector('#widget-frame').src")
-        .await;
-    let origin = url::Url::parse(src.as_str().expect("the widget's address"))
-        .expect("a URL")
-        .origin()
-        .ascii_serialization();
-    let status = reqwest::Client::new()
-        .post(format!("{origin}/__admin/faults"))
-        .header(
-            aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER,
-            simulator_admin_token(app),
-        )
-        .json(&fault)
-        .send()
-        .await
-        .expect("the simulator answers")
-        .status();
-    assert!(status.is_success(), "fault refused: {status}");
-}
-
 /// Records every message the page's live region (`#announcer`) says from
 /// now on.
 async fn record_announcements(app: &App) {

@@ -14,11 +14,11 @@ mod common;
 use aeropay_onboarding::store::EnrollmentStatus;
 use aeropay_onboarding_e2e::{App, Launch};
 use common::{
-    data_dir, enroll_until_widget, enrollments, link_checking_account, simulator_admin_token, Bank,
+    data_dir, enroll_until_widget, enrollments, fault, link_checking_account, wait_until, Bank,
     Customer,
 };
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn paused_at(point: &str) -> Launch {
     Launch {
@@ -47,37 +47,6 @@ fn simulator_accounts(app: &App) -> Vec<Value> {
         .as_object()
         .map(|accounts| accounts.values().cloned().collect())
         .unwrap_or_default()
-}
-
-async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Adds a fault to the app's own simulator (its origin is the widget's).
-async fn fault(app: &App, fault: Value) {
-    let src = app
-        .execute("return document.querySelector('#widget-frame').src")
-        .await;
-    let origin = url::Url::parse(src.as_str().expect("the widget's address"))
-        .expect("a URL")
-        .origin()
-        .ascii_serialization();
-    let status = reqwest::Client::new()
-        .post(format!("{origin}/__admin/faults"))
-        .header(
-            aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER,
-            simulator_admin_token(app),
-        )
-        .json(&fault)
-        .send()
-        .await
-        .expect("the simulator answers")
-        .status();
-    assert!(status.is_success(), "fault refused: {status}");
 }
 
 /// Kills the app at `point` of a new customer's link (after `before_kill`

@@ -15,7 +15,7 @@ use aeropay_onboarding::store::{AuditAction, EnrollmentStatus, Store};
 use aeropay_onboarding_e2e::{app_binary, x_windows_shown, App};
 use common::{
     confirm_with_bypass_code, data_dir, enrollments, link_checking_account, quiet_kiosk,
-    submit_details, wait_for_widget, Bank, Customer,
+    submit_details, wait_for_widget, wait_until, Bank, Customer,
 };
 use std::path::Path;
 use std::process::Command;
@@ -51,14 +51,6 @@ fn processes(app: &App) -> (Vec<String>, Vec<String>) {
         }
     }
     (supervisors, apps)
-}
-
-async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 fn audit_actions(app: &App) -> Vec<(AuditAction, String)> {

@@ -353,6 +353,43 @@ pub fn simulator_admin_token(app: &App) -> String {
         .unwrap_or_else(|err| panic!("{} not readable: {err}", path.display()))
 }
 
+/// Adds a fault to the app's own simulator (its origin is the widget's, so
+/// the widget must be open).
+pub async fn fault(app: &App, fault: serde_json::Value) {
+    let src = app
+        .execute("return document.querySelector('#widget-frame').src")
+        .await;
+    let origin = url::Url::parse(src.as_str().expect("the widget's address"))
+        .expect("a URL")
+        .origin()
+        .ascii_serialization();
+    let status = reqwest::Client::new()
+        .post(format!("{origin}/__admin/faults"))
+        .header(
+            aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER,
+            simulator_admin_token(app),
+        )
+        .json(&fault)
+        .send()
+        .await
+        .expect("the simulator answers")
+        .status();
+    assert!(status.is_success(), "fault refused: {status}");
+}
+
+/// Waits until `done` says yes, checking every 100 ms; fails the test with
+/// `what` after `timeout`.
+pub async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + timeout;
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The app's enrollment records, newest first.
 pub fn enrollments(app: &App) -> Vec<EnrollmentRecord> {
     let path = data_dir(app).join("app.sqlite3");
