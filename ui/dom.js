@@ -44,12 +44,20 @@ export function errorBanner(error) {
 export function announce(id, args) {
   const region = document.getElementById("announcer");
   if (!region) return;
-  region.removeAttribute("data-l10n-id");
-  region.removeAttribute("data-l10n-args");
-  region.textContent = "";
+  clearAnnouncements();
   // A fresh text in a later frame is announced even when the same message
   // comes twice.
   requestAnimationFrame(() => setL10n(region, id, args));
+}
+
+// Empties the live region, so nothing said to one customer is left in the
+// page for the next.
+export function clearAnnouncements() {
+  const region = document.getElementById("announcer");
+  if (!region) return;
+  region.removeAttribute("data-l10n-id");
+  region.removeAttribute("data-l10n-args");
+  region.textContent = "";
 }
 
 // A spinner with its label, the catalog message `id`; the label is

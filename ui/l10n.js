@@ -102,6 +102,12 @@ export function text(id) {
   return bundle.messages[id]?.value ?? id;
 }
 
+// Drops every text formatted with variables (they may hold a customer's
+// name): called when a kiosk turns to the next customer.
+export function forgetFormatted() {
+  formatted.clear();
+}
+
 // Takes a language's bundle (from `l10n_bundle` or `l10n_choose`) and
 // shows every text on the page in it.
 export async function useBundle(next) {

@@ -3,14 +3,14 @@
 // action runs). Nothing here decides anything about the enrollment.
 
 import { invoke, describeError } from "./ipc.js";
-import { el } from "./dom.js";
+import { clearAnnouncements, el } from "./dom.js";
 import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
 import { attractScreen, followIdle, lockDown } from "./kiosk.js";
 import { listScreen, defaultFilter, rangeOf } from "./desk.js";
 import { initStaff, staffCornerButton, staffGate, staffSettingsClosed } from "./staff.js";
-import { loadBundle, loc, localize, observe, setL10n, useBundle } from "./l10n.js";
+import { forgetFormatted, loadBundle, loc, localize, observe, setL10n, useBundle } from "./l10n.js";
 
 const screen = document.getElementById("screen");
 const environmentBadge = document.getElementById("environment");
@@ -40,6 +40,10 @@ const dropped = new Set(); // kiosk: enrollments ended by a reset, never shown a
 function showAttract() {
   attractShown = true;
   setLargerText(false);
+  // Nothing of the last customer stays in the page: texts formatted with
+  // their name, what the live region said.
+  forgetFormatted();
+  clearAnnouncements();
   shown = null;
   currentStep = "attract";
   stopWidget();

@@ -363,6 +363,14 @@ async fn a_reset_forgets_the_customers_tokens() {
         .await
         .to_string();
     assert!(!app.is_present("#widget-frame").await, "the widget is gone");
+    let announced = app
+        .execute("return document.getElementById('announcer').textContent")
+        .await;
+    assert_eq!(
+        announced.as_str(),
+        Some(""),
+        "what was said to the last customer is left in the live region"
+    );
     for trace in [
         customer.first_name,
         customer.last_name,
