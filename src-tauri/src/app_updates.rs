@@ -44,6 +44,9 @@ struct Marker {
 }
 
 fn audit<R: Runtime>(app: &AppHandle<R>, action: AuditAction, detail: String, code: Option<&str>) {
+    // Feed and download addresses in the detail (also inside the HTTP
+    // client's errors) lose their query and password.
+    let detail = crate::updates::without_url_secrets(&detail);
     match code {
         Some(code) => tracing::warn!(action = action.as_str(), code, "{detail}"),
         None => tracing::info!(action = action.as_str(), "{detail}"),
