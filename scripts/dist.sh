@@ -85,7 +85,10 @@ PY
 fi
 
 echo "== Build ($profile profile) and bundles =="
-(cd "$src/src-tauri" && "$tauri" build --ci --bundles deb,rpm "${profile_args[@]}")
+# The build (cargo, build scripts, npm) never sees the release key: only
+# `tauri signer sign` below gets it.
+(cd "$src/src-tauri" && env -u TAURI_SIGNING_PRIVATE_KEY -u TAURI_SIGNING_PRIVATE_KEY_PASSWORD \
+  "$tauri" build --ci --bundles deb,rpm "${profile_args[@]}")
 
 bundle=$target/$profile/bundle
 deb_in="$bundle/deb/${product}_${version}_amd64.deb"
