@@ -18,7 +18,7 @@ const MAX_TEXT: usize = 1000;
 
 /// The current language's messages without variables.
 #[tauri::command]
-pub fn l10n_bundle() -> PageBundle {
+pub fn l10n_bundle() -> &'static PageBundle {
     i18n::page_bundle(i18n::current())
 }
 
@@ -69,7 +69,10 @@ pub fn l10n_format(requests: Vec<FormatRequest>) -> Result<Vec<PageMessage>, Com
 /// customer who picks a language and walks away is reset like any other.
 /// A desk follows its setting (`L10N_DESK_SETTING`).
 #[tauri::command]
-pub fn l10n_choose(state: State<'_, AppState>, lang: Lang) -> Result<PageBundle, CommandError> {
+pub fn l10n_choose(
+    state: State<'_, AppState>,
+    lang: Lang,
+) -> Result<&'static PageBundle, CommandError> {
     if state.settings.mode != Mode::Kiosk {
         return Err(CommandError::localized(
             "L10N_DESK_SETTING",

@@ -241,22 +241,26 @@ impl Catalog {
         out
     }
 
-    /// Whether the message's value and attributes format without
-    /// arguments (the page gets these ready-made).
-    fn needs_no_args(&self, id: &str) -> bool {
-        let Some(message) = self.bundle.get_message(id) else {
-            return false;
-        };
+    /// The message's value and attributes when all of them format without
+    /// arguments (the page gets these ready-made), each formatted once.
+    fn without_args(&self, id: &str) -> Option<PageMessage> {
+        let message = self.bundle.get_message(id)?;
         let mut errors = Vec::new();
-        if let Some(pattern) = message.value() {
-            let _ = self.bundle.format_pattern(pattern, None, &mut errors);
-        }
+        let value = message.value().map(|pattern| {
+            self.bundle
+                .format_pattern(pattern, None, &mut errors)
+                .into_owned()
+        });
+        let mut attributes = BTreeMap::new();
         for attribute in message.attributes() {
-            let _ = self
+            let text = self
                 .bundle
                 .format_pattern(attribute.value(), None, &mut errors);
+            attributes.insert(attribute.id().to_owned(), text.into_owned());
         }
-        errors.is_empty()
+        errors
+            .is_empty()
+            .then_some(PageMessage { value, attributes })
     }
 }
 
@@ -311,20 +315,30 @@ pub struct PageBundle {
     pub messages: BTreeMap<String, PageMessage>,
 }
 
-pub fn page_bundle(lang: Lang) -> PageBundle {
+/// The page's bundle of `lang`, made the first time it is asked for and
+/// kept: the catalogs are compiled in, so it never changes.
+pub fn page_bundle(lang: Lang) -> &'static PageBundle {
+    static BUNDLES: [OnceLock<PageBundle>; 2] = [OnceLock::new(), OnceLock::new()];
+    let slot = match lang {
+        Lang::En => &BUNDLES[0],
+        Lang::Es => &BUNDLES[1],
+    };
+    slot.get_or_init(|| make_page_bundle(lang))
+}
+
+fn make_page_bundle(lang: Lang) -> PageBundle {
     let mut messages = BTreeMap::new();
-    for source in [catalog(Lang::En), catalog(lang)] {
+    // English first, for the messages the language lacks; then the
+    // language's own over them.
+    let sources: &[Lang] = match lang {
+        Lang::En => &[Lang::En],
+        Lang::Es => &[Lang::En, Lang::Es],
+    };
+    for source in sources.iter().map(|lang| catalog(*lang)) {
         for id in source.ids() {
-            if !source.needs_no_args(id) {
-                continue;
+            if let Some(message) = source.without_args(id) {
+                messages.insert(id.clone(), message);
             }
-            messages.insert(
-                id.clone(),
-                PageMessage {
-                    value: source.format(id, None),
-                    attributes: source.attributes(id, None),
-                },
-            );
         }
     }
     PageBundle { lang, messages }
