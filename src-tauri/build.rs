@@ -4,6 +4,7 @@ fn main() {
     // so popups (OAuth bank windows) get no IPC at all.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_info",
+        "app_boot",
         "settings_get",
         "settings_save",
         "app_restart",

@@ -102,6 +102,12 @@ export function text(id) {
   return bundle.messages[id]?.value ?? id;
 }
 
+// Keeps a text Rust already formatted (the boot command's), so showing it
+// needs no round trip.
+export function remember(id, args, message) {
+  formatted.set(key(id, JSON.stringify(args)), message);
+}
+
 // Drops every text formatted with variables (they may hold a customer's
 // name): called when a kiosk turns to the next customer.
 export function forgetFormatted() {

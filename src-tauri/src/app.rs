@@ -1,5 +1,6 @@
 use crate::aerosync::frame_origins;
-use crate::backend::Backend;
+use crate::backend::{Backend, StartError};
+use crate::commands::CommandError;
 use crate::config::{Environment, Settings};
 use crate::enrollment::{EnrollmentView, Step};
 use crate::kiosk::{IdleState, IdleWatch};
@@ -24,7 +25,9 @@ const POPUP_PREFIX: &str = "bank-popup-";
 /// What the commands share. Owned by Rust; the page only renders it.
 pub struct AppState {
     pub settings: Settings,
-    pub backend: Backend,
+    /// Started on the async runtime while the window opens (see `run`):
+    /// commands wait for it with [`AppState::backend`].
+    backend: tokio::sync::SetOnce<Result<Backend, StartError>>,
     pub vault: Arc<dyn Vault>,
     /// Where the settings screen saves.
     pub settings_path: PathBuf,
@@ -41,22 +44,53 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of an app whose backend has started.
     pub fn new(
         settings: Settings,
         backend: Backend,
         vault: Arc<dyn Vault>,
         settings_path: PathBuf,
     ) -> Self {
+        let state = Self::starting(settings, vault, settings_path);
+        state.backend_started(Ok(backend));
+        state
+    }
+
+    /// The state of an app whose backend is still starting: commands that
+    /// need it wait until [`AppState::backend_started`].
+    pub fn starting(settings: Settings, vault: Arc<dyn Vault>, settings_path: PathBuf) -> Self {
         Self {
             idle: std::sync::Mutex::new(IdleWatch::new(settings.kiosk)),
             widget_open: AtomicBool::new(false),
             settings,
-            backend,
+            backend: tokio::sync::SetOnce::new(),
             vault,
             settings_path,
             last_export: std::sync::Mutex::new(None),
             mode_override: None,
         }
+    }
+
+    /// How the backend's start ended; only the first call counts.
+    pub fn backend_started(&self, started: Result<Backend, StartError>) {
+        if self.backend.set(started).is_err() {
+            tracing::warn!("the backend was already started");
+        }
+    }
+
+    /// The backend, once it has started (waits until then); its start
+    /// error, in the current language, if it could not start.
+    pub async fn backend(&self) -> Result<&Backend, CommandError> {
+        self.backend
+            .wait()
+            .await
+            .as_ref()
+            .map_err(CommandError::from)
+    }
+
+    /// The backend if it has started by now, without waiting.
+    pub fn started(&self) -> Option<&Backend> {
+        self.backend.get().and_then(|started| started.as_ref().ok())
     }
 
     pub fn with_mode_override(mut self, mode: Option<crate::config::Mode>) -> Self {
@@ -75,6 +109,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![
             crate::commands::app_info,
+            crate::commands::app_boot,
             crate::commands::settings_get,
             crate::commands::settings_save,
             crate::commands::app_restart,
@@ -176,30 +211,42 @@ pub fn run(
         simulator_origin.as_deref(),
     );
     crate::i18n::set_current(settings.language.resolve());
-    builder
+    // The frames the main window may show: the CSP's `frame-src`, known
+    // without the backend.
+    let allowed = frame_origins(&settings.environment, simulator_origin.as_deref());
+    let kiosk = settings.mode == crate::config::Mode::Kiosk;
+    let app = builder
         .setup(move |app| {
             crate::startup::mark(crate::startup::Mark::SetupBegins);
-            let listener = state_listener(app.handle().clone());
             let vault: Arc<dyn Vault> = Arc::new(crate::vault::OsKeychain::new());
-            let backend = tauri::async_runtime::block_on(Backend::start_on(
-                &settings,
-                &data_dir,
-                vault.clone(),
-                Some(listener),
-                simulator_listener,
-            ))
-            .map_err(|err| format!("[{}] {err}", err.code()))?;
-            let allowed = allowed_origins(&backend);
-            let kiosk = settings.mode == crate::config::Mode::Kiosk;
             let system_browser = system_browser_allowed(&settings);
             app.manage(
-                AppState::new(settings.clone(), backend, vault, settings_path.clone())
+                AppState::starting(settings.clone(), vault.clone(), settings_path)
                     .with_mode_override(mode_override),
             );
+            // The window first: WebKit's start (its own processes, the page)
+            // takes far longer than the backend's, which runs meanwhile on
+            // the async runtime. Commands wait for the backend.
             let window = main_window(app.handle(), allowed, system_browser, kiosk)?;
             crate::startup::mark(crate::startup::Mark::WebviewCreated);
-            crate::app_updates::record_start(app.handle(), &data_dir);
-            crate::app_updates::start(app.handle(), data_dir.clone());
+            let handle = app.handle().clone();
+            let listener = state_listener(handle.clone());
+            let start_dir = data_dir.clone();
+            let start = tauri::async_runtime::spawn(async move {
+                Backend::start_on(
+                    &settings,
+                    &start_dir,
+                    vault,
+                    Some(listener),
+                    simulator_listener,
+                )
+                .await
+            });
+            tauri::async_runtime::spawn(async move {
+                // A panic in the start must not leave the page waiting.
+                let started = start.await.unwrap_or(Err(StartError::Interrupted));
+                backend_started(&handle, started, &data_dir);
+            });
             if kiosk {
                 watch_idle(app.handle().clone());
             } else {
@@ -207,7 +254,70 @@ pub fn run(
             }
             Ok(())
         })
-        .run(context)
+        .build(context)?;
+    app.run(move |app, event| {
+        // A desk whose backend failed stays open with the error on its
+        // page (see `backend_started`); when staff close it, the process
+        // still ends with a failure status.
+        if let tauri::RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            let failed = app
+                .try_state::<AppState>()
+                .is_some_and(|state| state.backend.get().is_some_and(Result::is_err));
+            if failed {
+                api.prevent_exit();
+                app.exit(1);
+            }
+        }
+    });
+    Ok(())
+}
+
+/// How long a kiosk shows why it could not start before it exits.
+const KIOSK_START_FAILURE_SHOWN: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The backend is up, or could not start. Either way the commands waiting
+/// for it go on; a failure is on the page (its first command answers with
+/// the error's code and message), in the log, and on stderr as before the
+/// window came first.
+fn backend_started<R: Runtime>(
+    app: &AppHandle<R>,
+    started: Result<Backend, StartError>,
+    data_dir: &std::path::Path,
+) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let failure = started
+        .as_ref()
+        .err()
+        .map(|err| (err.code(), err.to_string()));
+    state.backend_started(started);
+    match failure {
+        None => {
+            crate::app_updates::record_start(app, data_dir);
+            crate::app_updates::start(app, data_dir.to_owned());
+        }
+        Some((code, message)) => {
+            tracing::error!(code = %code, "the app could not start: {message}");
+            eprintln!("error [{code}]: {message}");
+            // A kiosk has no close button and nobody to read a message
+            // for long: it exits with a failure status after a while, so
+            // its supervisor (`kiosk-session`) starts it again with its
+            // back-off, which also clears a passing cause (a full disk, a
+            // database another process holds). A desk stays open with the
+            // message for staff to act on; closing it exits with status 1.
+            if state.settings.mode == crate::config::Mode::Kiosk {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(KIOSK_START_FAILURE_SHOWN).await;
+                    app.exit(1);
+                });
+            }
+        }
+    }
 }
 
 fn start_error(err: crate::simulator::SimulatorError) -> tauri::Error {
@@ -225,12 +335,6 @@ pub fn set_csp<R: Runtime>(
 ) {
     let policy = crate::csp::csp_for(environment, simulator_origin);
     context.config_mut().app.security.csp = Some(Csp::Policy(policy));
-}
-
-/// Origins the main webview's frames may navigate to: the same as the CSP's
-/// `frame-src`.
-fn allowed_origins(backend: &Backend) -> Vec<String> {
-    frame_origins(&backend.environment, backend.simulator_origin().as_deref())
 }
 
 /// Whether bank sign-in pages go to the system browser: only at a desk
@@ -457,12 +561,15 @@ fn watch_idle<R: Runtime>(app: AppHandle<R>) {
                     if let Err(err) = app.emit_to("main", "kiosk-reset", ()) {
                         tracing::warn!("reset event not delivered: {err}");
                     }
-                    crate::commands::reset_session(
+                    let reset = crate::commands::reset_session(
                         &app,
                         &state,
                         crate::commands::ResetReason::Idle,
                     )
                     .await;
+                    if let Err(err) = reset {
+                        tracing::warn!(code = %err.code, "idle reset not finished: {}", err.message);
+                    }
                 }
             }
         }

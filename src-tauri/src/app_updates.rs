@@ -54,16 +54,20 @@ fn audit<R: Runtime>(app: &AppHandle<R>, action: AuditAction, detail: String, co
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };
+    // Updates start once the backend has (`app::backend_started`).
+    let Some(backend) = state.started() else {
+        return;
+    };
     let entry = AuditEntry {
         at: time::OffsetDateTime::now_utc().unix_timestamp(),
         mode: AuditMode::from(state.settings.mode),
-        staff: state.backend.staff.actor().map(str::to_owned),
+        staff: backend.staff.actor().map(str::to_owned),
         action,
         detail,
         error_code: code.map(str::to_owned),
         correlation_id: None,
     };
-    if let Err(err) = state.backend.store.audit(&entry) {
+    if let Err(err) = backend.store.audit(&entry) {
         tracing::error!(code = err.code(), "audit entry not written: {err}");
     }
 }
@@ -110,8 +114,11 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, data_dir: PathBuf) {
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };
+    let Some(backend) = state.started() else {
+        return;
+    };
     let settings = state.settings.updates.clone();
-    if let Some(why) = updates_off_because(&settings, state.backend.environment.is_simulated()) {
+    if let Some(why) = updates_off_because(&settings, backend.environment.is_simulated()) {
         tracing::info!("no update checks: {why}");
         return;
     }
@@ -237,13 +244,23 @@ async fn check_once<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) {
 /// What the app is doing now, for [`may_apply_now`].
 async fn moment<R: Runtime>(app: &AppHandle<R>) -> Moment {
     let state = app.state::<AppState>();
-    let enrollment_on_screen = state.backend.enrollments.view().await.id.is_some();
+    // Updates start once the backend has; without it, never a good moment.
+    let Some(backend) = state.started() else {
+        return Moment {
+            mode: state.settings.mode,
+            enrollment_on_screen: true,
+            customer_present: true,
+            finishing: usize::MAX,
+            staff_asked: false,
+        };
+    };
+    let enrollment_on_screen = backend.enrollments.view().await.id.is_some();
     let customer_present = state
         .idle
         .lock()
         .map(|idle| idle.customer_present())
         .unwrap_or(true);
-    let finishing = state.backend.store.count_finishing().unwrap_or_else(|err| {
+    let finishing = backend.store.count_finishing().unwrap_or_else(|err| {
         tracing::warn!(
             code = err.code(),
             "finishing enrollments not counted: {err}"

@@ -22,6 +22,10 @@ pub enum StartError {
     Simulator(#[from] crate::simulator::SimulatorError),
     #[error("{0}")]
     Client(#[from] aeropay::AeropayError),
+    /// The start panicked (a bug): said, rather than leaving the page
+    /// waiting for a backend that never comes.
+    #[error("the app stopped while starting; start it again")]
+    Interrupted,
 }
 
 impl StartError {
@@ -30,6 +34,7 @@ impl StartError {
             StartError::Store(err) => err.code().into(),
             StartError::Simulator(err) => err.code().into(),
             StartError::Client(err) => err.code().into(),
+            StartError::Interrupted => "APP_START".into(),
         }
     }
 }
@@ -73,6 +78,7 @@ pub struct Backend {
     pub environment: Environment,
     /// Kept alive for as long as the app runs.
     simulator: Option<RunningSimulator>,
+    phone_hasher: Arc<PhoneHasher>,
 }
 
 impl Backend {
@@ -150,14 +156,13 @@ impl Backend {
         )?);
         startup::mark(Mark::ClientBuilt);
 
-        let phone_hasher = Arc::new(phone_hasher(vault.as_ref()).await);
-        startup::mark(Mark::KeychainRead);
+        let phone_hasher = Arc::new(phone_hasher(vault.clone()));
         let enrollments = Arc::new(Enrollments::new(
             EnrollmentDeps {
                 client,
                 store: store.clone(),
                 vault: vault.clone(),
-                phone_hasher,
+                phone_hasher: phone_hasher.clone(),
                 environment: settings.environment.clone(),
                 widget: widget_options(settings),
                 mode: settings.mode,
@@ -193,13 +198,22 @@ impl Backend {
                 tokio::time::sleep(crate::enrollment::SETTLE_EVERY).await;
             }
         });
+        startup::mark(Mark::BackendReady);
         Ok(Self {
             enrollments,
             store,
             staff,
             environment: settings.environment.clone(),
             simulator,
+            phone_hasher,
         })
+    }
+
+    /// Reads the phone-hash key from the keychain in the background, if
+    /// not read yet, so the first customer's details do not wait for it.
+    pub fn load_phone_key_soon(&self) {
+        let hasher = self.phone_hasher.clone();
+        tokio::task::spawn_blocking(move || hasher.load_key());
     }
 
     /// The widget origin of the built-in simulator, when it runs.
@@ -249,24 +263,33 @@ fn widget_options(settings: &Settings) -> WidgetOptions {
     options
 }
 
-/// The key for phone hashes, from the keychain (made on first run). Without a
-/// keychain, a key for this run only: returning customers are then not
-/// recognised after a restart, but nothing is ever kept in plaintext.
-async fn phone_hasher(vault: &dyn Vault) -> PhoneHasher {
+/// The key for phone hashes, from the keychain (made on first run), read
+/// when first needed. Without a keychain, a key for this run only:
+/// returning customers are then not recognised after a restart, but nothing
+/// is ever kept in plaintext.
+fn phone_hasher(vault: Arc<dyn Vault>) -> PhoneHasher {
+    PhoneHasher::lazy(move || {
+        let key = phone_hash_key(vault.as_ref());
+        startup::mark(Mark::KeychainRead);
+        key.into_bytes()
+    })
+}
+
+fn phone_hash_key(vault: &dyn Vault) -> String {
     let key = SecretKey::PhoneHashKey;
     match vault.get(&key) {
-        Ok(Some(Secret::PhoneHashKey { key })) => return PhoneHasher::new(key.expose().as_bytes()),
+        Ok(Some(Secret::PhoneHashKey { key })) => return key.expose().to_owned(),
         Ok(_) => {
             let fresh = PhoneHasher::generate_key();
             let secret = Secret::PhoneHashKey {
                 key: fresh.clone().into(),
             };
             match vault.put(&key, &secret) {
-                Ok(()) => return PhoneHasher::new(fresh.as_bytes()),
+                Ok(()) => return fresh,
                 Err(err) => tracing::warn!(code = err.code(), "phone-hash key not stored: {err}"),
             }
         }
         Err(err) => tracing::warn!(code = err.code(), "phone-hash key not readable: {err}"),
     }
-    PhoneHasher::new(PhoneHasher::generate_key().as_bytes())
+    PhoneHasher::generate_key()
 }

@@ -22,8 +22,12 @@ use std::time::Instant;
 /// The environment variable naming the file the marks are appended to.
 pub const TRACE_FILE_ENV: &str = "AEROPAY_ONBOARDING_STARTUP_TRACE";
 
-/// The steps of a start, in the order they happen today (with the
+/// The steps of a start, in about the order they happen (with the
 /// built-in simulator; with a real environment there is no simulator mark).
+/// The window is built before the backend, which starts on the async
+/// runtime while WebKit loads the page, so the backend's marks fall
+/// between `webview_created` and `page_loaded`, in either order with the
+/// latter on a slow machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
     /// `main` runs (the time since exec).
@@ -32,38 +36,43 @@ pub enum Mark {
     SimulatorBound,
     /// Tauri's setup hook begins (GTK is up, no window yet).
     SetupBegins,
+    /// The main window and its webview are created.
+    WebviewCreated,
     /// The database is open and its migrations done.
     StoreOpen,
     /// The built-in simulator serves (its saved state loaded).
     SimulatorStarted,
     /// The Aeropay client (its HTTP client) is built.
     ClientBuilt,
-    /// The keychain reads of the start are done (the phone-hash key).
-    KeychainRead,
-    /// The main window and its webview are created.
-    WebviewCreated,
+    /// The backend has started: commands waiting for it go on.
+    BackendReady,
     /// The main page's load event (WebKit's "finished").
     PageLoaded,
-    /// The page's first command is answered (`app_info`); the page shows
-    /// "Ready." on that answer.
+    /// The page's boot command is answered (`app_boot`, after the backend
+    /// started); the page shows "Ready." on that answer.
     Ready,
-    /// The first enrollment state is handed to the page (`enrollment_state`).
+    /// The first enrollment state is handed to the page (in `app_boot`'s
+    /// answer).
     FirstState,
+    /// The phone-hash key is read from the keychain: not on the way to
+    /// "Ready" (read once the page has booted, or at the first phone hashed).
+    KeychainRead,
 }
 
 impl Mark {
-    pub const ALL: [Mark; 11] = [
+    pub const ALL: [Mark; 12] = [
         Mark::Main,
         Mark::SimulatorBound,
         Mark::SetupBegins,
+        Mark::WebviewCreated,
         Mark::StoreOpen,
         Mark::SimulatorStarted,
         Mark::ClientBuilt,
-        Mark::KeychainRead,
-        Mark::WebviewCreated,
+        Mark::BackendReady,
         Mark::PageLoaded,
         Mark::Ready,
         Mark::FirstState,
+        Mark::KeychainRead,
     ];
 
     pub fn name(self) -> &'static str {
@@ -75,6 +84,7 @@ impl Mark {
             Mark::SimulatorStarted => "simulator_started",
             Mark::ClientBuilt => "client_built",
             Mark::KeychainRead => "keychain_read",
+            Mark::BackendReady => "backend_ready",
             Mark::WebviewCreated => "webview_created",
             Mark::PageLoaded => "page_loaded",
             Mark::Ready => "ready",

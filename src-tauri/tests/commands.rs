@@ -270,7 +270,12 @@ fn set_pin(app: &App<MockRuntime>) {
 /// column names someone.
 fn actions_and_staff(app: &App<MockRuntime>) -> Vec<String> {
     let state = app.state::<AppState>();
-    let audit = state.backend.store.audit_entries(0, i64::MAX).unwrap();
+    let audit = state
+        .started()
+        .expect("started")
+        .store
+        .audit_entries(0, i64::MAX)
+        .unwrap();
     audit
         .into_iter()
         .map(|e| match e.staff {
@@ -326,7 +331,12 @@ fn with_a_pin_set_settings_are_refused_until_staff_unlock() {
     assert_eq!(saved["saved"], true, "{saved}");
 
     let state = app.state::<AppState>();
-    let audit = state.backend.store.audit_entries(0, i64::MAX).unwrap();
+    let audit = state
+        .started()
+        .expect("started")
+        .store
+        .audit_entries(0, i64::MAX)
+        .unwrap();
     let actions: Vec<_> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["pin_failed", "pin_succeeded", "settings_changed"]);
     let changed = audit.last().unwrap();

@@ -30,14 +30,14 @@ fn desk_only(state: &AppState) -> Result<(), CommandError> {
 }
 
 #[tauri::command]
-pub fn desk_enrollments(
+pub async fn desk_enrollments(
     state: State<'_, AppState>,
     filter: DeskFilter,
 ) -> Result<Vec<ListRow>, CommandError> {
     desk_only(&state)?;
     let query = filter.query()?;
     let lang = crate::i18n::current();
-    let mut rows = state.backend.enrollments.list(&query)?;
+    let mut rows = state.backend().await?.enrollments.list(&query)?;
     for row in &mut rows {
         row.started_at_text =
             crate::i18n::format_datetime(lang, row.started_at, filter.range.utc_offset_minutes);
@@ -52,7 +52,7 @@ pub async fn enrollment_resume(
     id: String,
 ) -> Result<EnrollmentView, CommandError> {
     desk_only(&state)?;
-    Ok(state.backend.enrollments.resume(&id).await?)
+    Ok(state.backend().await?.enrollments.resume(&id).await?)
 }
 
 /// A new enrollment that links one more account for a linked customer.
@@ -62,23 +62,19 @@ pub async fn enrollment_link_another(
     id: String,
 ) -> Result<EnrollmentView, CommandError> {
     desk_only(&state)?;
-    Ok(state.backend.enrollments.link_another(&id).await?)
+    Ok(state.backend().await?.enrollments.link_another(&id).await?)
 }
 
 /// Saves the enrollments of a date range as CSV in the Downloads folder.
 #[tauri::command]
-pub fn desk_export(
+pub async fn desk_export(
     state: State<'_, AppState>,
     range: DateRange,
 ) -> Result<ExportSummary, CommandError> {
     desk_only(&state)?;
     let folder = crate::desk::default_export_folder().ok_or(DeskError::NoExportFolder)?;
-    let summary = export_enrollments(
-        &state.backend.store,
-        &state.backend.environment.id(),
-        &range,
-        &folder,
-    )?;
+    let backend = state.backend().await?;
+    let summary = export_enrollments(&backend.store, &backend.environment.id(), &range, &folder)?;
     super::audit(
         &state,
         AuditAction::ExportWritten,

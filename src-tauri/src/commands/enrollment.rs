@@ -19,9 +19,7 @@ impl From<EnrollmentError> for CommandError {
 
 #[tauri::command]
 pub async fn enrollment_state(state: State<'_, AppState>) -> Result<EnrollmentView, CommandError> {
-    let view = state.backend.enrollments.view().await;
-    crate::startup::mark(crate::startup::Mark::FirstState);
-    Ok(view)
+    Ok(state.backend().await?.enrollments.view().await)
 }
 
 #[tauri::command]
@@ -29,7 +27,12 @@ pub async fn enrollment_submit_details(
     state: State<'_, AppState>,
     details: CustomerDetails,
 ) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.submit_details(details).await)
+    Ok(state
+        .backend()
+        .await?
+        .enrollments
+        .submit_details(details)
+        .await)
 }
 
 #[tauri::command]
@@ -37,14 +40,14 @@ pub async fn enrollment_submit_code(
     state: State<'_, AppState>,
     code: String,
 ) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.submit_code(&code).await)
+    Ok(state.backend().await?.enrollments.submit_code(&code).await)
 }
 
 #[tauri::command]
 pub async fn enrollment_resend_code(
     state: State<'_, AppState>,
 ) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.resend_code().await)
+    Ok(state.backend().await?.enrollments.resend_code().await)
 }
 
 /// Desk, known customer: staff say they checked the customer's photo ID
@@ -56,7 +59,8 @@ pub async fn enrollment_confirm_id(
     id_checked: bool,
 ) -> Result<EnrollmentView, CommandError> {
     Ok(state
-        .backend
+        .backend()
+        .await?
         .enrollments
         .confirm_id_checked(id_checked)
         .await?)
@@ -67,7 +71,7 @@ pub async fn enrollment_confirm_id(
 pub async fn enrollment_send_code(
     state: State<'_, AppState>,
 ) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.send_code_instead().await)
+    Ok(state.backend().await?.enrollments.send_code_instead().await)
 }
 
 #[tauri::command]
@@ -75,14 +79,19 @@ pub async fn enrollment_use_account(
     state: State<'_, AppState>,
     bank_account_id: i64,
 ) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.use_account(bank_account_id).await)
+    Ok(state
+        .backend()
+        .await?
+        .enrollments
+        .use_account(bank_account_id)
+        .await)
 }
 
 #[tauri::command]
 pub async fn enrollment_open_widget(
     state: State<'_, AppState>,
 ) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.open_widget_again().await)
+    Ok(state.backend().await?.enrollments.open_widget_again().await)
 }
 
 /// One message from the widget iframe: the page passes `MessageEvent.origin`
@@ -95,7 +104,8 @@ pub async fn enrollment_widget_message<R: Runtime>(
     data: String,
 ) -> Result<EnrollmentView, CommandError> {
     let outcome = state
-        .backend
+        .backend()
+        .await?
         .enrollments
         .widget_message(&origin, &data)
         .await?;
@@ -107,12 +117,12 @@ pub async fn enrollment_widget_message<R: Runtime>(
 
 #[tauri::command]
 pub async fn enrollment_cancel(state: State<'_, AppState>) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.cancel().await)
+    Ok(state.backend().await?.enrollments.cancel().await)
 }
 
 #[tauri::command]
 pub async fn enrollment_start_over(
     state: State<'_, AppState>,
 ) -> Result<EnrollmentView, CommandError> {
-    Ok(state.backend.enrollments.start_over().await)
+    Ok(state.backend().await?.enrollments.start_over().await)
 }

@@ -49,3 +49,17 @@ impl From<crate::config::ConfigError> for CommandError {
         Self::shown(err.code(), &err.text(), false)
     }
 }
+
+impl From<&crate::backend::StartError> for CommandError {
+    fn from(err: &crate::backend::StartError) -> Self {
+        use crate::backend::StartError;
+        let code = err.code();
+        match err {
+            StartError::Store(store) => Self::shown(code, &store.text(), false),
+            StartError::Client(client) => Self::shown(code, &client.text(), false),
+            StartError::Simulator(_) | StartError::Interrupted => {
+                Self::localized(code, &err.to_string(), false)
+            }
+        }
+    }
+}

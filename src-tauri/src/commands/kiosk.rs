@@ -21,7 +21,7 @@ pub async fn kiosk_reset<R: Runtime>(
     state: State<'_, AppState>,
     reason: ResetReason,
 ) -> Result<EnrollmentView, CommandError> {
-    Ok(reset_session(&app, &state, reason).await)
+    reset_session(&app, &state, reason).await
 }
 
 /// The reset itself: for "Start over", staff, and the idle countdown's end
@@ -30,7 +30,7 @@ pub async fn reset_session<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     reason: ResetReason,
-) -> EnrollmentView {
+) -> Result<EnrollmentView, CommandError> {
     state.idle.lock().unwrap_or_else(|e| e.into_inner()).reset();
     // The customer's language goes with them: the next one starts in the
     // kiosk's own (before the new state is drawn).
@@ -38,7 +38,8 @@ pub async fn reset_session<R: Runtime>(
     if let Err(err) = app.emit_to("main", "l10n-changed", ()) {
         tracing::warn!("language event not delivered: {err}");
     }
-    let view = state.backend.enrollments.start_over().await;
+    let backend = state.backend().await?;
+    let view = backend.enrollments.start_over().await;
     crate::app::close_bank_popups(app);
     if let Some(main) = app.get_webview_window("main") {
         if let Err(err) = main.clear_all_browsing_data() {
@@ -55,12 +56,12 @@ pub async fn reset_session<R: Runtime>(
     super::audit(state, reason.audit_action(), "session reset".into());
     // Staff unlocked before the reset are not unlocked for the next customer
     // (after the audit entry, which names staff when they reset).
-    let staff = state.backend.staff.clone();
+    let staff = backend.staff.clone();
     if let Err(err) = super::blocking(move || staff.lock()).await {
         tracing::warn!(code = %err.code, "staff not locked by the reset: {}", err.message);
     }
     tracing::info!(?reason, "session reset");
-    view
+    Ok(view)
 }
 
 /// The customer did something on the page (it reports input at most about

@@ -46,11 +46,15 @@ pub struct AppInfo {
 }
 
 /// What the first screen shows: the product, its version, where it talks to.
+/// Answers once the backend has started.
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
-    crate::startup::mark(crate::startup::Mark::Ready);
-    let environment = &state.backend.environment;
-    Ok(AppInfo {
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
+    Ok(info_of(&state, state.backend().await?))
+}
+
+fn info_of(state: &AppState, backend: &crate::backend::Backend) -> AppInfo {
+    let environment = &backend.environment;
+    AppInfo {
         product: "Aeropay Onboarding".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         environment: EnvironmentInfo {
@@ -61,7 +65,62 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
         mode: state.settings.mode,
         kiosk: state.settings.kiosk.normalized(),
         lang: crate::i18n::current(),
+    }
+}
+
+/// Everything the page needs to start, in one answer once the backend has
+/// started: the language's texts, the app's info, the status line and the
+/// version already formatted, and the enrollment's state.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppBoot {
+    pub info: AppInfo,
+    pub bundle: &'static crate::i18n::PageBundle,
+    /// `ui-ready` with the environment's name: the status line.
+    pub status: crate::i18n::PageMessage,
+    /// `ui-version` with the product and its version.
+    pub version: crate::i18n::PageMessage,
+    pub state: crate::enrollment::EnrollmentView,
+}
+
+/// The page's first command (see [`AppBoot`]).
+#[tauri::command]
+pub async fn app_boot(state: State<'_, AppState>) -> Result<AppBoot, CommandError> {
+    let backend = state.backend().await?;
+    let info = info_of(&state, backend);
+    let view = backend.enrollments.view().await;
+    let lang = info.lang;
+    let status = crate::i18n::page_format(
+        lang,
+        "ui-ready",
+        &page_args([("environment", &info.environment.label)]),
+    );
+    let version = crate::i18n::page_format(
+        lang,
+        "ui-version",
+        &page_args([("product", &info.product), ("version", &info.version)]),
+    );
+    crate::startup::mark(crate::startup::Mark::Ready);
+    crate::startup::mark(crate::startup::Mark::FirstState);
+    // Needed once a phone is hashed: read while the customer types.
+    backend.load_phone_key_soon();
+    Ok(AppBoot {
+        bundle: crate::i18n::page_bundle(lang),
+        info,
+        status,
+        version,
+        state: view,
     })
+}
+
+/// Message arguments as the page sends them.
+fn page_args<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a String)>,
+) -> serde_json::Map<String, serde_json::Value> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.clone().into()))
+        .collect()
 }
 
 /// One line of the audit trail for an action taken through a command, with
@@ -69,16 +128,24 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
 /// the detail again). The action has happened either way, so a failed
 /// write is logged, not shown.
 pub(crate) fn audit(state: &AppState, action: AuditAction, detail: String) {
+    // Every caller has waited for the backend already.
+    let Some(backend) = state.started() else {
+        tracing::error!(
+            action = action.as_str(),
+            "audit entry not written: the app has not started"
+        );
+        return;
+    };
     let entry = AuditEntry {
         at: time::OffsetDateTime::now_utc().unix_timestamp(),
         mode: AuditMode::from(state.settings.mode),
-        staff: state.backend.staff.actor().map(str::to_owned),
+        staff: backend.staff.actor().map(str::to_owned),
         action,
         detail,
         error_code: None,
         correlation_id: None,
     };
-    if let Err(err) = state.backend.store.audit(&entry) {
+    if let Err(err) = backend.store.audit(&entry) {
         tracing::error!(code = err.code(), "audit entry not written: {err}");
     }
 }

@@ -48,7 +48,7 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, Co
         after_restart.language = state.settings.language;
     }
     view.restart_pending = after_restart != state.settings;
-    view.staff_pin_set = state.backend.staff.status()?.pin_set;
+    view.staff_pin_set = state.backend().await?.staff.status()?.pin_set;
     Ok(view)
 }
 

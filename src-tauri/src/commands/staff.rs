@@ -27,14 +27,17 @@ async fn with_guard<T: Send + 'static>(
 /// kiosk without a PIN); counts as staff activity. The audit trail reads
 /// who acts from the guard itself (`commands::audit`).
 pub(crate) async fn require_staff(state: &AppState) -> Result<(), CommandError> {
-    with_guard(&state.backend.staff, |guard| guard.require().map(|_| ())).await
+    with_guard(&state.backend().await?.staff, |guard| {
+        guard.require().map(|_| ())
+    })
+    .await
 }
 
 /// Whether a PIN is set, staff are unlocked (and for how long), and how long
 /// the next PIN attempt must wait.
 #[tauri::command]
 pub async fn staff_status(state: State<'_, AppState>) -> Result<StaffStatus, CommandError> {
-    with_guard(&state.backend.staff, |guard| guard.status()).await
+    with_guard(&state.backend().await?.staff, |guard| guard.status()).await
 }
 
 /// Checks the PIN; the right one starts a staff session.
@@ -43,13 +46,16 @@ pub async fn staff_unlock(
     state: State<'_, AppState>,
     pin: String,
 ) -> Result<StaffStatus, CommandError> {
-    with_guard(&state.backend.staff, move |guard| guard.unlock(&pin)).await
+    with_guard(&state.backend().await?.staff, move |guard| {
+        guard.unlock(&pin)
+    })
+    .await
 }
 
 /// Ends the staff session now.
 #[tauri::command]
 pub async fn staff_lock(state: State<'_, AppState>) -> Result<StaffStatus, CommandError> {
-    with_guard(&state.backend.staff, |guard| guard.lock()).await
+    with_guard(&state.backend().await?.staff, |guard| guard.lock()).await
 }
 
 /// Sets the first PIN (desk mode) or changes it (an unlocked session).
@@ -60,7 +66,7 @@ pub async fn staff_set_pin(
     new_pin: String,
     confirm_pin: Option<String>,
 ) -> Result<StaffStatus, CommandError> {
-    with_guard(&state.backend.staff, move |guard| {
+    with_guard(&state.backend().await?.staff, move |guard| {
         guard.set_pin(&new_pin, confirm_pin.as_deref())
     })
     .await

@@ -5,12 +5,44 @@ use sha2::Sha256;
 /// recognise a returning customer without holding their number. The key lives
 /// in the keychain: a copied database alone cannot be matched to numbers.
 pub struct PhoneHasher {
-    key: Vec<u8>,
+    key: std::sync::OnceLock<Vec<u8>>,
+    /// Fetches the key the first time it is needed ([`PhoneHasher::lazy`]).
+    load: Option<KeyLoader>,
 }
+
+type KeyLoader = Box<dyn Fn() -> Vec<u8> + Send + Sync>;
 
 impl PhoneHasher {
     pub fn new(key: &[u8]) -> Self {
-        Self { key: key.to_vec() }
+        Self {
+            key: std::sync::OnceLock::from(key.to_vec()),
+            load: None,
+        }
+    }
+
+    /// A hasher whose key `load` fetches the first time a number is hashed
+    /// (or [`PhoneHasher::load_key`] is called), once: the keychain's
+    /// round trips stay off the app's start.
+    pub fn lazy(load: impl Fn() -> Vec<u8> + Send + Sync + 'static) -> Self {
+        Self {
+            key: std::sync::OnceLock::new(),
+            load: Some(Box::new(load)),
+        }
+    }
+
+    /// Fetches the key now if it is not there yet. Blocks (the keychain):
+    /// call it off the async threads. Concurrent callers wait for the one
+    /// fetch.
+    pub fn load_key(&self) {
+        self.key();
+    }
+
+    fn key(&self) -> &[u8] {
+        self.key.get_or_init(|| match &self.load {
+            Some(load) => load(),
+            // `new` always sets the key.
+            None => Vec::new(),
+        })
     }
 
     /// A fresh random key (32 bytes, hex) to keep in the keychain.
@@ -24,7 +56,7 @@ impl PhoneHasher {
     pub fn hash(&self, phone: &str) -> String {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC accepts any key length");
+            Hmac::<Sha256>::new_from_slice(self.key()).expect("HMAC accepts any key length");
         mac.update(digits.as_bytes());
         hex(&mac.finalize().into_bytes())
     }
@@ -62,6 +94,24 @@ mod tests {
         let b = PhoneHasher::new(b"key-b").hash("+13125550198");
         assert_ne!(a, b);
         assert!(!a.contains("3125550198"));
+    }
+
+    #[test]
+    fn a_lazy_key_is_fetched_once_when_first_needed() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let fetched = Arc::new(AtomicUsize::new(0));
+        let counter = fetched.clone();
+        let hasher = PhoneHasher::lazy(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+            b"key".to_vec()
+        });
+        assert_eq!(fetched.load(Ordering::Relaxed), 0);
+        let hash = hasher.hash("+13125550198");
+        hasher.load_key();
+        assert_eq!(hasher.hash("+13125550198"), hash);
+        assert_eq!(fetched.load(Ordering::Relaxed), 1);
+        assert_eq!(hash, PhoneHasher::new(b"key").hash("+13125550198"));
     }
 
     #[test]
