@@ -27,6 +27,10 @@
 //! - the app's own start-up trace (`aeropay_onboarding::startup`: each step
 //!   in ms since its process started, written to a file the bench names in
 //!   `AEROPAY_ONBOARDING_STARTUP_TRACE`), as medians per step;
+//! - the page's own timings on the same clock: when `index.html` arrived,
+//!   DOMContentLoaded and load ended (Navigation Timing), and the app
+//!   page's marks (its boot command sent, "Ready." written), so WebDriver's
+//!   lag can be told from the page's;
 //! - the load average after each launch, to judge how noisy the run was.
 
 use aeropay_onboarding::startup::{parse_trace, Mark, TRACE_FILE_ENV};
@@ -193,6 +197,51 @@ fn memory_kib(pid: u32) -> (u64, u64) {
     )
 }
 
+// ---- the page's own clock ---------------------------------------------------
+
+/// The page's timings, in ms since the app process started: its load
+/// events (Navigation Timing) and the app page's marks (`app-boot`: its
+/// first command sent; `app-ready`: "Ready." written), from `performance.timeOrigin` (wall clock) and the
+/// process's start (uptime), tied together by reading both clocks now.
+/// What WebDriver sees later than these is the measurement's own lag.
+async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
+    let script = "const nav = performance.getEntriesByType('navigation')[0];
+        const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+        return [performance.timeOrigin, nav?.responseEnd ?? null, nav?.domContentLoadedEventEnd ?? null,
+          nav?.loadEventEnd ?? null, mark('app-boot'), mark('app-ready')];";
+    let values = app.execute(script).await;
+    let now_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs_f64();
+    let boot_epoch = now_epoch - uptime();
+    let numbers: Vec<Option<f64>> = values
+        .as_array()
+        .map(|a| a.iter().map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default();
+    let Some(Some(origin_ms)) = numbers.first().copied() else {
+        return Vec::new();
+    };
+    PAGE_MARKS
+        .iter()
+        .zip(numbers.iter().skip(1))
+        .filter_map(|(name, value)| {
+            let at_epoch = (origin_ms + (*value)?) / 1e3;
+            let ms = (at_epoch - boot_epoch - started_at_uptime) * 1e3;
+            Some(((*name).to_owned(), ms))
+        })
+        .collect()
+}
+
+/// The page-side marks `page_marks` reports, in its script's order.
+const PAGE_MARKS: [&str; 5] = [
+    "page: index.html received",
+    "page: DOMContentLoaded done",
+    "page: load done",
+    "page: boot() asks app_boot",
+    "page: \"Ready.\" written",
+];
+
 // ---- statistics -------------------------------------------------------------
 
 fn summary(samples: &[f64]) -> String {
@@ -265,6 +314,7 @@ async fn launch_once(binary: &Path) -> Launched {
     let launch_to_ready = requested.elapsed();
     let process = app_process(binary, app.home()).expect("the app process is running");
     let started_at_uptime = process.start_ticks as f64 / CLOCK_TICKS;
+    let page_marks = page_marks(&app, started_at_uptime).await;
     let process_to_ready_ms = (ready_at_uptime - started_at_uptime) * 1e3;
     let process_to_shown_ms =
         (shown_at_uptime.unwrap_or(ready_at_uptime) - started_at_uptime) * 1e3;
@@ -281,7 +331,8 @@ async fn launch_once(binary: &Path) -> Launched {
         web_processes.push(format!("{} {} MiB", child.comm, rss / 1024));
     }
     app.quit().await;
-    let trace = parse_trace(&std::fs::read_to_string(&trace_file).unwrap_or_default());
+    let mut trace = parse_trace(&std::fs::read_to_string(&trace_file).unwrap_or_default());
+    trace.extend(page_marks);
     Launched {
         process_to_shown_ms,
         process_to_ready_ms,
@@ -426,8 +477,9 @@ async fn run(settings: Settings) {
         }
         if !s.marks.is_empty() {
             println!("start-up trace, ms since the process started:");
-            for mark in Mark::ALL {
-                if let Some((name, samples)) = s.marks.iter().find(|(n, _)| n == mark.name()) {
+            let names = Mark::ALL.iter().map(|mark| mark.name()).chain(PAGE_MARKS);
+            for wanted in names {
+                if let Some((name, samples)) = s.marks.iter().find(|(n, _)| n == wanted) {
                     println!("  {name:<38}{}", summary(samples));
                 }
             }
