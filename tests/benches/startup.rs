@@ -208,7 +208,7 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
     let script = "const nav = performance.getEntriesByType('navigation')[0];
         const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
         return [performance.timeOrigin, nav?.responseEnd ?? null, nav?.domContentLoadedEventEnd ?? null,
-          nav?.loadEventEnd ?? null, mark('app-boot'), mark('app-ready')];";
+          nav?.loadEventEnd ?? null, mark('app-modules'), mark('app-boot'), mark('app-ready')];";
     let values = app.execute(script).await;
     let now_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -234,10 +234,11 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
 }
 
 /// The page-side marks `page_marks` reports, in its script's order.
-const PAGE_MARKS: [&str; 5] = [
+const PAGE_MARKS: [&str; 6] = [
     "page: index.html received",
     "page: DOMContentLoaded done",
     "page: load done",
+    "page: its modules fetched, first runs",
     "page: boot() asks app_boot",
     "page: \"Ready.\" written",
 ];
