@@ -27,12 +27,16 @@ fn data_home_env(home: &Path) -> (String, String) {
 #[tokio::test]
 async fn a_database_that_cannot_open_is_shown_on_the_page_with_its_code() {
     let broken = data_home_with_a_broken_database();
-    let app = App::launch_with(Launch {
+    // An app that exits before its window leaves the WebDriver session
+    // waiting: bounded, so that is a failure, not a hang.
+    let launch = App::launch_with(Launch {
         settings_json: Some(r#"{"language": "es"}"#.into()),
         env: vec![data_home_env(broken.path())],
         ..Launch::default()
-    })
-    .await;
+    });
+    let app = tokio::time::timeout(Duration::from_secs(90), launch)
+        .await
+        .expect("the window opens although the database cannot");
     let status = app
         .wait_for_text("#app-status", "(código STORE_SQLITE)")
         .await;
