@@ -5,7 +5,7 @@
 //!
 //!     scripts/bench-memory.sh
 //!     scripts/with-keyring.sh cargo bench --profile dev -p aeropay-onboarding-e2e --bench memory -- \
-//!         --bare target/debug/aeropay-onboarding-bare-window --app target/debug/aeropay-onboarding
+//!         --bare $PWD/target/debug/aeropay-onboarding-bare-window --app $PWD/target/debug/aeropay-onboarding
 //!
 //! Each reading is VmRSS (and PSS) of the app process plus its descendants
 //! (the WebKit web and network processes), taken `SETTLE` after the step and
@@ -18,6 +18,8 @@
 //! - kiosk: after start (attract screen), then after each of `--resets`
 //!   resets in one app session: the customer reaches the widget's bank list,
 //!   waits, and presses "Start over" on the idle warning.
+//!
+//! Paths are best given absolute: cargo runs the bench in `tests/`.
 //!
 //! Growth: last reading minus the first one after the warm-up (the first
 //! enrollment or reset), and the least-squares slope per enrollment or reset
@@ -110,6 +112,13 @@ async fn sample(app: &App, binary: &std::path::Path) -> (Sample, TreeMemory) {
     let pid = app_process(binary, app.home())
         .expect("the app process is running")
         .pid;
+    // A widget frame left behind in the page would hold its document.
+    let frames = app
+        .execute("return document.querySelectorAll('iframe').length;")
+        .await;
+    if frames.as_u64() != Some(0) {
+        println!("note: {frames} iframe(s) still in the page");
+    }
     tokio::time::sleep(SETTLE).await;
     let first = tree_memory(pid);
     tokio::time::sleep(SECOND_READING).await;
@@ -131,12 +140,13 @@ fn print_sample(what: &str, s: &Sample, reading: &TreeMemory, bare: Option<f64>)
         .map(|b| format!(" ({:.2}x bare)", s.total_rss() / b))
         .unwrap_or_default();
     println!(
-        "{what:<24} RSS app {:>6.1} + WebKit {:>6.1} = {:>6.1} MiB{ratio}; PSS {:>6.1} MiB; load {:.2}; [{}]",
+        "{what:<20} RSS app {:>6.1} + WebKit {:>6.1} = {:>6.1} MiB{ratio}; PSS {:>6.1} MiB; load {:.2}; app anon {:.1} MiB; [{}]",
         s.app_rss,
         s.web_rss,
         s.total_rss(),
         s.total_pss,
         s.load,
+        mib(reading.app_anon_kib),
         reading.web_processes.join(", ")
     );
 }
@@ -184,8 +194,38 @@ async fn desk(settings: &Settings, bare: Option<f64>) -> Vec<Sample> {
         print_sample(&format!("desk, enrollment {n}"), &s, &reading, bare);
         samples.push(s);
     }
+    simulator_state(&app);
     app.quit().await;
     samples
+}
+
+/// The simulator keeps every simulated customer in memory by design (and
+/// saves them as one JSON snapshot): its size per customer, as saved.
+fn simulator_state(app: &App) {
+    let path = app
+        .home()
+        .join(".local/share/app.aeropay-onboarding.desktop/simulator.sqlite3");
+    let read = || -> rusqlite::Result<String> {
+        let db = rusqlite::Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        db.query_row("SELECT json FROM simulator_state WHERE id = 1", [], |row| {
+            row.get(0)
+        })
+    };
+    match read() {
+        Ok(json) => {
+            let data: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+            let users = data["users"].as_object().map_or(0, |u| u.len());
+            println!(
+                "simulator state as saved: {} bytes of JSON for {users} customers ({} bytes per customer)",
+                json.len(),
+                json.len() / users.max(1)
+            );
+        }
+        Err(err) => println!("simulator state not readable at {}: {err}", path.display()),
+    }
 }
 
 /// Kiosk: `--resets` customers reach the widget and are reset with "Start

@@ -102,25 +102,33 @@ pub fn uptime() -> f64 {
         .expect("/proc/uptime")
 }
 
+/// A "Name:  value kB" line of a /proc file, in KiB; 0 if missing.
+fn kib_field(path: String, name: &str) -> u64 {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with(name))?
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
 /// (VmRSS, PSS) in KiB; 0 for a process that is gone.
 pub fn memory_kib(pid: u32) -> (u64, u64) {
-    let field = |path: String, name: &str| -> u64 {
-        std::fs::read_to_string(path)
-            .ok()
-            .and_then(|text| {
-                text.lines()
-                    .find(|l| l.starts_with(name))?
-                    .split_whitespace()
-                    .nth(1)?
-                    .parse()
-                    .ok()
-            })
-            .unwrap_or(0)
-    };
     (
-        field(format!("/proc/{pid}/status"), "VmRSS:"),
-        field(format!("/proc/{pid}/smaps_rollup"), "Pss:"),
+        kib_field(format!("/proc/{pid}/status"), "VmRSS:"),
+        kib_field(format!("/proc/{pid}/smaps_rollup"), "Pss:"),
     )
+}
+
+/// The anonymous part of a process's RSS (heap, stacks: not the mapped
+/// binary and libraries), in KiB.
+pub fn anonymous_rss_kib(pid: u32) -> u64 {
+    kib_field(format!("/proc/{pid}/status"), "RssAnon:")
 }
 
 /// Memory of an app process and of its descendants (the WebKit web and
@@ -128,10 +136,12 @@ pub fn memory_kib(pid: u32) -> (u64, u64) {
 #[derive(Clone, Debug, Default)]
 pub struct TreeMemory {
     pub app_rss_kib: u64,
+    /// The app process's anonymous RSS (the rest is mapped files).
+    pub app_anon_kib: u64,
     pub app_pss_kib: u64,
     pub web_rss_kib: u64,
     pub web_pss_kib: u64,
-    /// "name RSS" of each descendant, for the log.
+    /// "name RSS (anonymous RSS)" of each descendant, for the log.
     pub web_processes: Vec<String>,
 }
 
@@ -150,6 +160,7 @@ pub fn tree_memory(pid: u32) -> TreeMemory {
     let (app_rss_kib, app_pss_kib) = memory_kib(pid);
     let mut memory = TreeMemory {
         app_rss_kib,
+        app_anon_kib: anonymous_rss_kib(pid),
         app_pss_kib,
         ..TreeMemory::default()
     };
@@ -157,9 +168,12 @@ pub fn tree_memory(pid: u32) -> TreeMemory {
         let (rss, pss) = memory_kib(child.pid);
         memory.web_rss_kib += rss;
         memory.web_pss_kib += pss;
-        memory
-            .web_processes
-            .push(format!("{} {} MiB", child.comm, rss / 1024));
+        memory.web_processes.push(format!(
+            "{} {:.1} MiB (anon {:.1})",
+            child.comm,
+            mib(rss),
+            mib(anonymous_rss_kib(child.pid))
+        ));
     }
     memory
 }
