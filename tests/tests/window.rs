@@ -1,6 +1,7 @@
 //! The app window opens, renders its first screen, and talks to Rust.
 
-use aeropay_onboarding_e2e::{App, Launch};
+use aeropay_onboarding::web_engine::JSC_USE_JIT;
+use aeropay_onboarding_e2e::{procmem, App, Launch};
 
 #[tokio::test]
 async fn first_screen_shows_the_product_and_the_simulator() {
@@ -124,5 +125,29 @@ async fn the_page_frames_no_other_loopback_port_than_the_simulators() {
         violation["directive"], "frame-src",
         "a frame from another loopback port is refused by frame-src: {violation}"
     );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_web_process_runs_javascript_without_the_jit() {
+    let app = App::launch().await;
+    app.wait_for_text("#app-status", "Ready").await;
+    let pid = app.app_pid().expect("the app runs");
+    let web: Vec<_> = procmem::descendants(pid)
+        .into_iter()
+        .filter(|p| p.comm.starts_with("WebKitWebProces"))
+        .collect();
+    assert!(!web.is_empty(), "no WebKit web process under the app");
+    let wanted = format!("{JSC_USE_JIT}=0");
+    for process in web {
+        let environ = std::fs::read(format!("/proc/{}/environ", process.pid)).unwrap_or_default();
+        assert!(
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == wanted.as_bytes()),
+            "the web process {} runs without {wanted}",
+            process.pid
+        );
+    }
     app.quit().await;
 }
