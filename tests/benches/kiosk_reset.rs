@@ -12,6 +12,7 @@
 //! details screen, and a customer in the bank widget (its origin has storage
 //! to clear).
 
+use aeropay_onboarding_e2e::bench_args::BenchArgs;
 use aeropay_onboarding_e2e::flow::{
     fill_details, kiosk_until_widget, press_start_over_on_the_warning, Customer,
 };
@@ -25,12 +26,7 @@ const MARKS: &str = r#"
     return { attract: shown - trigger, rust: done - trigger };"#;
 
 fn runs() -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20)
+    BenchArgs::from_env().number("runs").unwrap_or(20)
 }
 
 /// A customer in the bank widget, its origin holding local and session

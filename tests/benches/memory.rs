@@ -25,6 +25,7 @@
 //! enrollment or reset), and the least-squares slope per enrollment or reset
 //! over all readings after the warm-up.
 
+use aeropay_onboarding_e2e::bench_args::{self, BenchArgs};
 use aeropay_onboarding_e2e::flow::{
     enroll_until_widget, kiosk_until_widget, link_checking_account,
     press_start_over_on_the_warning, wait_linked, wait_ready, Bank, Customer,
@@ -52,43 +53,24 @@ struct Settings {
 
 impl Settings {
     fn from_args() -> Settings {
-        let mut settings = Settings {
-            enrollments: 20,
-            resets: 20,
-            app: aeropay_onboarding_e2e::app_binary(),
-            bare: None,
-            app_env: Vec::new(),
-        };
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let mut i = 0;
-        while i < args.len() {
-            let value = || {
-                args.get(i + 1)
-                    .unwrap_or_else(|| panic!("{} needs a value", args[i]))
-            };
-            let number = || {
-                value()
-                    .parse::<usize>()
-                    .unwrap_or_else(|_| panic!("{} needs a number", args[i]))
-            };
-            match args[i].as_str() {
-                "--enrollments" => settings.enrollments = number(),
-                "--resets" => settings.resets = number(),
-                "--app" => settings.app = PathBuf::from(value()),
-                "--bare" => settings.bare = Some(PathBuf::from(value())),
-                "--app-env" => {
-                    let (name, val) = value().split_once('=').expect("--app-env takes NAME=VALUE");
-                    settings.app_env.push((name.to_owned(), val.to_owned()));
-                }
-                // cargo bench passes `--bench`; other harness flags are ignored.
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            }
-            i += 2;
+        let args = BenchArgs::from_env();
+        Settings {
+            enrollments: args.number("enrollments").unwrap_or(20),
+            resets: args.number("resets").unwrap_or(20),
+            app: args
+                .paths("app")
+                .pop()
+                .unwrap_or_else(aeropay_onboarding_e2e::app_binary),
+            bare: args.paths("bare").pop(),
+            app_env: args
+                .all("app-env")
+                .into_iter()
+                .map(|pair| {
+                    let (name, value) = pair.split_once('=').expect("--app-env takes NAME=VALUE");
+                    (name.to_owned(), value.to_owned())
+                })
+                .collect(),
         }
-        settings
     }
 }
 
@@ -359,10 +341,5 @@ async fn run(settings: Settings) {
 }
 
 fn main() {
-    let settings = Settings::from_args();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(run(settings));
+    bench_args::run(run(Settings::from_args()));
 }

@@ -30,6 +30,7 @@
 //! - the load average after each launch, to judge how noisy the run was.
 
 use aeropay_onboarding::startup::{parse_trace, Mark, TRACE_FILE_ENV};
+use aeropay_onboarding_e2e::bench_args::{self, BenchArgs};
 use aeropay_onboarding_e2e::fantoccini::Locator;
 use aeropay_onboarding_e2e::procmem::{
     app_process, load_average, load_average_1min, median, mib, summary, tree_memory, uptime,
@@ -54,40 +55,13 @@ struct Settings {
 
 impl Settings {
     fn from_args() -> Settings {
-        let mut settings = Settings {
-            runs: 5,
-            warmup: 1,
-            apps: Vec::new(),
-            bare: None,
-        };
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let mut i = 0;
-        while i < args.len() {
-            let value = || {
-                args.get(i + 1)
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or_else(|| panic!("{} needs a number", args[i]))
-            };
-            match args[i].as_str() {
-                "--runs" => settings.runs = value().max(1),
-                "--warmup" => settings.warmup = value(),
-                "--app" => {
-                    let path = args.get(i + 1).expect("--app needs a path");
-                    settings.apps.push(PathBuf::from(path));
-                }
-                "--bare" => {
-                    let path = args.get(i + 1).expect("--bare needs a path");
-                    settings.bare = Some(PathBuf::from(path));
-                }
-                // cargo bench passes `--bench`; other harness flags are ignored.
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            }
-            i += 2;
+        let args = BenchArgs::from_env();
+        Settings {
+            runs: args.number("runs").unwrap_or(5).max(1),
+            warmup: args.number("warmup").unwrap_or(1),
+            apps: args.paths("app"),
+            bare: args.paths("bare").pop(),
         }
-        settings
     }
 }
 
@@ -297,10 +271,5 @@ async fn run(settings: Settings) {
 }
 
 fn main() {
-    let settings = Settings::from_args();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(run(settings));
+    bench_args::run(run(Settings::from_args()));
 }

@@ -7,6 +7,7 @@
 //! which case a screenshot is saved under `target/e2e/<test>/failure.png`.
 
 pub mod a11y;
+pub mod bench_args;
 pub mod flow;
 pub mod leftovers;
 pub mod procmem;
