@@ -1,6 +1,6 @@
 //! The app window opens, renders its first screen, and talks to Rust.
 
-use aeropay_onboarding::web_engine::JSC_USE_JIT;
+use aeropay_onboarding::web_engine::ENVIRONMENT;
 use aeropay_onboarding_e2e::{procmem, App, Launch};
 
 #[tokio::test]
@@ -129,25 +129,28 @@ async fn the_page_frames_no_other_loopback_port_than_the_simulators() {
 }
 
 #[tokio::test]
-async fn the_web_process_runs_javascript_without_the_jit() {
+async fn the_web_processes_inherit_the_engine_settings() {
     let app = App::launch().await;
     app.wait_for_text("#app-status", "Ready").await;
     let pid = app.app_pid().expect("the app runs");
-    let web: Vec<_> = procmem::descendants(pid)
-        .into_iter()
-        .filter(|p| p.comm.starts_with("WebKitWebProces"))
-        .collect();
-    assert!(!web.is_empty(), "no WebKit web process under the app");
-    let wanted = format!("{JSC_USE_JIT}=0");
-    for process in web {
+    let webkit = procmem::descendants(pid);
+    assert!(
+        webkit.iter().any(|p| p.comm.starts_with("WebKitWebProces")),
+        "no WebKit web process under the app: {webkit:?}"
+    );
+    for process in webkit {
         let environ = std::fs::read(format!("/proc/{}/environ", process.pid)).unwrap_or_default();
-        assert!(
-            environ
-                .split(|b| *b == 0)
-                .any(|var| var == wanted.as_bytes()),
-            "the web process {} runs without {wanted}",
-            process.pid
-        );
+        for (name, value) in ENVIRONMENT {
+            let wanted = format!("{name}={value}");
+            assert!(
+                environ
+                    .split(|b| *b == 0)
+                    .any(|var| var == wanted.as_bytes()),
+                "{} ({}) runs without {wanted}",
+                process.comm,
+                process.pid
+            );
+        }
     }
     app.quit().await;
 }
