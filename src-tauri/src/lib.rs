@@ -28,6 +28,7 @@ pub mod store;
 pub mod text;
 pub mod updates;
 pub mod vault;
+pub mod web_engine;
 
 mod app;
 mod app_updates;

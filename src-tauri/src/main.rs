@@ -141,6 +141,8 @@ fn kiosk_session() -> ExitCode {
 
 fn open_window(mode: Option<aeropay_onboarding::config::Mode>) -> ExitCode {
     startup::mark(Mark::Main);
+    // Still one thread: the environment the web processes will inherit.
+    aeropay_onboarding::web_engine::set_environment();
     let loaded = config::settings_path().and_then(|path| {
         let settings = Settings::load_from(&path)?;
         Ok((settings, config::data_dir()?, path))

@@ -12,6 +12,10 @@
 //! details screen, and a customer in the bank widget (its origin has storage
 //! to clear).
 
+use aeropay_onboarding_e2e::bench_args::BenchArgs;
+use aeropay_onboarding_e2e::flow::{
+    fill_details, kiosk_until_widget, press_start_over_on_the_warning, Customer,
+};
 use aeropay_onboarding_e2e::{App, Launch};
 use std::time::Duration;
 
@@ -22,43 +26,14 @@ const MARKS: &str = r#"
     return { attract: shown - trigger, rust: done - trigger };"#;
 
 fn runs() -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20)
+    BenchArgs::from_env().number("runs").unwrap_or(20)
 }
 
-/// Keeps the idle warning out of the way while the customer is being set up.
-async fn still_here(app: &App) {
-    app.execute(r#"document.getElementById("idle-more-time")?.click(); document.dispatchEvent(new PointerEvent("pointerdown")); return true;"#)
-        .await;
-}
-
-async fn details(app: &App, n: usize) {
-    app.wait_for_text("#screen-title", "New customer").await;
-    app.type_into("#field-firstName", "Bench").await;
-    app.type_into("#field-lastName", "Customer").await;
-    app.type_into("#field-phone", &format!("(415) 555-{:04}", 3000 + n))
-        .await;
-    app.type_into("#field-email", &format!("bench{n}@example.com"))
-        .await;
-}
-
-async fn up_to_the_widget(app: &App, n: usize) {
-    details(app, n).await;
-    still_here(app).await;
-    app.click("#details-submit").await;
-    app.wait_for_text("#screen-title", "Enter the code").await;
-    still_here(app).await;
-    app.type_into("#field-code", "000000").await;
-    app.click("#code-submit").await;
-    app.wait_for_text("#screen-title", "Link a bank account")
-        .await;
-    app.find("#widget-frame").await;
+/// A customer in the bank widget, its origin holding local and session
+/// storage (for the reset to clear).
+async fn up_to_the_widget(app: &App, customer: &Customer) {
+    kiosk_until_widget(app, customer).await;
     app.enter_frame(0).await;
-    app.wait_for_text("#screen", "Select your bank").await;
     app.execute(
         r#"localStorage.setItem("bench", "1"); sessionStorage.setItem("bench", "1"); return true;"#,
     )
@@ -69,9 +44,7 @@ async fn up_to_the_widget(app: &App, n: usize) {
 /// One reset: waits for the warning, presses "Start over", returns the
 /// page's (attract drawn, Rust done) times in ms.
 async fn reset(app: &App) -> (f64, f64) {
-    app.wait_for_text("#idle-warning", "Are you still there?")
-        .await;
-    app.click("#idle-start-over").await;
+    press_start_over_on_the_warning(app).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         let marks = app.execute(MARKS).await;
@@ -124,11 +97,15 @@ async fn main() {
         for n in 0..=runs {
             app.wait_for_text("#attract-start", "Tap to start").await;
             app.click("#attract-start").await;
-            let customer = n + if widget { 500 } else { 0 };
+            let customer = Customer::numbered(
+                "Bench",
+                "Customer",
+                3000 + n as u16 + if widget { 500 } else { 0 },
+            );
             if widget {
-                up_to_the_widget(&app, customer).await;
+                up_to_the_widget(&app, &customer).await;
             } else {
-                details(&app, customer).await;
+                fill_details(&app, &customer).await;
             }
             let (a, r) = reset(&app).await;
             if n > 0 {

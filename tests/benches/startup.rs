@@ -34,17 +34,18 @@
 //! - the load average after each launch, to judge how noisy the run was.
 
 use aeropay_onboarding::startup::{parse_trace, Mark, TRACE_FILE_ENV};
+use aeropay_onboarding_e2e::bench_args::{self, BenchArgs};
 use aeropay_onboarding_e2e::fantoccini::Locator;
+use aeropay_onboarding_e2e::procmem::{
+    app_process, load_average, load_average_1min, median, mib, summary, tree_memory, uptime,
+    CLOCK_TICKS, SETTLE,
+};
 use aeropay_onboarding_e2e::{App, Launch};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux).
-const CLOCK_TICKS: f64 = 100.0;
 /// How often the page is asked whether it is ready.
 const POLL: Duration = Duration::from_millis(10);
-/// Pause between "Ready" and the memory reading.
-const SETTLE: Duration = Duration::from_secs(2);
 
 struct Settings {
     runs: usize,
@@ -58,143 +59,14 @@ struct Settings {
 
 impl Settings {
     fn from_args() -> Settings {
-        let mut settings = Settings {
-            runs: 5,
-            warmup: 1,
-            apps: Vec::new(),
-            bare: None,
-        };
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let mut i = 0;
-        while i < args.len() {
-            let value = || {
-                args.get(i + 1)
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or_else(|| panic!("{} needs a number", args[i]))
-            };
-            match args[i].as_str() {
-                "--runs" => settings.runs = value().max(1),
-                "--warmup" => settings.warmup = value(),
-                "--app" => {
-                    let path = args.get(i + 1).expect("--app needs a path");
-                    settings.apps.push(PathBuf::from(path));
-                }
-                "--bare" => {
-                    let path = args.get(i + 1).expect("--bare needs a path");
-                    settings.bare = Some(PathBuf::from(path));
-                }
-                // cargo bench passes `--bench`; other harness flags are ignored.
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            }
-            i += 2;
-        }
-        settings
-    }
-}
-
-// ---- /proc ------------------------------------------------------------------
-
-#[derive(Clone)]
-struct Stat {
-    pid: u32,
-    ppid: u32,
-    comm: String,
-    /// Clock ticks after boot.
-    start_ticks: u64,
-}
-
-fn stat(pid: u32) -> Option<Stat> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name is in parentheses and may contain spaces.
-    let open = text.find('(')?;
-    let close = text.rfind(')')?;
-    let comm = text[open + 1..close].to_owned();
-    let fields: Vec<&str> = text[close + 2..].split_whitespace().collect();
-    // Fields after the name start at field 3 (state): ppid is field 4,
-    // starttime field 22.
-    Some(Stat {
-        pid,
-        ppid: fields.get(1)?.parse().ok()?,
-        comm,
-        start_ticks: fields.get(19)?.parse().ok()?,
-    })
-}
-
-fn all_processes() -> Vec<Stat> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(stat)
-        .collect()
-}
-
-fn has_home(pid: u32, home: &Path) -> bool {
-    let Ok(environ) = std::fs::read(format!("/proc/{pid}/environ")) else {
-        return false;
-    };
-    let wanted = format!("HOME={}", home.display());
-    environ
-        .split(|b| *b == 0)
-        .any(|entry| entry == wanted.as_bytes())
-}
-
-fn exe(pid: u32) -> Option<PathBuf> {
-    std::fs::read_link(format!("/proc/{pid}/exe")).ok()
-}
-
-/// The app process of this launch: runs the app binary with the launch's HOME.
-fn app_process(binary: &Path, home: &Path) -> Option<Stat> {
-    let binary = std::fs::canonicalize(binary).ok()?;
-    all_processes()
-        .into_iter()
-        .find(|p| exe(p.pid).as_deref() == Some(binary.as_path()) && has_home(p.pid, home))
-}
-
-fn descendants(root: u32) -> Vec<Stat> {
-    let processes = all_processes();
-    let mut found = Vec::new();
-    let mut frontier = vec![root];
-    while let Some(parent) = frontier.pop() {
-        for p in processes.iter().filter(|p| p.ppid == parent) {
-            frontier.push(p.pid);
-            found.push(p.clone());
+        let args = BenchArgs::from_env();
+        Settings {
+            runs: args.number("runs").unwrap_or(5).max(1),
+            warmup: args.number("warmup").unwrap_or(1),
+            apps: args.paths("app"),
+            bare: args.paths("bare").pop(),
         }
     }
-    found
-}
-
-/// Seconds since boot, as /proc/<pid>/stat start times count them.
-fn uptime() -> f64 {
-    std::fs::read_to_string("/proc/uptime")
-        .ok()
-        .and_then(|t| t.split_whitespace().next()?.parse().ok())
-        .expect("/proc/uptime")
-}
-
-/// (VmRSS, PSS) in KiB.
-fn memory_kib(pid: u32) -> (u64, u64) {
-    let field = |path: String, name: &str| -> u64 {
-        std::fs::read_to_string(path)
-            .ok()
-            .and_then(|text| {
-                text.lines()
-                    .find(|l| l.starts_with(name))?
-                    .split_whitespace()
-                    .nth(1)?
-                    .parse()
-                    .ok()
-            })
-            .unwrap_or(0)
-    };
-    (
-        field(format!("/proc/{pid}/status"), "VmRSS:"),
-        field(format!("/proc/{pid}/smaps_rollup"), "Pss:"),
-    )
 }
 
 // ---- the page's own clock ---------------------------------------------------
@@ -243,24 +115,6 @@ const PAGE_MARKS: [&str; 6] = [
     "page: \"Ready.\" written",
 ];
 
-// ---- statistics -------------------------------------------------------------
-
-fn summary(samples: &[f64]) -> String {
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    };
-    format!(
-        "median {median:>8.1}  min {:>8.1}  max {:>8.1}  (n={n})",
-        sorted[0],
-        sorted[n - 1]
-    )
-}
-
 // ---- one launch -------------------------------------------------------------
 
 struct Launched {
@@ -290,6 +144,7 @@ async fn launch_once(binary: &Path) -> Launched {
             TRACE_FILE_ENV.to_owned(),
             trace_file.to_string_lossy().into_owned(),
         )],
+        binary: Some(binary.to_owned()),
         ..Launch::default()
     })
     .await;
@@ -321,16 +176,7 @@ async fn launch_once(binary: &Path) -> Launched {
         (shown_at_uptime.unwrap_or(ready_at_uptime) - started_at_uptime) * 1e3;
 
     tokio::time::sleep(SETTLE).await;
-    let (app_rss_kib, app_pss_kib) = memory_kib(process.pid);
-    let mut web_rss_kib = 0;
-    let mut web_pss_kib = 0;
-    let mut web_processes = Vec::new();
-    for child in descendants(process.pid) {
-        let (rss, pss) = memory_kib(child.pid);
-        web_rss_kib += rss;
-        web_pss_kib += pss;
-        web_processes.push(format!("{} {} MiB", child.comm, rss / 1024));
-    }
+    let memory = tree_memory(process.pid);
     app.quit().await;
     let mut trace = parse_trace(&std::fs::read_to_string(&trace_file).unwrap_or_default());
     trace.extend(page_marks);
@@ -338,18 +184,14 @@ async fn launch_once(binary: &Path) -> Launched {
         process_to_shown_ms,
         process_to_ready_ms,
         launch_to_ready_ms: launch_to_ready.as_secs_f64() * 1e3,
-        app_rss_kib,
-        app_pss_kib,
-        web_rss_kib,
-        web_pss_kib,
-        web_processes,
+        app_rss_kib: memory.app_rss_kib,
+        app_pss_kib: memory.app_pss_kib,
+        web_rss_kib: memory.web_rss_kib,
+        web_pss_kib: memory.web_pss_kib,
+        web_processes: memory.web_processes,
         trace,
         load: load_average_1min(),
     }
-}
-
-fn mib(kib: u64) -> f64 {
-    kib as f64 / 1024.0
 }
 
 /// The measurements of one binary.
@@ -377,24 +219,6 @@ impl Series {
     }
 }
 
-fn median(samples: &[f64]) -> f64 {
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    }
-}
-
-/// Points the harness at `binary` for the next launch. Only called between
-/// launches, on the one runtime thread, while nothing else reads the
-/// environment.
-fn use_binary(binary: &Path) {
-    std::env::set_var("AEROPAY_ONBOARDING_BIN", binary);
-}
-
 async fn run(settings: Settings) {
     let mut binaries: Vec<PathBuf> = settings.bare.iter().cloned().collect();
     if settings.apps.is_empty() {
@@ -419,7 +243,6 @@ async fn run(settings: Settings) {
     println!("load average at start: {}", load_average());
     for _ in 0..settings.warmup {
         for binary in &binaries {
-            use_binary(binary);
             launch_once(binary).await;
         }
     }
@@ -433,7 +256,6 @@ async fn run(settings: Settings) {
         }
         for index in order {
             let binary = &binaries[index];
-            use_binary(binary);
             let l = launch_once(binary).await;
             println!(
                 "run {run} {}: process start -> first screen {:.0} ms, -> Ready {:.0} ms; harness launch -> Ready {:.0} ms; RSS app {:.1} MiB + web {:.1} MiB = {:.1} MiB; PSS total {:.1} MiB; [{}]",
@@ -501,32 +323,6 @@ async fn run(settings: Settings) {
     }
 }
 
-/// The machine's 1-minute load average.
-fn load_average_1min() -> f64 {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|text| text.split_whitespace().next()?.parse().ok())
-        .unwrap_or(f64::NAN)
-}
-
-/// The machine's load average (1, 5, 15 min), to judge how noisy a run was.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".into())
-}
-
 fn main() {
-    let settings = Settings::from_args();
-    // One thread: the environment changes between launches (`use_binary`).
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(run(settings));
+    bench_args::run(run(Settings::from_args()));
 }

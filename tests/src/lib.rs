@@ -7,7 +7,10 @@
 //! which case a screenshot is saved under `target/e2e/<test>/failure.png`.
 
 pub mod a11y;
+pub mod bench_args;
+pub mod flow;
 pub mod leftovers;
+pub mod procmem;
 pub mod update_feed;
 
 use fantoccini::elements::Element;
@@ -171,11 +174,14 @@ pub struct Launch {
     pub args: Vec<String>,
     /// Extra environment variables for the app (it inherits the driver's).
     pub env: Vec<(String, String)>,
+    /// The binary to start; `None`: [`app_binary`].
+    pub binary: Option<PathBuf>,
 }
 
 /// The running app: its window, its display and its throwaway home.
 pub struct App {
     client: Option<Client>,
+    binary: PathBuf,
     xvfb: Xvfb,
     _driver: GroupChild,
     home: tempfile::TempDir,
@@ -199,6 +205,10 @@ impl App {
     /// exits the way it does for a person) and starts the app again with
     /// the same home: its settings, data and window state.
     pub async fn relaunch(mut self, launch: Launch) -> Self {
+        let launch = Launch {
+            binary: launch.binary.or_else(|| Some(self.binary.clone())),
+            ..launch
+        };
         if let Some(client) = self.client.take() {
             let _ = client.close().await;
         }
@@ -214,7 +224,7 @@ impl App {
     }
 
     async fn launch_in(home: tempfile::TempDir, launch: Launch) -> Self {
-        let binary = app_binary();
+        let binary = launch.binary.clone().unwrap_or_else(app_binary);
         let driver_program = require_tool("WebKitWebDriver", "webkit2gtk-driver");
         let xvfb = Xvfb::start();
         let config_home = home.path().join(".config");
@@ -284,6 +294,7 @@ impl App {
         std::fs::create_dir_all(&shots).expect("screenshot dir");
         Self {
             client: Some(client),
+            binary,
             xvfb,
             _driver: driver,
             home,
@@ -309,7 +320,7 @@ impl App {
     /// directories, display): another start of the same installation.
     pub fn app_command(&self) -> Command {
         let home = self.home.path();
-        let mut command = Command::new(app_binary());
+        let mut command = Command::new(&self.binary);
         command
             .env("DISPLAY", &self.xvfb.display)
             .env("HOME", home)
@@ -543,23 +554,9 @@ impl App {
 
     /// The processes of the app binary started with this app's HOME.
     pub fn app_pids(&self) -> Vec<String> {
-        let binary = std::fs::canonicalize(app_binary()).unwrap_or_else(|_| app_binary());
-        let home = format!("HOME={}", self.home.path().display());
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return Vec::new();
-        };
-        entries
-            .flatten()
-            .filter_map(|entry| {
-                let pid = entry.file_name().to_string_lossy().into_owned();
-                pid.bytes().all(|b| b.is_ascii_digit()).then_some(pid)
-            })
-            .filter(|pid| {
-                let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
-                let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-                exe.as_deref() == Some(binary.as_path())
-                    && environ.split(|b| *b == 0).any(|var| var == home.as_bytes())
-            })
+        procmem::pids_of(&self.binary, self.home.path())
+            .into_iter()
+            .map(|pid| pid.to_string())
             .collect()
     }
 

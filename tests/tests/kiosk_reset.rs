@@ -9,8 +9,9 @@ use aeropay_onboarding::store::{AuditAction, AuditEntry, EnrollmentStatus, Store
 use aeropay_onboarding_e2e::{App, Launch};
 use common::{
     choose_account, confirm_with_bypass_code, data_dir, enroll_until_widget, enrollments,
-    open_the_bank_window, record_titles, sign_in_to_bank, simulator_admin_token, submit_details,
-    titles_seen, wait_for_widget, wait_only_main_window, Bank, Customer,
+    open_the_bank_window, record_titles, sign_in_to_bank, simulator_admin_token,
+    start_over_from_the_warning, submit_details, titles_seen, touch, wait_for_widget,
+    wait_only_main_window, Bank, Customer,
 };
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -30,25 +31,6 @@ fn kiosk(idle_seconds: u32, widget_idle_seconds: u32) -> Launch {
 async fn start(app: &App) {
     app.wait_for_text("#app-status", "Ready").await;
     app.click("#attract-start").await;
-}
-
-/// The customer taps the app page: a warning that came up closes with "I
-/// need more time", and the quiet time starts again.
-async fn touch(app: &App) {
-    app.execute(
-        r#"document.getElementById("idle-more-time")?.click();
-        document.dispatchEvent(new PointerEvent("pointerdown"));
-        return true;"#,
-    )
-    .await;
-}
-
-/// The customer stops; when the warning comes, they press "Start over".
-async fn start_over_from_the_warning(app: &App) {
-    app.wait_for_text("#idle-warning", "Are you still there?")
-        .await;
-    app.click("#idle-start-over").await;
-    app.wait_for_text("#attract-start", "Tap to start").await;
 }
 
 fn audit(app: &App) -> Vec<AuditEntry> {

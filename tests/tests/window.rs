@@ -1,6 +1,7 @@
 //! The app window opens, renders its first screen, and talks to Rust.
 
-use aeropay_onboarding_e2e::{App, Launch};
+use aeropay_onboarding::web_engine::ENVIRONMENT;
+use aeropay_onboarding_e2e::{procmem, App, Launch};
 
 #[tokio::test]
 async fn first_screen_shows_the_product_and_the_simulator() {
@@ -124,5 +125,32 @@ async fn the_page_frames_no_other_loopback_port_than_the_simulators() {
         violation["directive"], "frame-src",
         "a frame from another loopback port is refused by frame-src: {violation}"
     );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_web_processes_inherit_the_engine_settings() {
+    let app = App::launch().await;
+    app.wait_for_text("#app-status", "Ready").await;
+    let pid = app.app_pid().expect("the app runs");
+    let webkit = procmem::descendants(pid);
+    assert!(
+        webkit.iter().any(|p| p.comm.starts_with("WebKitWebProces")),
+        "no WebKit web process under the app: {webkit:?}"
+    );
+    for process in webkit {
+        let environ = std::fs::read(format!("/proc/{}/environ", process.pid)).unwrap_or_default();
+        for (name, value) in ENVIRONMENT {
+            let wanted = format!("{name}={value}");
+            assert!(
+                environ
+                    .split(|b| *b == 0)
+                    .any(|var| var == wanted.as_bytes()),
+                "{} ({}) runs without {wanted}",
+                process.comm,
+                process.pid
+            );
+        }
+    }
     app.quit().await;
 }

@@ -1,0 +1,345 @@
+//! Memory of the app over a long session, beside a bare Tauri window: after
+//! many enrollments at the desk and after many kiosk resets, does anything
+//! grow? Run it through `scripts/bench-memory.sh`, which builds what it needs
+//! and provides the private keyring session:
+//!
+//!     scripts/bench-memory.sh
+//!     scripts/with-keyring.sh cargo bench --profile dev -p aeropay-onboarding-e2e --bench memory -- \
+//!         --bare $PWD/target/debug/aeropay-onboarding-bare-window --app $PWD/target/debug/aeropay-onboarding
+//!
+//! Each reading is VmRSS (and PSS) of the app process plus its descendants
+//! (the WebKit web and network processes), taken `SETTLE` after the step and
+//! again a second later; the mean of the two is reported. Readings:
+//! - the bare window (`--bare`, `tests/bare-window`) at rest, launched before
+//!   and after the app's sessions: the yardstick of the ratios;
+//! - desk: after start, then after each of `--enrollments` new customers, one
+//!   after another in one app session: details, code, the simulator's widget
+//!   (Aerobank, checking account) to Done, then "Next customer";
+//! - kiosk: after start (attract screen), then after each of `--resets`
+//!   resets in one app session: the customer reaches the widget's bank list,
+//!   waits, and presses "Start over" on the idle warning.
+//!
+//! Paths are best given absolute: cargo runs the bench in `tests/`.
+//!
+//! Growth: last reading minus the first one after the warm-up (the first
+//! enrollment or reset), and the least-squares slope per enrollment or reset
+//! over all readings after the warm-up.
+
+use aeropay_onboarding_e2e::bench_args::{self, BenchArgs};
+use aeropay_onboarding_e2e::flow::{
+    enroll_until_widget, kiosk_until_widget, link_checking_account,
+    press_start_over_on_the_warning, wait_linked, wait_ready, Bank, Customer,
+};
+use aeropay_onboarding_e2e::procmem::{
+    app_process, load_average, load_average_1min, median, mib, slope, summary, tree_memory,
+    TreeMemory, SETTLE,
+};
+use aeropay_onboarding_e2e::{App, Launch};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Pause between the two readings of one sample.
+const SECOND_READING: Duration = Duration::from_secs(1);
+
+struct Settings {
+    enrollments: usize,
+    resets: usize,
+    app: PathBuf,
+    bare: Option<PathBuf>,
+    /// Extra environment of the app (not of the bare window), to try a
+    /// setting without a rebuild, e.g. `--app-env MALLOC_ARENA_MAX=2`.
+    app_env: Vec<(String, String)>,
+}
+
+impl Settings {
+    fn from_args() -> Settings {
+        let args = BenchArgs::from_env();
+        Settings {
+            enrollments: args.number("enrollments").unwrap_or(20),
+            resets: args.number("resets").unwrap_or(20),
+            app: args
+                .paths("app")
+                .pop()
+                .unwrap_or_else(aeropay_onboarding_e2e::app_binary),
+            bare: args.paths("bare").pop(),
+            app_env: args
+                .all("app-env")
+                .into_iter()
+                .map(|pair| {
+                    let (name, value) = pair.split_once('=').expect("--app-env takes NAME=VALUE");
+                    (name.to_owned(), value.to_owned())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One sample: the mean of two readings a second apart, in MiB.
+#[derive(Clone, Copy)]
+struct Sample {
+    app_rss: f64,
+    web_rss: f64,
+    total_pss: f64,
+    load: f64,
+}
+
+impl Sample {
+    fn total_rss(&self) -> f64 {
+        self.app_rss + self.web_rss
+    }
+}
+
+/// Waits for memory to settle, then reads the app's process tree twice.
+async fn sample(app: &App, binary: &std::path::Path) -> (Sample, TreeMemory) {
+    let pid = app_process(binary, app.home())
+        .expect("the app process is running")
+        .pid;
+    // A widget frame left behind in the page would hold its document.
+    let frames = app
+        .execute("return document.querySelectorAll('iframe').length;")
+        .await;
+    if frames.as_u64() != Some(0) {
+        println!("note: {frames} iframe(s) still in the page");
+    }
+    tokio::time::sleep(SETTLE).await;
+    let first = tree_memory(pid);
+    tokio::time::sleep(SECOND_READING).await;
+    let second = tree_memory(pid);
+    let mean = |a: u64, b: u64| (mib(a) + mib(b)) / 2.0;
+    (
+        Sample {
+            app_rss: mean(first.app_rss_kib, second.app_rss_kib),
+            web_rss: mean(first.web_rss_kib, second.web_rss_kib),
+            total_pss: mean(first.total_pss_kib(), second.total_pss_kib()),
+            load: load_average_1min(),
+        },
+        second,
+    )
+}
+
+fn print_sample(what: &str, s: &Sample, reading: &TreeMemory, bare: Option<f64>) {
+    let ratio = bare
+        .map(|b| format!(" ({:.2}x bare)", s.total_rss() / b))
+        .unwrap_or_default();
+    println!(
+        "{what:<20} RSS app {:>6.1} + WebKit {:>6.1} = {:>6.1} MiB{ratio}; PSS {:>6.1} MiB; load {:.2}; app anon {:.1} MiB; [{}]",
+        s.app_rss,
+        s.web_rss,
+        s.total_rss(),
+        s.total_pss,
+        s.load,
+        mib(reading.app_anon_kib),
+        reading.web_processes.join(", ")
+    );
+}
+
+fn launch(
+    binary: &std::path::Path,
+    settings_json: Option<&str>,
+    args: &[&str],
+    env: &[(String, String)],
+) -> Launch {
+    Launch {
+        binary: Some(binary.to_owned()),
+        settings_json: settings_json.map(str::to_owned),
+        args: args.iter().map(|a| (*a).to_owned()).collect(),
+        env: env.to_vec(),
+    }
+}
+
+/// The bare window at rest, "Ready." at once.
+async fn bare_window(binary: &std::path::Path) -> Sample {
+    let app = App::launch_with(launch(binary, None, &[], &[])).await;
+    wait_ready(&app).await;
+    let (s, reading) = sample(&app, binary).await;
+    print_sample("bare window", &s, &reading, None);
+    app.quit().await;
+    s
+}
+
+/// Desk: `--enrollments` new customers, one after another in one session.
+async fn desk(settings: &Settings, bare: Option<f64>) -> Vec<Sample> {
+    let binary = settings.app.as_path();
+    let app = App::launch_with(launch(binary, None, &[], &settings.app_env)).await;
+    wait_ready(&app).await;
+    let (s, reading) = sample(&app, binary).await;
+    print_sample("desk, start", &s, &reading, bare);
+    let mut samples = vec![s];
+    for n in 1..=settings.enrollments {
+        let customer = Customer::numbered("Memory", "Desk", 1000 + n as u16);
+        enroll_until_widget(&app, &customer).await;
+        link_checking_account(&app, Bank::Aerobank).await;
+        wait_linked(&app, Bank::Aerobank).await;
+        app.click("#next-customer").await;
+        app.wait_for_text("#screen-title", "New customer").await;
+        let (s, reading) = sample(&app, binary).await;
+        print_sample(&format!("desk, enrollment {n}"), &s, &reading, bare);
+        samples.push(s);
+    }
+    simulator_state(&app);
+    app.quit().await;
+    samples
+}
+
+/// The simulator keeps every simulated customer in memory by design (and
+/// saves them as one JSON snapshot): its size per customer, as saved.
+fn simulator_state(app: &App) {
+    let path = app
+        .home()
+        .join(".local/share/app.aeropay-onboarding.desktop/simulator.sqlite3");
+    let read = || -> rusqlite::Result<String> {
+        let db = rusqlite::Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        db.query_row("SELECT json FROM simulator_state WHERE id = 1", [], |row| {
+            row.get(0)
+        })
+    };
+    match read() {
+        Ok(json) => {
+            let data: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+            let users = data["users"].as_object().map_or(0, |u| u.len());
+            println!(
+                "simulator state as saved: {} bytes of JSON for {users} customers ({} bytes per customer)",
+                json.len(),
+                json.len() / users.max(1)
+            );
+        }
+        Err(err) => println!("simulator state not readable at {}: {err}", path.display()),
+    }
+}
+
+/// Kiosk: `--resets` customers reach the widget and are reset with "Start
+/// over" on the idle warning, in one session.
+async fn kiosk(settings: &Settings, bare: Option<f64>) -> Vec<Sample> {
+    let binary = settings.app.as_path();
+    // The warning comes after two quiet seconds.
+    let json = r#"{"kiosk": {"idleSeconds": 2, "warningSeconds": 20, "widgetIdleSeconds": 2}}"#;
+    let app = App::launch_with(launch(
+        binary,
+        Some(json),
+        &["--mode", "kiosk"],
+        &settings.app_env,
+    ))
+    .await;
+    wait_ready(&app).await;
+    app.wait_for_text("#attract-start", "Tap to start").await;
+    let (s, reading) = sample(&app, binary).await;
+    print_sample("kiosk, start", &s, &reading, bare);
+    let mut samples = vec![s];
+    for n in 1..=settings.resets {
+        app.click("#attract-start").await;
+        let customer = Customer::numbered("Memory", "Kiosk", 2000 + n as u16);
+        kiosk_until_widget(&app, &customer).await;
+        press_start_over_on_the_warning(&app).await;
+        app.wait_for_text("#attract-start", "Tap to start").await;
+        let (s, reading) = sample(&app, binary).await;
+        print_sample(&format!("kiosk, reset {n}"), &s, &reading, bare);
+        samples.push(s);
+    }
+    app.quit().await;
+    samples
+}
+
+/// Start, after the warm-up, last, maximum, growth and slope of a series
+/// whose first sample is the start and the second the warm-up.
+fn report(what: &str, per: &str, samples: &[Sample], bare: Option<f64>) {
+    let ratio = |mib: f64| {
+        bare.map(|b| format!(" ({:.2}x)", mib / b))
+            .unwrap_or_default()
+    };
+    let totals: Vec<f64> = samples.iter().map(Sample::total_rss).collect();
+    let after_warmup = &samples[1.min(samples.len() - 1)..];
+    let last = samples[samples.len() - 1];
+    let max = totals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    println!("== {what} ==");
+    let rows = [
+        ("start".to_owned(), totals[0]),
+        (format!("after 1 {per}"), after_warmup[0].total_rss()),
+        (
+            format!("after {} {per}s", samples.len() - 1),
+            last.total_rss(),
+        ),
+        ("highest".to_owned(), max),
+    ];
+    for (when, mib) in rows {
+        println!("RSS total, {when:<24}{mib:>7.1} MiB{}", ratio(mib));
+    }
+    println!(
+        "last: app {:.1} MiB, WebKit {:.1} MiB; PSS total {:.1} MiB",
+        last.app_rss, last.web_rss, last.total_pss
+    );
+    let xs: Vec<f64> = (1..=after_warmup.len()).map(|n| n as f64).collect();
+    let part = |f: fn(&Sample) -> f64| -> (f64, f64) {
+        let ys: Vec<f64> = after_warmup.iter().map(f).collect();
+        (ys[ys.len() - 1] - ys[0], slope(&xs, &ys))
+    };
+    for (name, f) in [
+        ("RSS total", Sample::total_rss as fn(&Sample) -> f64),
+        ("RSS app process", |s: &Sample| s.app_rss),
+        ("RSS WebKit", |s: &Sample| s.web_rss),
+        ("PSS total", |s: &Sample| s.total_pss),
+    ] {
+        let (growth, per_step) = part(f);
+        println!(
+            "{name:<16} growth, last - after 1 {per}: {growth:+6.1} MiB; slope {:+6.2} MiB per {per} (n={})",
+            per_step,
+            after_warmup.len()
+        );
+    }
+}
+
+async fn run(settings: Settings) {
+    println!(
+        "Aeropay Onboarding: memory bench, {} enrollments (desk) and {} kiosk resets, one app session each",
+        settings.enrollments, settings.resets
+    );
+    println!("  app: {}", settings.app.display());
+    for (name, value) in &settings.app_env {
+        println!("  app environment: {name}={value}");
+    }
+    if let Some(bare) = &settings.bare {
+        println!("  bare window: {}", bare.display());
+    }
+    println!("load average at start: {}", load_average());
+
+    let mut bare_samples = Vec::new();
+    if let Some(bare) = &settings.bare {
+        bare_samples.push(bare_window(bare).await);
+    }
+    let bare_now = bare_samples.first().map(Sample::total_rss);
+    let desk = desk(&settings, bare_now).await;
+    let kiosk = kiosk(&settings, bare_now).await;
+    if let Some(bare) = &settings.bare {
+        bare_samples.push(bare_window(bare).await);
+    }
+    println!("load average at end: {}", load_average());
+
+    println!();
+    let bare = (!bare_samples.is_empty()).then(|| {
+        let totals: Vec<f64> = bare_samples.iter().map(Sample::total_rss).collect();
+        println!(
+            "== bare window at rest (before and after) ==\nRSS total {}\nPSS total {}",
+            summary(&totals),
+            summary(&bare_samples.iter().map(|s| s.total_pss).collect::<Vec<_>>())
+        );
+        median(&totals)
+    });
+    println!();
+    report(
+        "desk: new customers in one session",
+        "enrollment",
+        &desk,
+        bare,
+    );
+    println!();
+    report("kiosk: resets in one session", "reset", &kiosk, bare);
+    let loads: Vec<f64> = desk.iter().chain(&kiosk).map(|s| s.load).collect();
+    println!();
+    println!("1-min load average at each sample: {}", summary(&loads));
+}
+
+fn main() {
+    bench_args::run(run(Settings::from_args()));
+}
