@@ -54,7 +54,7 @@ profile_args=()
 copy=$target/dist-version-src
 # Later prefixes win when several match, so the most specific comes last.
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$rustup_home=/rustup --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/build/$package --remap-path-prefix=$copy=/build/$package"
-# The same for C code built by build scripts (aws-lc-sys, SQLite): their
+# The same for C code built by build scripts (SQLite): its
 # assertions and error macros name __FILE__.
 prefix_maps="-ffile-prefix-map=$rustup_home=/rustup -ffile-prefix-map=$cargo_home=/cargo -ffile-prefix-map=$root=/build/$package -ffile-prefix-map=$copy=/build/$package"
 export CFLAGS="${CFLAGS:-} $prefix_maps" CXXFLAGS="${CXXFLAGS:-} $prefix_maps"

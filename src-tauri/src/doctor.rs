@@ -367,6 +367,7 @@ async fn get_widget(url: &str, timeout: Duration) -> CheckResult {
 }
 
 fn http(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    crate::tls::install_crypto_provider();
     reqwest::Client::builder()
         .connect_timeout(timeout)
         .timeout(timeout)

@@ -26,6 +26,7 @@ pub mod staff;
 pub mod startup;
 pub mod store;
 pub mod text;
+pub mod tls;
 pub mod updates;
 pub mod vault;
 pub mod web_engine;

@@ -8,12 +8,19 @@ use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::OsKeychain;
 use clap::Parser;
 use std::process::ExitCode;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 fn main() -> ExitCode {
     startup::begin();
+    // Before any HTTP client, the updater's included.
+    aeropay_onboarding::tls::install_crypto_provider();
     tracing_subscriber::fmt()
-        .with_env_filter(aeropay_onboarding::logging::filter())
+        // Everything reaches the filter below, which decides.
+        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
         .with_writer(std::io::stderr)
+        .finish()
+        .with(aeropay_onboarding::logging::filter())
         .init();
 
     let cli = Cli::parse();

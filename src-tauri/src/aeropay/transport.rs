@@ -93,6 +93,7 @@ impl Transport {
             }
         }
         require_safe_scheme(&config.base_url)?;
+        crate::tls::install_crypto_provider();
         let http = reqwest::Client::builder()
             // A redirect would carry the bearer token and the request body
             // somewhere else: it is reported, never followed.

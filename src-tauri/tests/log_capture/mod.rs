@@ -14,12 +14,18 @@ impl Captured {
     /// a six-digit code).
     pub fn subscriber(&self, filter: &str) -> impl tracing::Subscriber + Send + Sync + 'static {
         let writer = self.clone();
-        tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .without_time()
-            .finish()
+        let filter: tracing_subscriber::filter::Targets = filter
+            .parse()
+            .expect("a filter such as `trace` or `app=debug`");
+        tracing_subscriber::layer::SubscriberExt::with(
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .without_time()
+                .finish(),
+            filter,
+        )
     }
 
     /// Everything written so far.
