@@ -67,13 +67,14 @@ impl AppState {
 /// Everything the app registers on a builder. Shared by `run` and the
 /// mock-runtime tests, so both exercise the same command table.
 pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    // Windows and macOS open pages through the plugin (crate::system_open).
+    // Windows and macOS open pages and clear the clipboard through plugins
+    // (crate::system_open; commands/kiosk.rs), used from Rust only: no
+    // capability grants the page any of their commands.
     #[cfg(not(target_os = "linux"))]
-    let builder = builder.plugin(tauri_plugin_opener::init());
+    let builder = builder
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init());
     builder
-        // Used from Rust only (the kiosk reset clears it): no capability
-        // grants the page any clipboard command.
-        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![
             crate::commands::app_info,
             crate::commands::settings_get,
