@@ -15,7 +15,6 @@ use tauri::{
     AppHandle, Builder, Context, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindow,
     WebviewWindowBuilder, WindowEvent,
 };
-use tauri_plugin_opener::OpenerExt;
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// Bank sign-in popups get labels with this prefix; no capability names
@@ -102,11 +101,14 @@ impl AppState {
 /// Everything the app registers on a builder. Shared by `run` and the
 /// mock-runtime tests, so both exercise the same command table.
 pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder
+    // Windows and macOS open pages and clear the clipboard through plugins
+    // (crate::system_open; commands/kiosk.rs), used from Rust only: no
+    // capability grants the page any of their commands.
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder
         .plugin(tauri_plugin_opener::init())
-        // Used from Rust only (the kiosk reset clears it): no capability
-        // grants the page any clipboard command.
-        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_clipboard_manager::init());
+    builder
         .invoke_handler(tauri::generate_handler![
             crate::commands::app_info,
             crate::commands::app_boot,
@@ -670,7 +672,7 @@ fn bank_popup<R: Runtime>(
 
 fn open_in_system_browser<R: Runtime>(app: &AppHandle<R>, url: &Url) {
     tracing::info!(origin = %url.origin().ascii_serialization(), "opening the bank's sign-in in the system browser");
-    if let Err(err) = app.opener().open_url(url.as_str(), None::<&str>) {
+    if let Err(err) = crate::system_open::open_url(app, url.as_str()) {
         tracing::warn!("system browser not opened: {err}");
     }
 }

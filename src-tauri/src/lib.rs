@@ -25,6 +25,7 @@ pub mod simulator;
 pub mod staff;
 pub mod startup;
 pub mod store;
+pub mod system_open;
 pub mod text;
 pub mod tls;
 pub mod updates;

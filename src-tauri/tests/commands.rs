@@ -506,7 +506,9 @@ fn a_mode_from_the_command_line_is_no_pending_restart() {
 fn the_page_gets_no_clipboard_commands_and_a_reset_still_clears_the_session() {
     let (app, _dir) = app(Settings::default());
     let main = window(&app, "main");
-    // The clipboard plugin serves Rust only (the kiosk reset clears it).
+    // The page has no clipboard commands: on Windows and macOS the
+    // clipboard plugin serves Rust only (the kiosk reset clears it); Linux
+    // has no such plugin at all.
     for command in [
         "plugin:clipboard-manager|read_text",
         "plugin:clipboard-manager|write_text",

@@ -9,7 +9,6 @@ use crate::enrollment::{EnrollmentView, ListRow};
 use crate::store::AuditAction;
 use crate::AppState;
 use tauri::{Runtime, State};
-use tauri_plugin_opener::OpenerExt;
 
 impl From<DeskError> for CommandError {
     fn from(err: DeskError) -> Self {
@@ -110,7 +109,7 @@ pub fn desk_show_export<R: Runtime>(
             false,
         ));
     };
-    app.opener().reveal_item_in_dir(&path).map_err(|err| {
+    crate::system_open::reveal_item_in_dir(&app, &path).map_err(|err| {
         CommandError::shown(
             "DESK_REVEAL",
             &crate::i18n::ErrorText::message(

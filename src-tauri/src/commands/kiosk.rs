@@ -5,7 +5,6 @@ use crate::enrollment::EnrollmentView;
 use crate::store::AuditAction;
 use crate::AppState;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewWindow};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// Ends the current customer's session: the enrollment and the customer's
 /// cached tokens are dropped (a link call under way finishes and records its
@@ -46,13 +45,15 @@ pub async fn reset_session<R: Runtime>(
             tracing::warn!("webview data not cleared: {err}");
         }
     }
-    if let Err(err) = app.clipboard().clear() {
-        tracing::warn!("clipboard not cleared: {err}");
+    #[cfg(not(target_os = "linux"))]
+    {
+        use tauri_plugin_clipboard_manager::ClipboardExt;
+        if let Err(err) = app.clipboard().clear() {
+            tracing::warn!("clipboard not cleared: {err}");
+        }
     }
     #[cfg(target_os = "linux")]
-    if let Err(err) = clear_primary_selection() {
-        tracing::warn!("primary selection not cleared: {err}");
-    }
+    clear_clipboard_and_primary_selection();
     super::audit(state, reason.audit_action(), "session reset".into());
     // Staff unlocked before the reset are not unlocked for the next customer
     // (after the audit entry, which names staff when they reset).
@@ -188,13 +189,26 @@ pub fn lock_down_webview<R: Runtime>(window: &WebviewWindow<R>) {
     let _ = (window, lockdown);
 }
 
-/// On Linux, text selected in a field is also offered to other programs as
-/// the primary selection (middle-click paste), which the clipboard plugin
-/// does not clear.
+/// On Linux the clipboard is cleared with arboard directly (the crate the
+/// clipboard plugin uses), and so is the primary selection: text selected in
+/// a field is also offered to other programs there (middle-click paste).
 #[cfg(target_os = "linux")]
-fn clear_primary_selection() -> Result<(), arboard::Error> {
+fn clear_clipboard_and_primary_selection() {
     use arboard::{ClearExtLinux, LinuxClipboardKind};
-    arboard::Clipboard::new()?
+    let mut clipboard = match arboard::Clipboard::new() {
+        Ok(clipboard) => clipboard,
+        Err(err) => {
+            tracing::warn!("clipboard and primary selection not cleared: {err}");
+            return;
+        }
+    };
+    if let Err(err) = clipboard.clear() {
+        tracing::warn!("clipboard not cleared: {err}");
+    }
+    if let Err(err) = clipboard
         .clear_with()
         .clipboard(LinuxClipboardKind::Primary)
+    {
+        tracing::warn!("primary selection not cleared: {err}");
+    }
 }
