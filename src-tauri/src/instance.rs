@@ -34,8 +34,11 @@ pub fn plugin<R: Runtime>(data_dir: &std::path::Path) -> TauriPlugin<R> {
                 Ok(Claim::First(mut instance)) => {
                     let handle = app.clone();
                     instance.serve(move || focus_main_window(&handle));
-                    // Held (the lock with it) for as long as the app runs.
-                    app.manage(instance);
+                    // Held (the lock with it) until tauri's cleanup before
+                    // the process exits or restarts: a restart spawns the new
+                    // process before this one ends, and the new one must
+                    // find the directory free, not hand over to a dying app.
+                    app.resources_table().add(instance);
                 }
                 Ok(Claim::Running) => {
                     match ask_running_app_to_show(&data_dir) {
@@ -130,6 +133,8 @@ mod linux {
         _lock: File,
         socket_path: PathBuf,
         listener: Option<UnixListener>,
+        /// Whether this app bound the socket file (and removes it at the end).
+        owns_socket: bool,
     }
 
     pub enum Claim {
@@ -177,6 +182,7 @@ mod linux {
         Ok(Claim::First(Instance {
             _lock: lock,
             socket_path,
+            owns_socket: listener.is_some(),
             listener,
         }))
     }
@@ -227,9 +233,14 @@ mod linux {
         }
     }
 
+    /// Kept in the app's resource table, which tauri clears before the
+    /// process exits or restarts.
+    impl tauri::Resource for Instance {}
+
     impl Drop for Instance {
+        // The socket file goes first, then the lock (fields drop after this).
         fn drop(&mut self) {
-            if self.listener.is_some() {
+            if self.owns_socket {
                 let _ = std::fs::remove_file(&self.socket_path);
             }
         }
@@ -327,8 +338,10 @@ mod tests {
         let other = tempfile::tempdir().unwrap();
         let _other = first(other.path());
 
-        // Once the first ends, the directory is free again.
+        // Once the first ends, the directory is free again, and its socket
+        // file is gone.
         drop(running);
+        assert!(!dir.path().join("instance.sock").exists());
         let _next = first(dir.path());
     }
 
