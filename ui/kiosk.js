@@ -115,6 +115,7 @@ export function followIdle({ active, reset: resetSession, resetShown, screenFocu
     document.addEventListener(type, () => report(), { capture: true, passive: true });
   }
   let warning = null;
+  let moreTimeAsked = false;
 
   // Focus goes back where it was; if that is gone, to the screen's heading.
   function closeWarning() {
@@ -143,7 +144,14 @@ export function followIdle({ active, reset: resetSession, resetShown, screenFocu
     const announce = el("p", { id: "idle-announce", class: "visually-hidden", role: "status", "aria-live": "polite", "aria-atomic": "true" });
     const moreTime = () => {
       closeWarning();
-      invoke("kiosk_more_time").catch((error) => console.warn("kiosk more time", error));
+      // A countdown Rust sent before it heard of this must not bring the
+      // warning back while the answer is on its way.
+      moreTimeAsked = true;
+      invoke("kiosk_more_time")
+        .catch((error) => console.warn("kiosk more time", error))
+        .finally(() => {
+          moreTimeAsked = false;
+        });
     };
     const more = button("ui-idle-more-time", moreTime, { id: "idle-more-time" });
     const over = button("ui-start-over", () => {
@@ -169,8 +177,9 @@ export function followIdle({ active, reset: resetSession, resetShown, screenFocu
   const events = window.__TAURI__.event;
   events.listen("kiosk-idle", (event) => {
     const left = event.payload?.secondsLeft;
-    if (typeof left === "number") showWarning(left);
-    else closeWarning();
+    if (typeof left === "number") {
+      if (!moreTimeAsked) showWarning(left);
+    } else closeWarning();
   });
   events.listen("kiosk-reset", () => {
     closeWarning();

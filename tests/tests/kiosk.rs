@@ -176,7 +176,9 @@ async fn the_longer_quiet_time_holds_while_the_bank_window_is_open() {
 
 #[tokio::test]
 async fn the_idle_reset_comes_from_rust_even_with_the_pages_timers_stopped() {
-    let app = App::launch_with(kiosk(1, 1)).await;
+    // Quiet time long enough for the details to be typed on a busy machine
+    // (the page reports input at most once a second).
+    let app = App::launch_with(kiosk(5, 5)).await;
     app.wait_for_text("#app-status", "Ready").await;
     app.click("#attract-start").await;
     submit_details(&app, &Customer::new("Ida", "Rhodes", 49)).await;
