@@ -29,13 +29,18 @@ CARGO_LOCKED := --locked
 run: deps build
 	$(APP) $(if $(MODE),--mode $(MODE))
 
+# Node.js runs the page's bundler (esbuild, pinned by
+# tools/page/package-lock.json), which the app's build script calls: the
+# window loads one script instead of one per module.
 deps:
 	scripts/install-rust-tools.sh
 	scripts/install-deps.sh $(RUN_PACKAGES)
+	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+	[ tools/page/node_modules/.package-lock.json -nt tools/page/package-lock.json ] || \
+	  npm ci --prefix tools/page --no-audit --no-fund --ignore-scripts
 
 test-deps: deps
 	scripts/install-deps.sh $(TEST_PACKAGES)
-	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 	scripts/install-prism.sh
 	scripts/install-axe.sh
 
@@ -70,7 +75,6 @@ test-packages: dist-deps
 # both packages itself; they are repacked (dpkg-deb, rpmbuild from the Debian
 # package rpm) to name the desktop entry after the app identifier.
 dist-deps: deps
-	command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 	scripts/install-deps.sh binutils rpm cpio
 
 dist: dist-deps

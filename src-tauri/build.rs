@@ -1,4 +1,8 @@
+use std::path::Path;
+use std::process::Command;
+
 fn main() {
+    bundle_page();
     // Declaring the app's commands puts them under the permission system:
     // only windows whose capability grants `allow-<command>` may call them,
     // so popups (OAuth bank windows) get no IPC at all.
@@ -40,4 +44,39 @@ fn main() {
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");
+}
+
+/// The page the app embeds (`frontendDist` in tauri.conf.json): ui/ with its
+/// ES modules bundled into one by esbuild (tools/page/bundle.mjs), so the
+/// window fetches one script instead of ten at start-up. Written to
+/// target/page/, whatever the cargo target directory.
+fn bundle_page() {
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("..");
+    let ui = root.join("ui");
+    println!("cargo:rerun-if-changed={}", ui.display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("tools/page/bundle.mjs").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("tools/page/package-lock.json").display()
+    );
+    if !root.join("tools/page/node_modules/esbuild").is_dir() {
+        panic!(
+            "The page's bundler is not installed: run `make deps` \
+             (or `npm ci --prefix tools/page`; it needs Node.js)."
+        );
+    }
+    let status = Command::new("node")
+        .arg(root.join("tools/page/bundle.mjs"))
+        .arg(&ui)
+        .arg(root.join("target/page"))
+        .status()
+        .unwrap_or_else(|err| panic!("Node.js could not run the page's bundler: {err}"));
+    assert!(
+        status.success(),
+        "the page's bundler failed ({status}): see its output above"
+    );
 }
