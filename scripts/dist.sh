@@ -85,6 +85,9 @@ PY
 fi
 
 echo "== Build ($profile profile) and bundles =="
+# The page the app embeds (frontendDist): the build script writes it too,
+# but the Tauri CLI checks it is there before it starts cargo.
+node "$src/tools/page/bundle.mjs" "$src/ui" "$src/target/page"
 # The build (cargo, build scripts, npm) never sees the release key: only
 # `tauri signer sign` below gets it.
 (cd "$src/src-tauri" && env -u TAURI_SIGNING_PRIVATE_KEY -u TAURI_SIGNING_PRIVATE_KEY_PASSWORD \
