@@ -269,20 +269,23 @@ fn set_pin(app: &App<MockRuntime>) {
 /// The audit trail's actions, oldest first, each with "by …" when the staff
 /// column names someone.
 fn actions_and_staff(app: &App<MockRuntime>) -> Vec<String> {
-    let state = app.state::<AppState>();
-    let audit = state
-        .started()
-        .expect("started")
-        .store
-        .audit_entries(0, i64::MAX)
-        .unwrap();
-    audit
+    audit_trail(app)
         .into_iter()
         .map(|e| match e.staff {
             Some(staff) => format!("{} by {staff}", e.action.as_str()),
             None => e.action.as_str().to_owned(),
         })
         .collect()
+}
+
+/// Every audit entry, oldest first.
+fn audit_trail(app: &App<MockRuntime>) -> Vec<aeropay_onboarding::store::AuditEntry> {
+    app.state::<AppState>()
+        .started()
+        .expect("started")
+        .store
+        .audit_entries(0, i64::MAX)
+        .unwrap()
 }
 
 fn simulator_form() -> serde_json::Value {
@@ -330,13 +333,7 @@ fn with_a_pin_set_settings_are_refused_until_staff_unlock() {
     let saved = invoke_with(&main, "settings_save", simulator_form()).unwrap();
     assert_eq!(saved["saved"], true, "{saved}");
 
-    let state = app.state::<AppState>();
-    let audit = state
-        .started()
-        .expect("started")
-        .store
-        .audit_entries(0, i64::MAX)
-        .unwrap();
+    let audit = audit_trail(&app);
     let actions: Vec<_> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["pin_failed", "pin_succeeded", "settings_changed"]);
     let changed = audit.last().unwrap();
