@@ -53,7 +53,19 @@ pub async fn reset_session<R: Runtime>(
         }
     }
     #[cfg(target_os = "linux")]
-    clear_clipboard_and_primary_selection();
+    {
+        // Cleared before the reset answers.
+        let (cleared, done) = tokio::sync::oneshot::channel();
+        let queued = app.run_on_main_thread(move || {
+            clear_clipboard_and_primary_selection();
+            let _ = cleared.send(());
+        });
+        if queued.is_err() || done.await.is_err() {
+            tracing::warn!(
+                "clipboard and primary selection not cleared: the window's thread is gone"
+            );
+        }
+    }
     super::audit(state, reason.audit_action(), "session reset".into());
     // Staff unlocked before the reset are not unlocked for the next customer
     // (after the audit entry, which names staff when they reset).
@@ -189,26 +201,15 @@ pub fn lock_down_webview<R: Runtime>(window: &WebviewWindow<R>) {
     let _ = (window, lockdown);
 }
 
-/// On Linux the clipboard is cleared with arboard directly (the crate the
-/// clipboard plugin uses), and so is the primary selection: text selected in
-/// a field is also offered to other programs there (middle-click paste).
+/// On Linux the clipboard is cleared through GTK, which the window already
+/// uses (X11 and Wayland alike), and so is the primary selection: text
+/// selected in a field is also offered to other programs there
+/// (middle-click paste). Empty text takes both over from whichever program
+/// holds them (another program's copy included); GTK's own `clear` would only
+/// drop what this app holds. Runs on the main thread, as GTK requires.
 #[cfg(target_os = "linux")]
 fn clear_clipboard_and_primary_selection() {
-    use arboard::{ClearExtLinux, LinuxClipboardKind};
-    let mut clipboard = match arboard::Clipboard::new() {
-        Ok(clipboard) => clipboard,
-        Err(err) => {
-            tracing::warn!("clipboard and primary selection not cleared: {err}");
-            return;
-        }
-    };
-    if let Err(err) = clipboard.clear() {
-        tracing::warn!("clipboard not cleared: {err}");
-    }
-    if let Err(err) = clipboard
-        .clear_with()
-        .clipboard(LinuxClipboardKind::Primary)
-    {
-        tracing::warn!("primary selection not cleared: {err}");
+    for selection in ["CLIPBOARD", "PRIMARY"] {
+        gtk::Clipboard::get(&gtk::gdk::Atom::intern(selection)).set_text("");
     }
 }
