@@ -109,7 +109,7 @@ export function remember(id, args, message) {
 }
 
 // Drops every text formatted with variables (they may hold a customer's
-// name): called when a kiosk turns to the next customer.
+// name): called when the screen turns to another customer.
 export function forgetFormatted() {
   formatted.clear();
 }

@@ -79,6 +79,7 @@ function showAttract() {
 // Screens are drawn in turn; a screen whose texts are still being
 // formatted is dropped when another one is drawn meanwhile.
 let drawn = 0;
+let drawnId; // the enrollment the screen was last drawn for (undefined: none yet)
 
 async function render(view) {
   // A reset waits for a link call under way; its outcome is recorded, not shown.
@@ -95,6 +96,11 @@ async function render(view) {
   const previousStep = shown ? JSON.parse(shown).step : null;
   const keep = view.step === "details" && previousStep === "details" ? formValues() : null;
   shown = json;
+  // Another customer, or a blank form: texts formatted with the last one's
+  // name are not kept for the rest of the session (a kiosk also drops them
+  // at its attract screen).
+  if (drawnId !== undefined && view.id !== drawnId) forgetFormatted();
+  drawnId = view.id;
   if (view.step !== "linking") stopWidget();
   if (largerText) largerText.hidden = false;
   // The screen goes up with its words in: those with variables are
@@ -455,6 +461,7 @@ function showInfoOf(info) {
 // first command, and when "Ready." was written.
 const BOOT_MARK = "app-boot";
 const READY_MARK = "app-ready";
+const SCREEN_MARK = "app-screen"; // the first state's screen is drawn
 
 async function boot() {
   observe();
@@ -494,7 +501,9 @@ async function boot() {
     await loadBundle();
     await showInfo();
   });
-  render(booted.state);
+  // Marked in the next frame's callback: when the page's main thread is
+  // free to draw it.
+  render(booted.state).then(() => requestAnimationFrame(() => performance.mark(SCREEN_MARK)));
 }
 
 boot();
