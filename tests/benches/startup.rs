@@ -16,10 +16,11 @@
 //! does not, so RSS is the steadier number.
 //!
 //! For each launch it reports:
-//! - app process start → the first screen is there (`#app-status` found,
-//!   saying "Starting…" in the app) and → it says "Ready" (the process's
-//!   start time from /proc, so the display and the WebDriver's own start
-//!   are excluded);
+//! - app process start → the first screen is there (WebDriver's first answer
+//!   with `#app-status`'s text, "Starting…" in the app) and → it says "Ready"
+//!   (answered from inside the page as soon as it does, so each binary pays
+//!   one WebDriver round trip after it; the process's start time from /proc,
+//!   so the display and the WebDriver's own start are excluded);
 //! - harness launch → "Ready": also the private display, the WebDriver and its
 //!   session, which launches the app;
 //! - memory two seconds after "Ready": VmRSS and PSS of the app process and of
@@ -29,13 +30,13 @@
 //!   `AEROPAY_ONBOARDING_STARTUP_TRACE`), as medians per step;
 //! - the page's own timings on the same clock: when `index.html` arrived,
 //!   DOMContentLoaded and load ended (Navigation Timing), and the app
-//!   page's marks (its boot command sent, "Ready." written), so WebDriver's
+//!   page's marks (its boot command sent, "Ready." written, the first
+//!   screen drawn), so WebDriver's
 //!   lag can be told from the page's;
 //! - the load average after each launch, to judge how noisy the run was.
 
 use aeropay_onboarding::startup::{parse_trace, Mark, TRACE_FILE_ENV};
 use aeropay_onboarding_e2e::bench_args::{self, BenchArgs};
-use aeropay_onboarding_e2e::fantoccini::Locator;
 use aeropay_onboarding_e2e::procmem::{
     app_process, load_average, load_average_1min, median, mib, summary, tree_memory, uptime,
     CLOCK_TICKS, SETTLE,
@@ -43,6 +44,22 @@ use aeropay_onboarding_e2e::procmem::{
 use aeropay_onboarding_e2e::{App, Launch};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// The status line's text, or null while the first screen is not there.
+const STATUS_SCRIPT: &str =
+    "const status = document.getElementById('app-status'); return status ? status.textContent : null;";
+
+/// Answers (WebDriver's asynchronous script) as soon as the status line says
+/// Ready, or with its text after 5 s.
+const WAIT_FOR_READY_SCRIPT: &str = "const answer = arguments[arguments.length - 1];
+    const status = document.getElementById('app-status');
+    if (!status) return answer(null);
+    const observer = new MutationObserver(() => {
+      if (status.textContent.includes('Ready')) { observer.disconnect(); answer(status.textContent); }
+    });
+    observer.observe(status, { childList: true, characterData: true, subtree: true });
+    if (status.textContent.includes('Ready')) { observer.disconnect(); answer(status.textContent); }
+    setTimeout(() => { observer.disconnect(); answer(status.textContent); }, 5000);";
 
 /// How often the page is asked whether it is ready.
 const POLL: Duration = Duration::from_millis(10);
@@ -80,7 +97,7 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
     let script = "const nav = performance.getEntriesByType('navigation')[0];
         const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
         return [performance.timeOrigin, nav?.responseEnd ?? null, nav?.domContentLoadedEventEnd ?? null,
-          nav?.loadEventEnd ?? null, mark('app-modules'), mark('app-boot'), mark('app-ready')];";
+          nav?.loadEventEnd ?? null, mark('app-modules'), mark('app-boot'), mark('app-ready'), mark('app-screen')];";
     let values = app.execute(script).await;
     let now_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -106,13 +123,14 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
 }
 
 /// The page-side marks `page_marks` reports, in its script's order.
-const PAGE_MARKS: [&str; 6] = [
+const PAGE_MARKS: [&str; 7] = [
     "page: index.html received",
     "page: DOMContentLoaded done",
     "page: load done",
     "page: its modules fetched, first runs",
     "page: boot() asks app_boot",
     "page: \"Ready.\" written",
+    "page: the first screen is drawn (next frame)",
 ];
 
 // ---- one launch -------------------------------------------------------------
@@ -150,12 +168,24 @@ async fn launch_once(binary: &Path) -> Launched {
     .await;
     let mut shown_at_uptime = None;
     let ready_at_uptime = loop {
-        let ready = match app.client().find(Locator::Css("#app-status")).await {
-            Ok(element) => {
+        // The first answer is the first screen. If it does not say Ready
+        // yet, the next call waits inside the page for the text to change
+        // and answers at once, so the app pays one WebDriver round trip
+        // after "Ready." is written, as the bare window (whose page says it
+        // from the start) does, and not a poll's.
+        let script = if shown_at_uptime.is_none() {
+            app.client().execute(STATUS_SCRIPT, vec![]).await
+        } else {
+            app.client()
+                .execute_async(WAIT_FOR_READY_SCRIPT, vec![])
+                .await
+        };
+        let ready = match script {
+            Ok(serde_json::Value::String(text)) => {
                 shown_at_uptime.get_or_insert_with(uptime);
-                element.text().await.unwrap_or_default().contains("Ready")
+                text.contains("Ready")
             }
-            Err(_) => false,
+            _ => false,
         };
         if ready {
             break uptime();
