@@ -7,92 +7,27 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use url::Url;
 
 /// Reverse-DNS identifier, shared with `tauri.conf.json`; names the config and
 /// data directories and the keychain service.
 pub const APP_IDENTIFIER: &str = "app.aeropay-onboarding.desktop";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Environment {
-    /// The built-in loopback stand-in for Aeropay's sandbox and the Aerosync widget.
-    Simulator,
-    Sandbox,
-    Production,
-    /// Any other base URL (staging, a simulator run separately, …). The URL is
-    /// the v1 base; v2 paths are `<base>/v2/...`.
-    Custom {
-        base_url: Url,
-    },
-}
+pub use aeropay_client::{ApiVersion, Environment};
 
-impl Environment {
-    /// Stable short name, used in keychain account names and on screen.
-    pub fn id(&self) -> String {
-        match self {
-            Environment::Simulator => "simulator".into(),
-            Environment::Sandbox => "sandbox".into(),
-            Environment::Production => "production".into(),
-            Environment::Custom { base_url } => {
-                let host = base_url.host_str().unwrap_or("unknown");
-                match base_url.port() {
-                    Some(port) => format!("custom:{host}:{port}"),
-                    None => format!("custom:{host}"),
-                }
-            }
-        }
+/// The environment's label in the current language, for the page's badge.
+pub fn environment_label(environment: &Environment) -> String {
+    match environment {
+        Environment::Simulator => crate::i18n::tr("env-simulator"),
+        Environment::Sandbox => crate::i18n::tr("env-sandbox"),
+        Environment::Production => crate::i18n::tr("env-production"),
+        Environment::Custom { base_url } => crate::i18n::tr_args(
+            "env-custom",
+            &crate::i18n::args([(
+                "url",
+                fluent_bundle::FluentValue::from(base_url.to_string()),
+            )]),
+        ),
     }
-
-    /// What a shop assistant reads in the header.
-    /// The label in the current language, for the page's badge.
-    pub fn label_localized(&self) -> String {
-        match self {
-            Environment::Simulator => crate::i18n::tr("env-simulator"),
-            Environment::Sandbox => crate::i18n::tr("env-sandbox"),
-            Environment::Production => crate::i18n::tr("env-production"),
-            Environment::Custom { base_url } => crate::i18n::tr_args(
-                "env-custom",
-                &crate::i18n::args([(
-                    "url",
-                    fluent_bundle::FluentValue::from(base_url.to_string()),
-                )]),
-            ),
-        }
-    }
-
-    pub fn label(&self) -> String {
-        match self {
-            Environment::Simulator => "Simulator — no real bank data".into(),
-            Environment::Sandbox => "Aeropay sandbox".into(),
-            Environment::Production => "Production".into(),
-            Environment::Custom { base_url } => format!("Custom ({base_url})"),
-        }
-    }
-
-    pub fn is_simulated(&self) -> bool {
-        matches!(self, Environment::Simulator)
-    }
-
-    /// The v1 base URL of the real API; `None` for the simulator, whose port
-    /// is only known once it runs.
-    pub fn api_base(&self) -> Option<Url> {
-        let parse = |s: &str| Url::parse(s).expect("constant URL parses");
-        match self {
-            Environment::Simulator => None,
-            Environment::Sandbox => Some(parse("https://api.sandbox-pay.aero.inc")),
-            Environment::Production => Some(parse("https://api.aeropay.com")),
-            Environment::Custom { base_url } => Some(base_url.clone()),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum ApiVersion {
-    V1,
-    #[default]
-    V2,
 }
 
 /// Where the app runs: a kiosk (customers alone, full screen, reset between
@@ -330,6 +265,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use url::Url;
 
     #[test]
     fn the_kiosk_countdown_is_never_under_twenty_seconds() {

@@ -4,7 +4,6 @@
 //! Everything except `commands`, `app` and `cli` is plain Rust with no tauri
 //! dependency, testable without a window.
 
-pub mod aeropay;
 pub mod aerosync;
 pub mod backend;
 pub mod cli;
@@ -19,7 +18,6 @@ pub mod instance;
 pub mod kiosk;
 pub mod logging;
 pub mod origins;
-pub mod secret;
 pub mod settings_form;
 pub mod simulator;
 pub mod staff;
@@ -27,12 +25,15 @@ pub mod startup;
 pub mod store;
 pub mod system_open;
 pub mod text;
-pub mod tls;
 pub mod updates;
 pub mod vault;
 pub mod web_engine;
 
 mod app;
 mod app_updates;
+
+/// The Aeropay client, its secrets and its TLS set-up (crate `aeropay_client`).
+pub use aeropay_client as aeropay;
+pub use aeropay_client::{secret, tls};
 
 pub use app::{app_builder, run, set_csp, AppState};

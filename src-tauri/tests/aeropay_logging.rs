@@ -4,6 +4,7 @@
 //! thread-local subscriber is only reliable while no other test logs: the
 //! tests here take turns (`ONE_AT_A_TIME`) and are alone in their binary.
 
+#[path = "../../crates/aeropay-client/tests/aeropay_support/mod.rs"]
 mod aeropay_support;
 mod log_capture;
 
@@ -64,7 +65,9 @@ async fn secrets_never_reach_logs_errors_or_debug() {
 
     let captured = Captured::default();
     // Only this crate's events: the client's own logging is under test.
-    let _guard = tracing::subscriber::set_default(captured.subscriber("aeropay_onboarding=trace"));
+    let _guard = tracing::subscriber::set_default(
+        captured.subscriber("aeropay_onboarding=trace,aeropay_client=trace"),
+    );
 
     let client = client(&server, V2);
     let credentials = client.aggregator_credentials(USER_ID).await.unwrap();

@@ -4,6 +4,7 @@
 //! (checked against `../shared/reference/seed-v1-examples.md`), served
 //! exactly as written.
 
+#[path = "../../crates/aeropay-client/tests/aeropay_support/mod.rs"]
 mod aeropay_support;
 
 use aeropay_onboarding::aeropay::{ApiVersion, LinkSource};

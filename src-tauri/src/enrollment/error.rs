@@ -1,6 +1,7 @@
 use super::ViewError;
 use crate::aeropay::{AeropayError, ErrorCategory};
 use crate::aerosync::AerosyncError;
+use crate::i18n::PageText;
 use crate::store::StoreError;
 use crate::vault::VaultError;
 use thiserror::Error;

@@ -142,6 +142,28 @@ impl ErrorText {
     }
 }
 
+/// What an error of a crate that knows no catalog (the Aeropay client, the
+/// widget protocol) says to the person at the screen.
+pub trait PageText {
+    fn text(&self) -> ErrorText;
+}
+
+impl PageText for aeropay_client::AeropayError {
+    fn text(&self) -> ErrorText {
+        match self.catalog_message() {
+            Some(message) => ErrorText::Message {
+                id: message.id,
+                args: message
+                    .args
+                    .iter()
+                    .map(|(name, value)| (*name, ErrorArg::Text(value.clone())))
+                    .collect(),
+            },
+            None => ErrorText::sentence(self.user_message()),
+        }
+    }
+}
+
 fn fluent_args(args: &[(&'static str, ErrorArg)]) -> FluentArgs<'static> {
     let mut out = FluentArgs::new();
     for (name, value) in args {

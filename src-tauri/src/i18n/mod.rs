@@ -15,7 +15,7 @@
 mod errors;
 mod format;
 
-pub use errors::{error_id, localize, localize_in, ErrorArg, ErrorText};
+pub use errors::{error_id, localize, localize_in, ErrorArg, ErrorText, PageText};
 
 pub use format::format_datetime;
 

@@ -89,12 +89,7 @@ enum SecretKind {
     LinkPassword,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum TokenScope {
-    Merchant,
-    UserForMerchant,
-}
+pub use aeropay_client::TokenScope;
 
 /// An Aeropay token as kept between runs: the token and what it is good for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

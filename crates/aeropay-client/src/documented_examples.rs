@@ -93,9 +93,9 @@ fn link_failure_example_is_an_error() {
 /// The id rule of [`super::types::UserIds`] on every documented user shape.
 mod user_ids {
     use super::*;
-    use crate::aeropay::types::{CreatedUser, UserEnvelope};
+    use crate::types::{CreatedUser, UserEnvelope};
 
-    fn user(body: Value) -> crate::aeropay::User {
+    fn user(body: Value) -> crate::User {
         parse_response::<UserEnvelope>(200, None, body.to_string().as_bytes())
             .unwrap_or_else(|e| panic!("{e:?}"))
             .user
@@ -165,7 +165,7 @@ mod user_ids {
         let body = json!({"success": "true", "user": {"userId": "11622", "aeroPassUserUuid": "u-1", "createdDate": "1686439169"}, "existingUser": "0", "mfaType": "SMS"});
         let created: CreatedUser = parse_response(200, None, body.to_string().as_bytes()).unwrap();
         assert_eq!(created.existing_user, Some(false));
-        assert_eq!(created.mfa_type, Some(crate::aeropay::MfaType::Sms));
+        assert_eq!(created.mfa_type, Some(crate::MfaType::Sms));
         assert_eq!(
             created.user.created_date.map(|d| d.unix()),
             Some(1686439169)

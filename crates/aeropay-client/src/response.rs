@@ -205,7 +205,7 @@ pub fn detect_error(value: &Value) -> Option<ApiErrorBody> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aeropay::types::CreatedUser;
+    use crate::types::CreatedUser;
     use serde_json::json;
 
     fn err(status: u16, body: &str) -> AeropayError {

@@ -5,7 +5,7 @@
 //! up here with a stable [`AeropayError::code`], a [`ErrorCategory`], a
 //! [`AeropayError::retryable`] hint and a message a shop assistant can read.
 //! Nothing in here ever holds a token or the API secret: server-provided text
-//! passes through [`crate::aeropay::redact::redact_text`] first.
+//! passes through [`crate::redact::redact_text`] first.
 
 use super::codes;
 use super::redact::redact_text;
@@ -53,8 +53,28 @@ pub struct AeropayError {
     /// Where it happened; boxed, as most errors have none of it.
     place: Option<Box<Place>>,
     /// The message's catalog id and variables, when it has variables
-    /// (otherwise `message` is found in `errors.ftl` by its text).
-    text: Option<Box<crate::i18n::ErrorText>>,
+    /// (otherwise `message` is found in the catalog by its text).
+    text: Option<Box<CatalogMessage>>,
+}
+
+/// A message with variables, as an app's message catalog names it: its id
+/// and its variables (text). The English [`AeropayError::user_message`]
+/// stays for logs and support; an app that speaks other languages formats
+/// the id with the variables instead. Messages without variables have no
+/// id: the catalog finds them by their English text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogMessage {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl CatalogMessage {
+    pub fn new<const N: usize>(id: &'static str, args: [(&'static str, String); N]) -> Self {
+        Self {
+            id,
+            args: args.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -85,17 +105,15 @@ impl AeropayError {
 
     /// A message with variables: `message` stays the English text (logs,
     /// support), `text` gives the page its catalog id.
-    pub(crate) fn with_text(mut self, text: crate::i18n::ErrorText) -> Self {
+    pub(crate) fn with_text(mut self, text: CatalogMessage) -> Self {
         self.text = Some(Box::new(text));
         self
     }
 
-    /// What the page shows, in any language.
-    pub fn text(&self) -> crate::i18n::ErrorText {
-        match &self.text {
-            Some(text) => (**text).clone(),
-            None => crate::i18n::ErrorText::sentence(self.message.clone()),
-        }
+    /// The message's catalog id and variables, when it has variables; else
+    /// the catalog knows [`user_message`](Self::user_message) by its text.
+    pub fn catalog_message(&self) -> Option<&CatalogMessage> {
+        self.text.as_deref()
     }
 
     /// Technical detail for logs and support (server text, transport error),
@@ -142,9 +160,9 @@ impl AeropayError {
                 codes::category_for_status(status).unwrap_or(ErrorCategory::InvalidInput),
                 format!("Aeropay refused the request: {text}"),
                 // Aeropay's own words, passed on as they are.
-                Some(Box::new(crate::i18n::ErrorText::message(
+                Some(Box::new(CatalogMessage::new(
                     "err-refused-with-reason",
-                    [("reason", text.as_str().into())],
+                    [("reason", text.clone())],
                 ))),
             ),
             (None, None) => (

@@ -19,7 +19,7 @@
 //! Needs Prism: `scripts/install-prism.sh`. Spec path override:
 //! `AEROPAY_OPENAPI_SPEC`. Missing either is a failure, never a skip.
 
-use aeropay_onboarding::aeropay::{
+use aeropay_client::{
     AeropayClient, AeropayError, ApiVersion, ClientConfig, LinkSource, NewUser, RetryPolicy,
     StaticCredentials,
 };
@@ -59,12 +59,12 @@ fn manifest_dir() -> PathBuf {
 fn spec_path() -> PathBuf {
     match std::env::var_os("AEROPAY_OPENAPI_SPEC") {
         Some(path) => PathBuf::from(path),
-        None => manifest_dir().join("../../shared/aeropay-openapi/aeropay-v2-openapi.yml"),
+        None => manifest_dir().join("../../../shared/aeropay-openapi/aeropay-v2-openapi.yml"),
     }
 }
 
 fn prism_path() -> PathBuf {
-    manifest_dir().join("../target/tools/prism/node_modules/.bin/prism")
+    manifest_dir().join("../../target/tools/prism/node_modules/.bin/prism")
 }
 
 /// The Prism process group. Dropping it kills the group; as a static it is

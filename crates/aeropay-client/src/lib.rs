@@ -1,10 +1,11 @@
-//! Typed client for Aeropay's REST API (v1 and v2). Plain Rust, no tauri.
+//! Typed client for Aeropay's REST API (v1 and v2). Plain Rust, no tauri:
+//! the app and a headless server share it.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), aeropay_onboarding::aeropay::AeropayError> {
-//! use aeropay_onboarding::aeropay::*;
+//! # async fn demo() -> Result<(), aeropay_client::AeropayError> {
+//! use aeropay_client::*;
 //! use std::sync::Arc;
-//! let config = ClientConfig::new(Environment::Sandbox, ApiVersion::V2);
+//! let config = ClientConfig::for_environment(&Environment::Sandbox, ApiVersion::V2).unwrap();
 //! let client = AeropayClient::new(config, Arc::new(StaticCredentials::new("key", "secret", 1234)))?;
 //! let accounts = client.bank_accounts("2ac82269-9315-4bb6-8a19-f37e20d50238").await?;
 //! let token = client.user_token("2ac82269-9315-4bb6-8a19-f37e20d50238").await?; // for the keychain
@@ -31,6 +32,9 @@ mod transport;
 mod types;
 mod wire;
 
+pub mod secret;
+pub mod tls;
+
 #[cfg(test)]
 mod documented_examples;
 #[cfg(test)]
@@ -51,7 +55,7 @@ pub use config::{
     SANDBOX_BASE_URL, UNSAFE_BASE_URL_HINT,
 };
 pub use credentials::{CredentialError, CredentialSource, Credentials, StaticCredentials};
-pub use error::{AeropayError, ErrorCategory};
+pub use error::{AeropayError, CatalogMessage, ErrorCategory};
 pub use response::{detect_error, parse_response, read_answer, ApiErrorBody};
 pub use token::MintCounts;
 pub use tolerant::Timestamp;
@@ -63,9 +67,8 @@ pub use types::{
 };
 
 /// Every message of the client's own the page can show, built with sample
-/// data, for the catalog check (`i18n::errors`).
-#[cfg(test)]
-pub(crate) fn every_client_error() -> Vec<AeropayError> {
+/// data, for an app's check that its message catalogs hold every one.
+pub fn every_client_error() -> Vec<AeropayError> {
     let mut out = client::every_invalid_request();
     out.extend(transport::every_setup_error());
     out.push(transport::redirect_error(Some(

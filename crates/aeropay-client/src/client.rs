@@ -463,7 +463,6 @@ const REQUEST_V2_LEGACY: &str = "API v2 links with the widget's connectionId; th
 const REQUEST_NO_USER_ID: &str = "the customer's Aeropay user id is missing";
 
 /// Every refused request the page can show, for the catalog check.
-#[cfg(test)]
 pub(crate) fn every_invalid_request() -> Vec<AeropayError> {
     [
         REQUEST_NOT_ENCODED,

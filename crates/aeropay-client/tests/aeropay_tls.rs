@@ -8,7 +8,7 @@
 
 mod aeropay_support;
 
-use aeropay_onboarding::aeropay::{ApiVersion, ClientConfig};
+use aeropay_client::{ApiVersion, ClientConfig};
 use aeropay_support::*;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use std::net::SocketAddr;

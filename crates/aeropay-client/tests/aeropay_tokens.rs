@@ -3,7 +3,7 @@
 
 mod aeropay_support;
 
-use aeropay_onboarding::aeropay::{
+use aeropay_client::{
     AeropayClient, ApiVersion, CredentialError, CredentialSource, Credentials, ErrorCategory,
 };
 use aeropay_support::*;
@@ -82,7 +82,7 @@ async fn expired_token_on_link_is_renewed_too() {
         .mount(&server)
         .await;
     let client = client(&server, V2);
-    let source = aeropay_onboarding::aeropay::LinkSource::Connection {
+    let source = aeropay_client::LinkSource::Connection {
         connection_id: "c".into(),
     };
     assert_eq!(
@@ -109,7 +109,7 @@ async fn token_rejected_twice_is_surfaced_after_one_renewal() {
         .mount(&server)
         .await;
     let client = client(&server, V2);
-    let user = aeropay_onboarding::aeropay::NewUser {
+    let user = aeropay_client::NewUser {
         first_name: "A".into(),
         last_name: "B".into(),
         phone_number: "+13125826818".into(),

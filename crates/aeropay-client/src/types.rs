@@ -11,13 +11,15 @@ use crate::secret::SecretString;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-/// Which Aeropay API generation to speak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Which Aeropay API generation to speak (the settings keep it as `"v1"` /
+/// `"v2"`; v2 unless chosen otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ApiVersion {
     /// `<base>/…`, header `authorizationToken`, snake_case bodies.
     V1,
     /// `<base>/v2/…`, header `authorization`, camelCase bodies.
+    #[default]
     V2,
 }
 

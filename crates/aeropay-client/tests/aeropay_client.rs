@@ -3,7 +3,7 @@
 
 mod aeropay_support;
 
-use aeropay_onboarding::aeropay::{ApiVersion, LinkSource, MfaType, NewUser, TokenScope};
+use aeropay_client::{ApiVersion, LinkSource, MfaType, NewUser, TokenScope};
 use aeropay_support::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -79,7 +79,7 @@ async fn check_user_token(version: ApiVersion) {
     let server = MockServer::start().await;
     mount_token(&server, version).await;
     let client = client(&server, version);
-    let before = aeropay_onboarding::aeropay::MintCounts::default();
+    let before = aeropay_client::MintCounts::default();
     assert_eq!(client.mint_counts(), before);
     let token = client.user_token(USER_ID).await.expect("token");
     assert_eq!(token.token.expose(), "user-token-1");

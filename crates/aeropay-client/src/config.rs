@@ -2,34 +2,75 @@
 //! retries and how early tokens are renewed.
 
 use super::types::ApiVersion;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use url::Url;
 
-/// Where the API lives. v1 paths hang off the base URL, v2 paths off `<base>/v2`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which Aeropay the app talks to; the settings file keeps it in this form
+/// (`{"kind": "sandbox"}`). v1 paths hang off the base URL, v2 paths off
+/// `<base>/v2`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Environment {
+    /// The built-in loopback stand-in for Aeropay's sandbox and the Aerosync
+    /// widget; its address is known once it runs.
+    Simulator,
     /// `https://api.sandbox-pay.aero.inc`
     Sandbox,
     /// `https://api.aeropay.com`
     Production,
-    /// Any other base URL: staging, a local simulator, a test server.
-    Custom(Url),
+    /// Any other base URL (staging, a simulator run separately, a test
+    /// server). The URL is the v1 base; v2 paths are `<base>/v2/...`.
+    Custom { base_url: Url },
 }
 
 pub const SANDBOX_BASE_URL: &str = "https://api.sandbox-pay.aero.inc";
 pub const PRODUCTION_BASE_URL: &str = "https://api.aeropay.com";
 
 impl Environment {
-    pub fn base_url(&self) -> Url {
+    /// Stable short name, used in keychain account names and on screen.
+    pub fn id(&self) -> String {
         match self {
+            Environment::Simulator => "simulator".into(),
+            Environment::Sandbox => "sandbox".into(),
+            Environment::Production => "production".into(),
+            Environment::Custom { base_url } => {
+                let host = base_url.host_str().unwrap_or("unknown");
+                match base_url.port() {
+                    Some(port) => format!("custom:{host}:{port}"),
+                    None => format!("custom:{host}"),
+                }
+            }
+        }
+    }
+
+    /// What a shop assistant reads in the header (English).
+    pub fn label(&self) -> String {
+        match self {
+            Environment::Simulator => "Simulator — no real bank data".into(),
+            Environment::Sandbox => "Aeropay sandbox".into(),
+            Environment::Production => "Production".into(),
+            Environment::Custom { base_url } => format!("Custom ({base_url})"),
+        }
+    }
+
+    pub fn is_simulated(&self) -> bool {
+        matches!(self, Environment::Simulator)
+    }
+
+    /// The v1 base URL of the API; `None` for the simulator, whose port is
+    /// only known once it runs.
+    pub fn api_base(&self) -> Option<Url> {
+        match self {
+            Environment::Simulator => None,
             // Constants known to parse; the fallback keeps this total.
             Environment::Sandbox => {
-                Url::parse(SANDBOX_BASE_URL).unwrap_or_else(|_| unreachable_url())
+                Some(Url::parse(SANDBOX_BASE_URL).unwrap_or_else(|_| unreachable_url()))
             }
             Environment::Production => {
-                Url::parse(PRODUCTION_BASE_URL).unwrap_or_else(|_| unreachable_url())
+                Some(Url::parse(PRODUCTION_BASE_URL).unwrap_or_else(|_| unreachable_url()))
             }
-            Environment::Custom(url) => url.clone(),
+            Environment::Custom { base_url } => Some(base_url.clone()),
         }
     }
 }
@@ -99,9 +140,19 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    pub fn new(environment: Environment, version: ApiVersion) -> Self {
+    /// The client of an environment with a fixed address; `None` for the
+    /// simulator, whose address is known once it runs
+    /// ([`with_base_url`](Self::with_base_url)).
+    pub fn for_environment(environment: &Environment, version: ApiVersion) -> Option<Self> {
+        environment
+            .api_base()
+            .map(|base_url| Self::with_base_url(base_url, version))
+    }
+
+    /// A client of the API at `base_url` (staging, a simulator, a test server).
+    pub fn with_base_url(base_url: Url, version: ApiVersion) -> Self {
         Self {
-            base_url: environment.base_url(),
+            base_url,
             version,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
@@ -112,11 +163,6 @@ impl ClientConfig {
             user_agent: format!("aeropay-onboarding/{}", env!("CARGO_PKG_VERSION")),
         }
     }
-
-    /// A custom base URL (staging, a simulator, a test server).
-    pub fn with_base_url(base_url: Url, version: ApiVersion) -> Self {
-        Self::new(Environment::Custom(base_url), version)
-    }
 }
 
 #[cfg(test)]
@@ -126,14 +172,15 @@ mod tests {
     #[test]
     fn environments_have_documented_hosts() {
         assert_eq!(
-            Environment::Sandbox.base_url().as_str(),
+            Environment::Sandbox.api_base().unwrap().as_str(),
             "https://api.sandbox-pay.aero.inc/"
         );
         assert_eq!(
-            Environment::Production.base_url().as_str(),
+            Environment::Production.api_base().unwrap().as_str(),
             "https://api.aeropay.com/"
         );
-        let config = ClientConfig::new(Environment::Sandbox, ApiVersion::V2);
+        assert_eq!(Environment::Simulator.api_base(), None);
+        let config = ClientConfig::for_environment(&Environment::Sandbox, ApiVersion::V2).unwrap();
         assert!(config.user_agent.starts_with("aeropay-onboarding/"));
         assert_eq!(config.max_body_bytes, 1 << 20);
     }

@@ -4,7 +4,7 @@
 
 mod aeropay_support;
 
-use aeropay_onboarding::aeropay::{ApiVersion, ErrorCategory, LinkSource, NewUser};
+use aeropay_client::{ApiVersion, ErrorCategory, LinkSource, NewUser};
 use aeropay_support::*;
 use serde_json::json;
 use std::time::Duration;
@@ -541,7 +541,7 @@ async fn connection_refused() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let mut config = aeropay_onboarding::aeropay::ClientConfig::with_base_url(
+    let mut config = aeropay_client::ClientConfig::with_base_url(
         format!("http://127.0.0.1:{port}").parse().unwrap(),
         V2,
     );
@@ -566,8 +566,7 @@ async fn tls_failure_is_typed() {
     let server = server_with_token().await;
     let address = server.address();
     let base = format!("https://127.0.0.1:{}", address.port());
-    let config =
-        aeropay_onboarding::aeropay::ClientConfig::with_base_url(base.parse().unwrap(), V2);
+    let config = aeropay_client::ClientConfig::with_base_url(base.parse().unwrap(), V2);
     let error = client_with(config).merchant_token().await.unwrap_err();
     assert_eq!(error.code(), "NETWORK_TLS", "{error:?}");
     assert_eq!(error.category(), ErrorCategory::Network);
@@ -626,7 +625,7 @@ async fn a_redirect_of_a_link_is_an_unknown_outcome() {
 
 #[test]
 fn plain_http_is_refused_outside_this_machine() {
-    use aeropay_onboarding::aeropay::{AeropayClient, ClientConfig, StaticCredentials};
+    use aeropay_client::{AeropayClient, ClientConfig, StaticCredentials};
     use std::sync::Arc;
     let make = |base: &str| {
         AeropayClient::new(

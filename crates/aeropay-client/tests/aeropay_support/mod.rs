@@ -2,9 +2,7 @@
 //! token endpoint, a client with short timeouts, and request inspection.
 #![allow(dead_code)]
 
-use aeropay_onboarding::aeropay::{
-    AeropayClient, ApiVersion, ClientConfig, RetryPolicy, StaticCredentials,
-};
+use aeropay_client::{AeropayClient, ApiVersion, ClientConfig, RetryPolicy, StaticCredentials};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! error classification, and retries for operations that are safe to repeat.
 
 use super::config::{is_safe_base_url, ClientConfig};
-use super::error::{AeropayError, ErrorCategory};
+use super::error::{AeropayError, CatalogMessage, ErrorCategory};
 use super::redact::{redact_json, redact_text};
 use super::response::parse_response;
 use crate::secret::SecretString;
@@ -342,10 +342,7 @@ pub(crate) fn redirect_error(target: Option<String>) -> AeropayError {
             "HTTP_REDIRECT",
             format!("Aeropay's address sent this app elsewhere ({target}); the app does not follow redirects. Ask a manager to check the Aeropay address in Settings."),
         )
-        .with_text(crate::i18n::ErrorText::message(
-            "err-http-redirect",
-            [("target", target.into())],
-        )),
+        .with_text(CatalogMessage::new("err-http-redirect", [("target", target)])),
         None => AeropayError::new(
             ErrorCategory::UnexpectedResponse,
             "HTTP_REDIRECT",
@@ -364,7 +361,6 @@ const SETUP_UNSAFE_SCHEME: &str =
     "the Aeropay address must start with https:// (plain http is allowed only for 127.0.0.1)";
 
 /// Every setup error the page can show, for the catalog check.
-#[cfg(test)]
 pub(crate) fn every_setup_error() -> Vec<AeropayError> {
     [
         SETUP_BAD_HEADER,

@@ -239,7 +239,7 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aeropay::types::TokenScope;
+    use crate::types::TokenScope;
     use std::sync::atomic::AtomicUsize;
 
     fn cache() -> TokenCache {
