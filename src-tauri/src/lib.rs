@@ -19,7 +19,6 @@ pub mod kiosk;
 pub mod logging;
 pub mod origins;
 pub mod settings_form;
-pub mod simulator;
 pub mod staff;
 pub mod startup;
 pub mod store;
@@ -35,5 +34,7 @@ mod app_updates;
 /// The Aeropay client, its secrets and its TLS set-up (crate `aeropay_client`).
 pub use aeropay_client as aeropay;
 pub use aeropay_client::{secret, tls};
+/// The loopback Aeropay and Aerosync stand-in (crate `aeropay_simulator`).
+pub use aeropay_simulator as simulator;
 
 pub use app::{app_builder, run, set_csp, AppState};

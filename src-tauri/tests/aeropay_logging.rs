@@ -6,6 +6,7 @@
 
 #[path = "../../crates/aeropay-client/tests/aeropay_support/mod.rs"]
 mod aeropay_support;
+#[path = "../../crates/aeropay-simulator/tests/log_capture/mod.rs"]
 mod log_capture;
 
 use aeropay_onboarding::aeropay::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};

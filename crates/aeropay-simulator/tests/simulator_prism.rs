@@ -42,12 +42,13 @@ fn spec_path() -> PathBuf {
     match std::env::var_os("AEROPAY_OPENAPI_SPEC") {
         Some(p) => PathBuf::from(p),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/aeropay-openapi/aeropay-v2-openapi.yml"),
+            .join("../../../shared/aeropay-openapi/aeropay-v2-openapi.yml"),
     }
 }
 
 fn prism_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/tools/prism/node_modules/.bin/prism")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/tools/prism/node_modules/.bin/prism")
 }
 
 /// Kills prism when the test ends, passed or not.

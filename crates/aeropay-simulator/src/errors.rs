@@ -10,6 +10,8 @@ use axum::Json;
 use serde_json::{json, Value};
 
 /// Which API generation a request came in on (`/token` vs `/v2/token`).
+/// Not the client's `ApiVersion`: the stand-in shares no code with the
+/// client it tests, so it reads Aeropay's documents on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiVersion {
     V1,

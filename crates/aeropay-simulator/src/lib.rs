@@ -7,8 +7,8 @@
 //! drive it. It only ever binds 127.0.0.1.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), aeropay_onboarding::simulator::SimulatorError> {
-//! use aeropay_onboarding::simulator::{Simulator, SimulatorConfig};
+//! # async fn demo() -> Result<(), aeropay_simulator::SimulatorError> {
+//! use aeropay_simulator::{Simulator, SimulatorConfig};
 //! let sim = Simulator::start(SimulatorConfig::default()).await?;
 //! println!("{} {}", sim.base_url(), sim.widget_url());
 //! sim.shutdown().await;

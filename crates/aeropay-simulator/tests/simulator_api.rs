@@ -4,7 +4,7 @@
 
 mod simulator_support;
 
-use aeropay_onboarding::simulator::{MfaType, SimulatorConfig};
+use aeropay_simulator::{MfaType, SimulatorConfig};
 use base64::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -6,7 +6,7 @@
 
 mod simulator_support;
 
-use aeropay_onboarding::simulator::{SimulatorConfig, V1UserShape};
+use aeropay_simulator::{SimulatorConfig, V1UserShape};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use simulator_support::{phone, Sim, V};

@@ -5,7 +5,7 @@
 
 mod simulator_support;
 
-use aeropay_onboarding::simulator::SimulatorConfig;
+use aeropay_simulator::SimulatorConfig;
 use reqwest::Method;
 use serde_json::{json, Value};
 use simulator_support::{Sim, V};

@@ -2,9 +2,7 @@
 //! reqwest client and the calls every test needs.
 #![allow(dead_code)]
 
-use aeropay_onboarding::simulator::{
-    RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER,
-};
+use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
