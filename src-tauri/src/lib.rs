@@ -4,7 +4,6 @@
 //! Everything except `commands`, `app` and `cli` is plain Rust with no tauri
 //! dependency, testable without a window.
 
-pub mod aerosync;
 pub mod backend;
 pub mod cli;
 pub mod commands;
@@ -36,5 +35,7 @@ pub use aeropay_client as aeropay;
 pub use aeropay_client::{secret, tls};
 /// The loopback Aeropay and Aerosync stand-in (crate `aeropay_simulator`).
 pub use aeropay_simulator as simulator;
+/// The Aerosync widget's protocol (crate `aerosync`).
+pub use aerosync;
 
 pub use app::{app_builder, run, set_csp, AppState};

@@ -164,6 +164,36 @@ impl PageText for aeropay_client::AeropayError {
     }
 }
 
+/// What the page shows of a widget problem (`Display` stays for logs).
+impl PageText for aerosync::AerosyncError {
+    /// A bad success message's technical reason stays in the log.
+    fn text(&self) -> ErrorText {
+        use aerosync::AerosyncError;
+        match self {
+            AerosyncError::UntrustedWidgetOrigin { origin } => ErrorText::message(
+                "err-widget-untrusted-origin",
+                [("origin", origin.as_str().into())],
+            ),
+            AerosyncError::WrongOrigin { origin } => {
+                ErrorText::message("err-widget-wrong-origin", [("origin", origin.as_str().into())])
+            }
+            AerosyncError::TooLarge { size, limit } => ErrorText::message(
+                "err-widget-too-large",
+                [("size", (*size).into()), ("limit", (*limit).into())],
+            ),
+            AerosyncError::BadSuccessPayload { .. } => ErrorText::sentence(
+                "The bank-link widget reported success without the account details; please link the account again.",
+            ),
+            AerosyncError::InvalidWidgetUrl
+            | AerosyncError::NotJson
+            | AerosyncError::NoType
+            | AerosyncError::WrongCustomer => {
+                ErrorText::sentence(crate::text::sentence(&self.to_string()))
+            }
+        }
+    }
+}
+
 fn fluent_args(args: &[(&'static str, ErrorArg)]) -> FluentArgs<'static> {
     let mut out = FluentArgs::new();
     for (name, value) in args {

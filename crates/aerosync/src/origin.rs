@@ -1,5 +1,5 @@
 use super::AerosyncError;
-use crate::config::Environment;
+use aeropay_client::Environment;
 use serde::Serialize;
 use url::Url;
 

@@ -1,5 +1,5 @@
 use super::{AerosyncError, WidgetOrigin};
-use crate::secret::SecretString;
+use aeropay_client::secret::SecretString;
 use serde_json::{Map, Value};
 
 /// Widget messages are a few hundred bytes; anything near this is hostile.
@@ -225,7 +225,7 @@ mod tests {
 
     fn parse(raw: &str) -> Result<WidgetEvent, AerosyncError> {
         let expected = super::super::widget_origin(
-            &crate::config::Environment::Sandbox,
+            &aeropay_client::Environment::Sandbox,
             &url::Url::parse("https://sandbox.aerosync.com/").unwrap(),
         )
         .unwrap();
@@ -355,7 +355,7 @@ mod tests {
     #[test]
     fn messages_from_another_origin_are_refused() {
         let expected = super::super::widget_origin(
-            &crate::config::Environment::Sandbox,
+            &aeropay_client::Environment::Sandbox,
             &url::Url::parse("https://sandbox.aerosync.com/").unwrap(),
         )
         .unwrap();
@@ -441,7 +441,7 @@ mod tests {
         #[test]
         fn arbitrary_input_never_panics(raw in ".{0,300}", origin in "[a-z:/.0-9]{0,40}") {
             let expected = super::super::widget_origin(
-                &crate::config::Environment::Simulator,
+                &aeropay_client::Environment::Simulator,
                 &url::Url::parse("http://127.0.0.1:9/").unwrap(),
             ).unwrap();
             let _ = parse_message(&expected, &origin, &raw, CUSTOMER);

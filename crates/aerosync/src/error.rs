@@ -35,32 +35,4 @@ impl AerosyncError {
             AerosyncError::WrongCustomer => "WIDGET_WRONG_CUSTOMER",
         }
     }
-
-    /// What the page shows (`Display` stays for logs). A bad success
-    /// message's technical reason stays in the log.
-    pub fn text(&self) -> crate::i18n::ErrorText {
-        use crate::i18n::ErrorText;
-        match self {
-            AerosyncError::UntrustedWidgetOrigin { origin } => ErrorText::message(
-                "err-widget-untrusted-origin",
-                [("origin", origin.as_str().into())],
-            ),
-            AerosyncError::WrongOrigin { origin } => {
-                ErrorText::message("err-widget-wrong-origin", [("origin", origin.as_str().into())])
-            }
-            AerosyncError::TooLarge { size, limit } => ErrorText::message(
-                "err-widget-too-large",
-                [("size", (*size).into()), ("limit", (*limit).into())],
-            ),
-            AerosyncError::BadSuccessPayload { .. } => ErrorText::sentence(
-                "The bank-link widget reported success without the account details; please link the account again.",
-            ),
-            AerosyncError::InvalidWidgetUrl
-            | AerosyncError::NotJson
-            | AerosyncError::NoType
-            | AerosyncError::WrongCustomer => {
-                ErrorText::sentence(crate::text::sentence(&self.to_string()))
-            }
-        }
-    }
 }

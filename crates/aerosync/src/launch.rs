@@ -1,6 +1,6 @@
 use super::{widget_origin, AerosyncError, WidgetOrigin};
-use crate::config::Environment;
-use crate::secret::SecretString;
+use aeropay_client::secret::SecretString;
+use aeropay_client::Environment;
 use serde::{Deserialize, Serialize};
 use url::Url;
 

@@ -1,7 +1,7 @@
 //! Hosting the Aerosync widget: the URL it is opened with, the one origin its
 //! messages may come from, and the typed events those messages carry.
 //! Plain Rust, no tauri: the page relays `(origin, raw string)` and this
-//! module decides what, if anything, it means.
+//! crate decides what, if anything, it means.
 
 mod error;
 mod launch;
