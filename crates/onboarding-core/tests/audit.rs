@@ -1,7 +1,7 @@
 //! The audit trail on disk: secrets and phone numbers never reach the
 //! database file, and rows cannot be changed or removed.
 
-use aeropay_onboarding::store::{AuditAction, AuditEntry, AuditMode, Store};
+use onboarding_core::store::{AuditAction, AuditEntry, AuditMode, Store};
 use std::path::Path;
 
 const JWT: &str =

@@ -1,6 +1,6 @@
 //! Signed updates, the plain-Rust half: when an update may be applied, which
 //! feeds and which public key are trusted, and how a verified `.deb` is
-//! installed. No tauri here; `crate::app` runs the checks with
+//! installed. No tauri here; the app runs the checks with
 //! tauri-plugin-updater (feed, download, minisign signature) and calls into
 //! this module for every decision.
 

@@ -242,13 +242,13 @@ mod tests {
     /// of every error type that becomes `{code, message, retry}` or a
     /// `ViewError`, and the client's own messages with variables.
     fn every_page_error() -> Vec<(String, ErrorText)> {
-        use crate::aerosync::AerosyncError;
         use crate::config::ConfigError;
         use crate::desk::DeskError;
         use crate::enrollment::EnrollmentError;
         use crate::staff::StaffError;
         use crate::store::StoreError;
         use crate::vault::VaultError;
+        use aerosync::AerosyncError;
         use std::path::PathBuf;
 
         let io = || std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
@@ -308,7 +308,7 @@ mod tests {
         for err in widget() {
             add(err.code(), err.text());
         }
-        for err in crate::aeropay::every_client_error() {
+        for err in aeropay_client::every_client_error() {
             add(err.code(), err.text());
         }
         for err in [
@@ -410,7 +410,7 @@ mod tests {
         enrollment.extend(store().into_iter().map(EnrollmentError::Store));
         enrollment.extend(widget().into_iter().map(EnrollmentError::Widget));
         enrollment.extend(
-            crate::aeropay::every_client_error()
+            aeropay_client::every_client_error()
                 .into_iter()
                 .map(EnrollmentError::Aeropay),
         );
@@ -443,17 +443,17 @@ mod tests {
         d: &crate::desk::DeskError,
         s: &crate::staff::StaffError,
         v: &crate::vault::VaultError,
-        w: &crate::aerosync::AerosyncError,
+        w: &aerosync::AerosyncError,
         c: &crate::config::ConfigError,
         st: &crate::store::StoreError,
     ) {
-        use crate::aerosync::AerosyncError as W;
         use crate::config::ConfigError as C;
         use crate::desk::DeskError as D;
         use crate::enrollment::EnrollmentError as E;
         use crate::staff::StaffError as S;
         use crate::store::StoreError as St;
         use crate::vault::VaultError as V;
+        use aerosync::AerosyncError as W;
         match e {
             E::Aeropay(_) | E::Widget(_) | E::Store(_) | E::Vault(_) | E::WrongStep { .. } => {}
             E::WidgetNotOpen | E::NoWidgetUrl | E::LinkOutcomeUnknown | E::NotLinked { .. } => {}
@@ -542,7 +542,7 @@ mod tests {
             .chain(["INVALID_FORMAT".into(), "MISSING_PARAMETER".into()]);
         let mut seen = 0;
         for code in codes {
-            if let Some(english) = crate::aeropay::known_message(&code) {
+            if let Some(english) = aeropay_client::known_message(&code) {
                 assert!(
                     error_id(english).is_some(),
                     "{code}: {english:?} not in errors.ftl"
@@ -551,7 +551,7 @@ mod tests {
             }
         }
         assert!(seen >= 40, "only {seen} codes");
-        assert!(error_id(crate::aeropay::AP002_USER_SCOPE).is_some());
+        assert!(error_id(aeropay_client::AP002_USER_SCOPE).is_some());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! holds a token, an API secret, a password or a full phone number.
 
 use super::{mask_phone, Store, StoreError};
-use crate::aeropay::redact::{mask_emails, redact_text};
+use aeropay_client::redact::{mask_emails, redact_text};
 use rusqlite::{params, Row};
 use serde::Serialize;
 

@@ -347,38 +347,6 @@ fn wrong_pins(rig: &Rig, guard: &StaffGuard, count: u32) -> StaffError {
 }
 
 #[test]
-fn ten_wrong_pins_lock_a_kiosk_until_a_pin_is_set_from_the_command_line() {
-    let rig = Rig::with_pin();
-    let guard = rig.guard(Mode::Kiosk);
-    assert_eq!(wrong_pins(&rig, &guard, 9).code(), "STAFF_PIN_WRONG");
-    assert!(!guard.status().unwrap().locked_out);
-    let tenth = wrong_pins(&rig, &guard, 1);
-    assert_eq!(tenth.code(), "STAFF_LOCKED_OUT");
-    assert!(tenth.to_string().contains("set-staff-pin"), "{tenth}");
-    let status = guard.status().unwrap();
-    assert!(status.locked_out && status.wait_seconds == 0, "{status:?}");
-
-    // However long one waits, even the right PIN is refused, uncounted.
-    rig.clock.advance_secs(24 * 3600);
-    assert_eq!(guard.unlock(PIN).unwrap_err().code(), "STAFF_LOCKED_OUT");
-    assert_eq!(rig.actions().len(), 10);
-    // A restart keeps the lock (the count comes from the audit trail).
-    let guard = rig.guard(Mode::Kiosk);
-    assert!(guard.status().unwrap().locked_out);
-    assert_eq!(guard.unlock(PIN).unwrap_err().code(), "STAFF_LOCKED_OUT");
-
-    // The same PIN set again from a terminal opens it: in the running app
-    // and after a restart.
-    let mut input = std::io::Cursor::new(format!("{PIN}\n"));
-    crate::cli::set_staff_pin(&mut input, rig.vault.as_ref(), &rig.store, Mode::Kiosk).unwrap();
-    assert!(!guard.status().unwrap().locked_out);
-    let restarted = rig.guard(Mode::Kiosk);
-    assert!(!restarted.status().unwrap().locked_out);
-    assert!(restarted.unlock(PIN).unwrap().unlocked);
-    assert!(guard.unlock(PIN).unwrap().unlocked);
-}
-
-#[test]
 fn a_desk_is_never_locked_out_only_kept_waiting() {
     let rig = Rig::with_pin();
     let guard = rig.guard(Mode::Desk);

@@ -1,9 +1,9 @@
 use super::ViewError;
-use crate::aeropay::{AeropayError, ErrorCategory};
-use crate::aerosync::AerosyncError;
 use crate::i18n::PageText;
 use crate::store::StoreError;
 use crate::vault::VaultError;
+use aeropay_client::{AeropayError, ErrorCategory};
+use aerosync::AerosyncError;
 use thiserror::Error;
 
 #[derive(Debug, Error)]

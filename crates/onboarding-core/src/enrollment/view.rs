@@ -1,4 +1,4 @@
-use crate::secret::SecretString;
+use aeropay_client::secret::SecretString;
 use serde::Serialize;
 
 use super::FieldErrors;

@@ -107,7 +107,7 @@ pub struct Settings {
     pub environment: Environment,
     pub api_version: ApiVersion,
     pub merchant_id: Option<u64>,
-    pub widget: crate::aerosync::WidgetOptions,
+    pub widget: aerosync::WidgetOptions,
     /// Open banks' OAuth pages in the system browser instead of an in-app
     /// window (for desks where banks refuse embedded windows).
     pub oauth_in_system_browser: bool,
@@ -127,7 +127,7 @@ impl Default for Settings {
             environment: Environment::Simulator,
             api_version: ApiVersion::V2,
             merchant_id: None,
-            widget: crate::aerosync::WidgetOptions::default(),
+            widget: aerosync::WidgetOptions::default(),
             oauth_in_system_browser: false,
             mode: Mode::Desk,
             kiosk: KioskTimers::default(),

@@ -13,14 +13,14 @@
 
 use super::flow::{account_view, linked_view, now, Session};
 use super::{AccountView, EnrollmentError, EnrollmentView, Enrollments, Step, ViewError};
-use crate::aeropay::{AeropayError, ErrorCategory, LinkSource};
-use crate::aerosync::LinkCredentials;
-use crate::secret::SecretString;
 use crate::store::{
     AuditAction, EnrollmentRecord, EnrollmentStatus, LinkKind, LinkState, LinkedAccount,
     PendingLink,
 };
 use crate::vault::{Secret, SecretKey};
+use aeropay_client::secret::SecretString;
+use aeropay_client::{AeropayError, ErrorCategory, LinkSource};
+use aerosync::LinkCredentials;
 
 /// How often a running app settles links left pending.
 pub const SETTLE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);

@@ -1,8 +1,6 @@
 use super::{
     AccountView, CustomerDetails, EnrollmentError, EnrollmentView, FieldErrors, Step, ViewError,
 };
-use crate::aeropay::{AeropayClient, BankAccount, LinkedBankAccount, MfaType, NewUser};
-use crate::aerosync::{self, WidgetEvent, WidgetOptions, WidgetOrigin};
 use crate::config::{Environment, Mode};
 use crate::staff::{StaffGuard, STAFF_ACTOR};
 use crate::store::{
@@ -10,6 +8,8 @@ use crate::store::{
     KnownCustomer, PhoneHasher, Store,
 };
 use crate::vault::{Secret, SecretKey, StoredToken, TokenScope, Vault};
+use aeropay_client::{AeropayClient, BankAccount, LinkedBankAccount, MfaType, NewUser};
+use aerosync::{WidgetEvent, WidgetOptions, WidgetOrigin};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -54,7 +54,7 @@ pub(super) struct Session {
     pub(super) details: CustomerDetails,
     pub(super) user_id: Option<String>,
     /// The id the widget is launched with (`aeroPassUserUuid`), when an
-    /// answer named it; see [`crate::aeropay::UserIds`].
+    /// answer named it; see [`aeropay_client::UserIds`].
     pub(super) widget_user_id: Option<String>,
     pub(super) returning: bool,
     /// Whether whoever is at the screen has shown that this customer is
@@ -747,7 +747,7 @@ impl Enrollments {
         if let Some(known) = &session.widget_user_id {
             return known.clone();
         }
-        if self.deps.client.version() == crate::aeropay::ApiVersion::V2 {
+        if self.deps.client.version() == aeropay_client::ApiVersion::V2 {
             return user_id.to_owned();
         }
         match self.deps.client.get_user(user_id).await {

@@ -2,8 +2,8 @@
 //! (unlocking), with the app's parameters, through `crate::staff`.
 //!
 //! ```sh
-//! cargo bench -p aeropay-onboarding --bench staff_pin                 # optimized
-//! cargo bench -p aeropay-onboarding --bench staff_pin --profile dev   # a debug build
+//! cargo bench -p onboarding-core --bench staff_pin                 # optimized
+//! cargo bench -p onboarding-core --bench staff_pin --profile dev   # a debug build
 //! ```
 //!
 //! argon2 and blake2 build with opt-level 3 in the dev profile too (see the
@@ -14,11 +14,11 @@
 //! while the app runs). Run it inside the private test keyring:
 //!
 //! ```sh
-//! scripts/with-keyring.sh cargo bench -p aeropay-onboarding --bench staff_pin -- --keychain
+//! scripts/with-keyring.sh cargo bench -p onboarding-core --bench staff_pin -- --keychain
 //! ```
 
-use aeropay_onboarding::staff::{hash_pin, read_pin_hash, store_pin, verify_pin, Pin};
-use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
+use onboarding_core::staff::{hash_pin, read_pin_hash, store_pin, verify_pin, Pin};
+use onboarding_core::vault::{OsKeychain, SecretKey, Vault};
 use std::time::Instant;
 
 fn median(mut samples: Vec<f64>) -> (f64, f64, f64) {

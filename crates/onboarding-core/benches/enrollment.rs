@@ -2,8 +2,8 @@
 //! real HTTP over loopback, SQLite on disk, the widget completed through the
 //! simulator's own widget API, as the customer's clicks would.
 //!
-//!     cargo bench -p aeropay-onboarding --bench enrollment
-//!     cargo bench -p aeropay-onboarding --bench enrollment -- --enrollments 30 --rounds 100
+//!     cargo bench -p onboarding-core --bench enrollment
+//!     cargo bench -p onboarding-core --bench enrollment -- --enrollments 30 --rounds 100
 //!
 //! Reports:
 //! - time from relaying `pageSuccess` (`Enrollments::widget_message`) to the
@@ -17,17 +17,15 @@
 //!
 //! Everything listens on 127.0.0.1 and stops when the bench ends.
 
-use aeropay_onboarding::aeropay::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
-use aeropay_onboarding::aerosync::WidgetOptions;
-use aeropay_onboarding::config::Environment;
-use aeropay_onboarding::enrollment::{
+use aeropay_client::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
+use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER};
+use aerosync::WidgetOptions;
+use onboarding_core::config::Environment;
+use onboarding_core::enrollment::{
     CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
 };
-use aeropay_onboarding::simulator::{
-    RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER,
-};
-use aeropay_onboarding::store::{PhoneHasher, Store};
-use aeropay_onboarding::vault::MemoryVault;
+use onboarding_core::store::{PhoneHasher, Store};
+use onboarding_core::vault::MemoryVault;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -299,7 +297,7 @@ impl Machine {
                 phone_hasher: Arc::new(PhoneHasher::new(b"bench-key")),
                 environment: Environment::Simulator,
                 widget: WidgetOptions::default(),
-                mode: aeropay_onboarding::config::Mode::Desk,
+                mode: onboarding_core::config::Mode::Desk,
                 staff: None,
             },
             None,

@@ -4,24 +4,22 @@
 //! thread-local subscriber is only reliable while no other test logs: the
 //! tests here take turns (`ONE_AT_A_TIME`) and are alone in their binary.
 
-#[path = "../../crates/aeropay-client/tests/aeropay_support/mod.rs"]
+#[path = "../../aeropay-client/tests/aeropay_support/mod.rs"]
 mod aeropay_support;
-#[path = "../../crates/aeropay-simulator/tests/log_capture/mod.rs"]
+#[path = "../../aeropay-simulator/tests/log_capture/mod.rs"]
 mod log_capture;
 
-use aeropay_onboarding::aeropay::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
-use aeropay_onboarding::aerosync::{SdkVersion, WidgetOptions};
-use aeropay_onboarding::config::{Environment, Mode};
-use aeropay_onboarding::enrollment::{
+use aeropay_client::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
+use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER};
+use aeropay_support::*;
+use aerosync::{SdkVersion, WidgetOptions};
+use log_capture::Captured;
+use onboarding_core::config::{Environment, Mode};
+use onboarding_core::enrollment::{
     CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
 };
-use aeropay_onboarding::simulator::{
-    RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER,
-};
-use aeropay_onboarding::store::{PhoneHasher, Store};
-use aeropay_onboarding::vault::MemoryVault;
-use aeropay_support::*;
-use log_capture::Captured;
+use onboarding_core::store::{PhoneHasher, Store};
+use onboarding_core::vault::MemoryVault;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use wiremock::matchers::{method, path};
@@ -67,7 +65,7 @@ async fn secrets_never_reach_logs_errors_or_debug() {
     let captured = Captured::default();
     // Only this crate's events: the client's own logging is under test.
     let _guard = tracing::subscriber::set_default(
-        captured.subscriber("aeropay_onboarding=trace,aeropay_client=trace"),
+        captured.subscriber("onboarding_core=trace,aeropay_client=trace"),
     );
 
     let client = client(&server, V2);
@@ -78,7 +76,7 @@ async fn secrets_never_reach_logs_errors_or_debug() {
     // A v1 client on the same server, seeded with the token (no v1 mint needed).
     let v1 = aeropay_support::client(&server, ApiVersion::V1);
     assert!(v1.install_user_token(token.clone()));
-    let legacy = aeropay_onboarding::aeropay::LinkSource::LegacyCredentials {
+    let legacy = aeropay_client::LinkSource::LegacyCredentials {
         user_id: "aerosync-user".into(),
         user_password: "legacy-pw-55".into(),
     };

@@ -23,7 +23,7 @@ pub use error::VaultError;
 pub use memory::MemoryVault;
 pub use os::OsKeychain;
 
-use crate::secret::SecretString;
+use aeropay_client::secret::SecretString;
 use serde::{Deserialize, Serialize};
 
 /// Keychain service name shared by every entry of this app.

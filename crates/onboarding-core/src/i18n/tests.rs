@@ -197,7 +197,7 @@ fn the_os_locale_names_the_language() {
 }
 
 fn ui_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui")
 }
 
 /// The ids the page names: `data-l10n-id="…"` in the HTML, and every

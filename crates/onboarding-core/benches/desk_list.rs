@@ -1,15 +1,15 @@
 //! The desk list and CSV export on a machine with a year of enrollments,
 //! SQLite on disk (plain Rust, no window).
 //!
-//!     cargo bench -p aeropay-onboarding --bench desk_list
-//!     cargo bench -p aeropay-onboarding --bench desk_list -- --enrollments 50000 --runs 50
+//!     cargo bench -p onboarding-core --bench desk_list
+//!     cargo bench -p onboarding-core --bench desk_list -- --enrollments 50000 --runs 50
 //!
 //! Reports the median and p90 of: the default list (last 30 days, every
 //! status, at most 500 rows), a status filter, a text search, and writing the
 //! 30 days as CSV.
 
-use aeropay_onboarding::desk::{export_enrollments, DateRange, DeskFilter};
-use aeropay_onboarding::store::{EnrollmentRecord, EnrollmentStatus, Store};
+use onboarding_core::desk::{export_enrollments, DateRange, DeskFilter};
+use onboarding_core::store::{EnrollmentRecord, EnrollmentStatus, Store};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 

@@ -2,17 +2,17 @@
 //! HTTP, SQLite on disk, the widget's own internal API standing in for the
 //! clicks a customer makes in the iframe.
 
-use aeropay_onboarding::aeropay::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
-use aeropay_onboarding::aerosync::{SdkVersion, WidgetOptions};
-use aeropay_onboarding::config::{Environment, Mode};
-use aeropay_onboarding::enrollment::{
-    CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
-};
-use aeropay_onboarding::simulator::{
+use aeropay_client::{AeropayClient, ApiVersion, ClientConfig, StaticCredentials};
+use aeropay_simulator::{
     RunningSimulator, Simulator, SimulatorConfig, V1UserShape, ADMIN_TOKEN_HEADER,
 };
-use aeropay_onboarding::store::{AuditAction, AuditMode, EnrollmentStatus, PhoneHasher, Store};
-use aeropay_onboarding::vault::{MemoryVault, Secret, SecretKey, Vault};
+use aerosync::{SdkVersion, WidgetOptions};
+use onboarding_core::config::{Environment, Mode};
+use onboarding_core::enrollment::{
+    CustomerDetails, EnrollmentDeps, EnrollmentView, Enrollments, Step,
+};
+use onboarding_core::store::{AuditAction, AuditMode, EnrollmentStatus, PhoneHasher, Store};
+use onboarding_core::vault::{MemoryVault, Secret, SecretKey, Vault};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -973,8 +973,8 @@ async fn a_refused_account_leaves_the_way_open_to_another() {
     );
 }
 
-fn everything() -> aeropay_onboarding::store::EnrollmentQuery {
-    aeropay_onboarding::store::EnrollmentQuery {
+fn everything() -> onboarding_core::store::EnrollmentQuery {
+    onboarding_core::store::EnrollmentQuery {
         from: 0,
         to: i64::MAX,
         statuses: vec![],

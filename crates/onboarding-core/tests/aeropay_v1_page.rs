@@ -4,13 +4,13 @@
 //! (checked against `../shared/reference/seed-v1-examples.md`), served
 //! exactly as written.
 
-#[path = "../../crates/aeropay-client/tests/aeropay_support/mod.rs"]
+#[path = "../../aeropay-client/tests/aeropay_support/mod.rs"]
 mod aeropay_support;
 
-use aeropay_onboarding::aeropay::{ApiVersion, LinkSource};
-use aeropay_onboarding::aerosync::{self, LinkCredentials, WidgetEvent};
-use aeropay_onboarding::config::Environment;
+use aeropay_client::{ApiVersion, LinkSource};
 use aeropay_support::*;
+use aerosync::{self, LinkCredentials, WidgetEvent};
+use onboarding_core::config::Environment;
 use serde_json::Value;
 use std::path::PathBuf;
 use wiremock::matchers::{method, path};
@@ -35,7 +35,7 @@ async fn serve_verbatim(server: &MockServer, verb: &str, at: &str, body: &'stati
 #[test]
 fn the_fixtures_are_the_pages_examples_byte_for_byte() {
     let doc = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/reference/seed-v1-examples.md");
+        .join("../../../shared/reference/seed-v1-examples.md");
     let text = std::fs::read_to_string(&doc).unwrap_or_else(|e| {
         panic!(
             "Aeropay's v1 examples not found at {} ({e}): check out ../shared beside the repo",
@@ -86,10 +86,7 @@ async fn link_as_the_page(
     answer: &'static str,
 ) -> (
     MockServer,
-    Result<
-        aeropay_onboarding::aeropay::LinkedBankAccount,
-        aeropay_onboarding::aeropay::AeropayError,
-    >,
+    Result<aeropay_client::LinkedBankAccount, aeropay_client::AeropayError>,
 ) {
     let LinkCredentials::V1 {
         user_id,
@@ -201,7 +198,7 @@ async fn a_link_answer_outside_the_policy_is_an_unknown_outcome_naming_field_and
     // The account may be linked: the caller must reconcile, not report a failure.
     assert_eq!(
         error.category(),
-        aeropay_onboarding::aeropay::ErrorCategory::OutcomeUnknown
+        aeropay_client::ErrorCategory::OutcomeUnknown
     );
     assert_eq!(error.code(), "UNEXPECTED_RESPONSE");
     assert_eq!(error.operation(), Some("linkAccountFromAggregator"));
