@@ -1,10 +1,10 @@
 # Error messages Rust sends to the page ({code, message, retry}).
 # Messages without variables are found by their English text where an error
-# becomes {code, message, retry} (src-tauri/src/i18n/errors.rs), so the
+# becomes {code, message, retry} (crates/onboarding-core/src/i18n/errors.rs), so the
 # English here must be the error's text exactly. Keep every id in
 # es/errors.ftl too.
 
-## Aeropay's documented codes (src-tauri/src/aeropay/codes.rs)
+## Aeropay's documented codes (crates/aeropay-client/src/codes.rs)
 
 err-ap001 = This device has no Aeropay API keys. Ask a manager to finish the setup.
 err-ap002 = Aeropay refused this device's API keys (wrong keys, or keys of another environment). Ask a manager to check the setup.
@@ -49,7 +49,7 @@ err-ap701 = Some information is not in the right format. Please check the detail
 err-invalid-format = The bank-linking request was not in the right format. Please contact support.
 err-missing-parameter = The bank-linking request was missing information. Please contact support.
 
-## The API client's own (src-tauri/src/aeropay/)
+## The API client's own (crates/aeropay-client/src/)
 
 err-empty-sign-in-token = Aeropay sent an empty sign-in token. Please try again or contact support.
 err-no-widget-token = Aeropay sent no bank-linking token. Please try again or contact support.
@@ -74,7 +74,7 @@ err-outcome-confirm-user = Aeropay may or may not have accepted the code. Check 
 err-outcome-other = Aeropay did not confirm whether the request went through.
 err-response-too-large = Aeropay sent an answer far larger than expected. Please try again or contact support.
 
-## The enrollment (src-tauri/src/enrollment/error.rs)
+## The enrollment (crates/onboarding-core/src/enrollment/error.rs)
 
 err-wrong-step = This action does not fit the current step ({ $step }); the screen has been refreshed.
 err-widget-not-open = The bank-link widget is not open.
@@ -96,7 +96,7 @@ err-code-limit =
 err-id-check-required = To continue without a code, check the customer's photo ID and tick the box; or send them a code instead.
 err-code-required = On a kiosk every customer confirms their phone with the code Aeropay sends.
 
-## The customer's details (src-tauri/src/enrollment/details.rs)
+## The customer's details (crates/onboarding-core/src/enrollment/details.rs)
 
 err-first-name-empty = Enter the customer's first name.
 err-last-name-empty = Enter the customer's last name.
@@ -112,14 +112,14 @@ err-phone-invalid = That is not a valid US mobile number; check the area code.
 err-email-empty = Enter the customer's e-mail address.
 err-email-invalid = Enter an e-mail address like name@example.com.
 
-## The bank widget (src-tauri/src/aerosync/error.rs)
+## The bank widget (crates/aerosync/src/error.rs)
 
 err-widget-invalid-url = The bank-link widget address is not a valid web address.
 err-widget-not-json = The bank-link widget sent a message that is not JSON.
 err-widget-no-type = The bank-link widget sent a message without a type.
 err-widget-wrong-customer = The bank-link widget answered for a different customer; please start again.
 
-## Staff (src-tauri/src/staff/error.rs, commands)
+## Staff (crates/onboarding-core/src/staff/error.rs, commands)
 
 err-pin-wrong = That PIN is not right.
 err-pin-wait =
@@ -136,7 +136,7 @@ err-pin-mismatch = The two PINs are not the same. Type the new PIN twice.
 err-pin-damaged = The stored staff PIN is damaged: set a new one with `aeropay-onboarding set-staff-pin`.
 err-not-kiosk = The app is not in kiosk mode.
 
-## Desk (src-tauri/src/desk/error.rs, commands)
+## Desk (crates/onboarding-core/src/desk/error.rs, commands)
 
 err-desk-only = The list of enrollments is for the back office; it is not shown on a kiosk.
 err-backwards-range = The start date is after the end date; swap them.
@@ -165,7 +165,7 @@ err-settings-update-channel = A channel is one word: letters, digits, - _ or .
 
 err-update-none = No update is waiting to be installed.
 
-## Keychain (src-tauri/src/vault/error.rs)
+## Keychain (crates/onboarding-core/src/vault/error.rs)
 
 err-vault-no-secret-service = No Secret Service on the session bus ({ $detail }): start gnome-keyring or KWallet in this desktop session.
 err-vault-locked = The keychain is locked ({ $detail }): unlock it (log in to the desktop session, or run `gnome-keyring-daemon --unlock`) and try again.
@@ -173,7 +173,7 @@ err-vault-unavailable = The keychain refused the request ({ $detail }).
 err-vault-corrupt = The keychain entry { $account } is damaged: delete it and enter the value again.
 err-vault-wrong-kind = Refusing to store a value of the wrong kind under { $account }.
 
-## Local database and settings file (src-tauri/src/store/error.rs, config.rs)
+## Local database and settings file (crates/onboarding-core/src/store/error.rs, config.rs)
 
 err-store-directory = Cannot create the data folder { $path }: { $reason }.
 err-store-sqlite = The local database failed: { $reason }.
@@ -183,7 +183,7 @@ err-config-read = Cannot read { $path }: { $reason }.
 err-config-parse = { $path } is not valid settings ({ $reason }); fix or delete the file to start over.
 err-config-write = Cannot write { $path }: { $reason }.
 
-## Desk with variables (src-tauri/src/desk/error.rs, commands/desk.rs)
+## Desk with variables (crates/onboarding-core/src/desk/error.rs, commands/desk.rs)
 
 err-desk-bad-date =
     { $field ->
@@ -197,14 +197,14 @@ err-desk-export-write = The export could not be saved in { $path }: { $reason };
 err-desk-export-failed = The export file could not be saved: { $reason }; check the folder exists and is writable.
 err-desk-reveal = The file manager could not be opened ({ $reason }). The file is { $path }.
 
-## The bank widget, with variables (src-tauri/src/aerosync/error.rs)
+## The bank widget, with variables (crates/aerosync/src/error.rs)
 
 err-widget-untrusted-origin = The bank-link widget address { $origin } is not a known Aerosync address; check the environment settings.
 err-widget-wrong-origin = Ignored a message from { $origin }: only the bank-link widget may talk to the app.
 err-widget-too-large = Ignored a widget message of { $size } bytes (the limit is { $limit }).
 err-widget-bad-success = The bank-link widget reported success without the account details; please link the account again.
 
-## The API client, with variables or per cause (src-tauri/src/aeropay/)
+## The API client, with variables or per cause (crates/aeropay-client/src/)
 
 # $reason is Aeropay's own text, passed on as it is.
 err-refused-with-reason = Aeropay refused the request: { $reason }
@@ -220,7 +220,7 @@ err-setup-bad-address = The Aeropay connection is not set up correctly: the Aero
 err-setup-no-request = The Aeropay connection is not set up correctly: the request could not be built. Ask a manager to check the settings.
 err-setup-unsafe-scheme = The Aeropay connection is not set up correctly: the Aeropay address must start with https:// (plain http is allowed only for 127.0.0.1). Ask a manager to check the settings.
 
-## The enrollment's notices (src-tauri/src/enrollment/flow.rs, linking.rs)
+## The enrollment's notices (crates/onboarding-core/src/enrollment/flow.rs, linking.rs)
 
 err-code-format = Type the code from the message: digits only.
 err-some-not-linked-unknown = Some accounts could not be linked.

@@ -299,7 +299,7 @@ env-sandbox = Aeropay sandbox
 env-production = Production
 env-custom = Custom ({ $url })
 
-## Dates (see src-tauri/src/i18n/format.rs)
+## Dates (see crates/onboarding-core/src/i18n/format.rs)
 
 datetime-medium = { $month } { $day }, { $year }, { $hour }:{ $minute } { $period }
 time-am = AM

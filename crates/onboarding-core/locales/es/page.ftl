@@ -298,7 +298,7 @@ env-sandbox = Entorno de pruebas de Aeropay
 env-production = Producción
 env-custom = Personalizado ({ $url })
 
-## Fechas (ver src-tauri/src/i18n/format.rs)
+## Fechas (ver crates/onboarding-core/src/i18n/format.rs)
 
 datetime-medium = { $day } { $month } { $year }, { $hour }:{ $minute } { $period }
 time-am = a. m.

@@ -1,5 +1,5 @@
 //! The app's texts in English and Spanish: Fluent catalogs
-//! (`src-tauri/locales/<lang>/*.ftl`) compiled into the binary. Rust formats
+//! (`crates/onboarding-core/locales/<lang>/*.ftl`) compiled into the binary. Rust formats
 //! every message, the page's included: the page gets the messages without
 //! variables for the current language (`l10n_bundle`) and asks Rust to
 //! format those with variables (`l10n_format`), so plural rules and
