@@ -48,10 +48,12 @@ build:
 	cargo build $(CARGO_LOCKED) -p aeropay-onboarding
 
 # actionlint checks the release workflow (.github/workflows/), which cannot
-# run here.
+# run here. check-boundaries.sh fails when a crate under crates/ (client,
+# widget protocol, simulator, core) reaches tauri or a webview.
 lint:
 	cargo fmt --all --check
 	cargo clippy $(CARGO_LOCKED) --workspace --all-targets -- -D warnings
+	scripts/check-boundaries.sh
 	PATH="$$(scripts/install-actionlint.sh):$$PATH" actionlint
 
 # Licenses, banned crates and where crates come from (deny.toml). The

@@ -17,7 +17,8 @@
 #   `release`; everything after the compiler is the same.
 # - DIST_VERSION=x.y.z builds the same tree with the workspace version set to
 #   x.y.z, from a copy under target/ (the checkout is not touched); the update
-#   test makes its second version this way. Only the app crate recompiles.
+#   test makes its second version this way. Only the workspace's own crates
+#   recompile.
 # - DIST_OUT=dir writes the packages there instead of target/dist/.
 # - With TAURI_SIGNING_PRIVATE_KEY (and TAURI_SIGNING_PRIVATE_KEY_PASSWORD)
 #   set, the .deb is signed for the updater (`tauri signer sign`, bound to
@@ -75,7 +76,8 @@ toml = open(f"{copy}/Cargo.toml").read()
 toml = toml.replace(f'[workspace.package]\nversion = "{old}"', f'[workspace.package]\nversion = "{new}"', 1)
 open(f"{copy}/Cargo.toml", "w").write(toml)
 lock = open(f"{copy}/Cargo.lock").read()
-for crate in ("aeropay-onboarding", "aeropay-onboarding-e2e"):
+for crate in ("aeropay-onboarding", "aeropay-onboarding-e2e", "aeropay-onboarding-bare-window",
+              "aeropay-client", "aeropay-simulator", "aerosync", "onboarding-core"):
     lock = lock.replace(f'name = "{crate}"\nversion = "{old}"', f'name = "{crate}"\nversion = "{new}"')
 open(f"{copy}/Cargo.lock", "w").write(lock)
 PY

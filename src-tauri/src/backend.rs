@@ -110,10 +110,7 @@ impl Backend {
             settings.mode,
             Arc::new(SystemClock),
         ));
-        let version = match settings.api_version {
-            ApiVersion::V1 => aeropay::ApiVersion::V1,
-            ApiVersion::V2 => aeropay::ApiVersion::V2,
-        };
+        let version = settings.api_version;
 
         let (simulator, base_url, credentials): (_, _, Arc<dyn CredentialSource>) =
             match settings.environment.api_base() {

@@ -628,4 +628,90 @@ mod tests {
         assert!(parse("http://127.0.0.1:47811").is_ok());
         assert!(parse("https://staging-api.aeropay.com").is_ok());
     }
+
+    /// The staff rules' kiosk lockout, ended from the command line.
+    mod staff_lockout {
+        use super::super::set_staff_pin;
+        use crate::config::Mode;
+        use crate::staff::{store_pin, ManualClock, Pin, StaffError, StaffGuard};
+        use crate::store::{AuditAction, Store};
+        use crate::vault::{MemoryVault, Vault};
+        use std::sync::Arc;
+
+        const START: i64 = 1_800_000_000;
+        const PIN: &str = "482913";
+
+        struct Rig {
+            vault: Arc<MemoryVault>,
+            store: Arc<Store>,
+            clock: Arc<ManualClock>,
+        }
+
+        impl Rig {
+            fn with_pin() -> Self {
+                let rig = Self {
+                    vault: Arc::new(MemoryVault::new()),
+                    store: Arc::new(Store::in_memory().unwrap()),
+                    clock: Arc::new(ManualClock::at_unix_seconds(START)),
+                };
+                store_pin(rig.vault.as_ref(), &Pin::parse(PIN).unwrap()).unwrap();
+                rig
+            }
+
+            fn guard(&self, mode: Mode) -> StaffGuard {
+                let vault: Arc<dyn Vault> = self.vault.clone();
+                StaffGuard::new(vault, self.store.clone(), mode, self.clock.clone())
+            }
+
+            fn actions(&self) -> Vec<AuditAction> {
+                let audit = self.store.audit_entries(0, i64::MAX).unwrap();
+                audit.into_iter().map(|e| e.action).collect()
+            }
+        }
+
+        /// Types `count` wrong PINs, waiting out each wait. Returns the last error.
+        fn wrong_pins(rig: &Rig, guard: &StaffGuard, count: u32) -> StaffError {
+            let mut last = None;
+            for _ in 0..count {
+                let err = guard.unlock("000000").unwrap_err();
+                if let StaffError::PinWrong { wait_seconds } = &err {
+                    rig.clock.advance_secs(*wait_seconds as i64);
+                }
+                last = Some(err);
+            }
+            last.expect("at least one attempt")
+        }
+
+        #[test]
+        fn ten_wrong_pins_lock_a_kiosk_until_a_pin_is_set_from_the_command_line() {
+            let rig = Rig::with_pin();
+            let guard = rig.guard(Mode::Kiosk);
+            assert_eq!(wrong_pins(&rig, &guard, 9).code(), "STAFF_PIN_WRONG");
+            assert!(!guard.status().unwrap().locked_out);
+            let tenth = wrong_pins(&rig, &guard, 1);
+            assert_eq!(tenth.code(), "STAFF_LOCKED_OUT");
+            assert!(tenth.to_string().contains("set-staff-pin"), "{tenth}");
+            let status = guard.status().unwrap();
+            assert!(status.locked_out && status.wait_seconds == 0, "{status:?}");
+
+            // However long one waits, even the right PIN is refused, uncounted.
+            rig.clock.advance_secs(24 * 3600);
+            assert_eq!(guard.unlock(PIN).unwrap_err().code(), "STAFF_LOCKED_OUT");
+            assert_eq!(rig.actions().len(), 10);
+            // A restart keeps the lock (the count comes from the audit trail).
+            let guard = rig.guard(Mode::Kiosk);
+            assert!(guard.status().unwrap().locked_out);
+            assert_eq!(guard.unlock(PIN).unwrap_err().code(), "STAFF_LOCKED_OUT");
+
+            // The same PIN set again from a terminal opens it: in the running app
+            // and after a restart.
+            let mut input = std::io::Cursor::new(format!("{PIN}\n"));
+            set_staff_pin(&mut input, rig.vault.as_ref(), &rig.store, Mode::Kiosk).unwrap();
+            assert!(!guard.status().unwrap().locked_out);
+            let restarted = rig.guard(Mode::Kiosk);
+            assert!(!restarted.status().unwrap().locked_out);
+            assert!(restarted.unlock(PIN).unwrap().unlocked);
+            assert!(guard.unlock(PIN).unwrap().unlocked);
+        }
+    }
 }

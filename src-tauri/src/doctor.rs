@@ -5,7 +5,7 @@
 
 use crate::aeropay::{self, AeropayClient, AeropayError, ErrorCategory, StaticCredentials};
 use crate::aerosync::{frame_origins, widget_origin};
-use crate::config::{ApiVersion, Environment, Settings};
+use crate::config::{Environment, Settings};
 use crate::simulator::{Simulator, SimulatorConfig};
 use crate::vault::{OsKeychain, Secret, SecretKey, Vault, VaultError, SERVICE};
 use std::path::PathBuf;
@@ -263,10 +263,7 @@ const REACHABLE: &str = "api reachable";
 const TOKEN: &str = "merchant token";
 
 fn client_config(base: Url, settings: &Settings, timeout: Duration) -> aeropay::ClientConfig {
-    let version = match settings.api_version {
-        ApiVersion::V1 => aeropay::ApiVersion::V1,
-        ApiVersion::V2 => aeropay::ApiVersion::V2,
-    };
+    let version = settings.api_version;
     let mut config = aeropay::ClientConfig::with_base_url(base, version);
     config.connect_timeout = timeout;
     config.request_timeout = timeout;

@@ -135,7 +135,7 @@ pub fn never_left_behind() -> Vec<Needle> {
     vec![
         Needle {
             what: "the simulator's API secret",
-            bytes: aeropay_onboarding::simulator::SimulatorConfig::default()
+            bytes: aeropay_simulator::SimulatorConfig::default()
                 .credentials
                 .api_secret
                 .into_bytes(),

@@ -269,7 +269,7 @@ impl App {
         // The workspace's rustls has two providers here (the app's ring,
         // hyper-rustls's default aws-lc-rs): one must be chosen before any
         // TLS set-up, this client's and the tests' HTTP clients' alike.
-        aeropay_onboarding::tls::install_crypto_provider();
+        aeropay_client::tls::install_crypto_provider();
         let client = loop {
             let attempt = ClientBuilder::rustls()
                 .expect("rustls WebDriver client")

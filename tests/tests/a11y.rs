@@ -10,7 +10,6 @@
 
 mod common;
 
-use aeropay_onboarding::vault::{OsKeychain, SecretKey, Vault};
 use aeropay_onboarding_e2e::a11y::{
     assert_accessible, assert_focus_ring, atspi_tree, focus_matches, focused, press,
     press_shift_tab, reflow_problems, reflow_problems_in, small_targets, tab_to, type_keys,
@@ -19,6 +18,7 @@ use aeropay_onboarding_e2e::a11y::{
 use aeropay_onboarding_e2e::fantoccini::key::Key;
 use aeropay_onboarding_e2e::{app_binary, App, Launch};
 use common::*;
+use onboarding_core::vault::{OsKeychain, SecretKey, Vault};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -11,12 +11,12 @@
 
 mod common;
 
-use aeropay_onboarding::store::EnrollmentStatus;
 use aeropay_onboarding_e2e::{App, Launch};
 use common::{
     data_dir, enroll_until_widget, enrollments, fault, link_checking_account, wait_until, Bank,
     Customer,
 };
+use onboarding_core::store::EnrollmentStatus;
 use serde_json::Value;
 use std::time::Duration;
 

@@ -4,12 +4,12 @@
 
 mod common;
 
-use aeropay_onboarding::store::EnrollmentStatus;
 use aeropay_onboarding_e2e::App;
 use common::{
     confirm_with_bypass_code, enrollments, link_checking_account, pass_the_id_check,
     submit_details, wait_for_widget, wait_linked, wait_ready, Bank, Customer, BYPASS_CODE,
 };
+use onboarding_core::store::EnrollmentStatus;
 use std::time::Duration;
 
 /// The rows of the list as `(customer, phone, bank, status)`.

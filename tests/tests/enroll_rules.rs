@@ -4,7 +4,6 @@
 
 mod common;
 
-use aeropay_onboarding::store::EnrollmentStatus;
 use aeropay_onboarding_e2e::App;
 use common::{
     check_kept_securely, choose_account, enroll_until_widget, enrollments, launch_v1,
@@ -12,6 +11,7 @@ use common::{
     submit_details, titles_seen, wait_account_ready, wait_for_widget, wait_linked, wait_ready,
     Bank, Customer,
 };
+use onboarding_core::store::EnrollmentStatus;
 
 /// Enrolls `customer` through `bank`, then starts the next customer with
 /// the same phone number. Returns the first enrollment's user id, with the

@@ -4,15 +4,15 @@
 
 mod common;
 
-use aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER;
-use aeropay_onboarding::store::{AuditAction, AuditEntry, EnrollmentStatus, Store};
 use aeropay_onboarding_e2e::{App, Launch};
+use aeropay_simulator::ADMIN_TOKEN_HEADER;
 use common::{
     choose_account, confirm_with_bypass_code, data_dir, enroll_until_widget, enrollments,
     open_the_bank_window, record_titles, sign_in_to_bank, simulator_admin_token,
     start_over_from_the_warning, submit_details, titles_seen, touch, wait_for_widget,
     wait_only_main_window, Bank, Customer,
 };
+use onboarding_core::store::{AuditAction, AuditEntry, EnrollmentStatus, Store};
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;

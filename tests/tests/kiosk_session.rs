@@ -11,12 +11,12 @@
 
 mod common;
 
-use aeropay_onboarding::store::{AuditAction, EnrollmentStatus, Store};
 use aeropay_onboarding_e2e::{app_binary, x_windows_shown, App};
 use common::{
     confirm_with_bypass_code, data_dir, enrollments, link_checking_account, quiet_kiosk,
     submit_details, wait_for_widget, wait_until, Bank, Customer,
 };
+use onboarding_core::store::{AuditAction, EnrollmentStatus, Store};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

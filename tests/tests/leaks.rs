@@ -48,7 +48,7 @@ async fn nothing_secret_or_personal_is_left_behind() {
     let needles = [
         Needle {
             what: "the simulator's API secret",
-            bytes: aeropay_onboarding::simulator::SimulatorConfig::default()
+            bytes: aeropay_simulator::SimulatorConfig::default()
                 .credentials
                 .api_secret
                 .into_bytes(),

@@ -6,9 +6,9 @@
 
 mod common;
 
-use aeropay_onboarding::i18n::{text_fragments, Lang};
 use aeropay_onboarding_e2e::{App, Launch};
 use common::*;
+use onboarding_core::i18n::{text_fragments, Lang};
 
 /// English catalog pieces that could give a screen away as English: at
 /// least 5 letters long and not also a piece of the Spanish catalog (names

@@ -5,10 +5,10 @@
 
 mod common;
 
-use aeropay_onboarding::store::{AuditAction, Store};
-use aeropay_onboarding::vault::{OsKeychain, Secret, SecretKey, Vault};
 use aeropay_onboarding_e2e::{app_binary, App};
 use common::quiet_kiosk;
+use onboarding_core::store::{AuditAction, Store};
+use onboarding_core::vault::{OsKeychain, Secret, SecretKey, Vault};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -12,10 +12,10 @@
 
 mod common;
 
-use aeropay_onboarding::store::{AuditAction, AuditEntry, Store};
 use aeropay_onboarding_e2e::update_feed::{latest_json, FeedServer};
 use aeropay_onboarding_e2e::{app_binary, App};
 use common::updates::kiosk_with_updates;
+use onboarding_core::store::{AuditAction, AuditEntry, Store};
 use std::process::Command;
 use std::time::{Duration, Instant};
 

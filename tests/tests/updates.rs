@@ -8,10 +8,10 @@
 
 mod common;
 
-use aeropay_onboarding::store::{AuditAction, AuditEntry, Store};
 use aeropay_onboarding_e2e::update_feed::{latest_json, FeedServer};
 use aeropay_onboarding_e2e::{free_port, App, Launch, DEFAULT_WAIT};
 use common::updates::{kiosk_with_updates, TestKey};
+use onboarding_core::store::{AuditAction, AuditEntry, Store};
 use std::time::Duration;
 
 const NEXT: &str = "9.9.9";

@@ -1,3 +1,4 @@
+use crate::i18n::PageText;
 use serde::Serialize;
 
 /// The one shape every command error takes on the page: a code support can

@@ -59,7 +59,7 @@ fn info_of(state: &AppState, backend: &crate::backend::Backend) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
         environment: EnvironmentInfo {
             id: environment.id(),
-            label: environment.label_localized(),
+            label: crate::config::environment_label(environment),
             simulated: environment.is_simulated(),
         },
         mode: state.settings.mode,

@@ -7,9 +7,9 @@
 
 pub mod updates;
 
-use aeropay_onboarding::store::{EnrollmentRecord, EnrollmentStatus, Store};
-use aeropay_onboarding::vault::{OsKeychain, Secret, SecretKey, StoredToken, TokenScope, Vault};
 use aeropay_onboarding_e2e::{App, Launch};
+use onboarding_core::store::{EnrollmentRecord, EnrollmentStatus, Store};
+use onboarding_core::vault::{OsKeychain, Secret, SecretKey, StoredToken, TokenScope, Vault};
 // The steps of an enrollment, shared with the benchmarks.
 pub use aeropay_onboarding_e2e::flow::*;
 use std::path::PathBuf;
@@ -70,7 +70,7 @@ pub async fn fault(app: &App, fault: serde_json::Value) {
     let status = reqwest::Client::new()
         .post(format!("{origin}/__admin/faults"))
         .header(
-            aeropay_onboarding::simulator::ADMIN_TOKEN_HEADER,
+            aeropay_simulator::ADMIN_TOKEN_HEADER,
             simulator_admin_token(app),
         )
         .json(&fault)
