@@ -162,6 +162,16 @@ impl TestPostgres {
         )
     }
 
+    /// The test database's URL over the server's unix socket.
+    pub fn socket_url(&self) -> String {
+        format!(
+            "postgresql:///{}?host={}&port={}&user=postgres",
+            self.database,
+            self.socket_dir().display(),
+            self.port
+        )
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

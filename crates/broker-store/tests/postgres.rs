@@ -142,3 +142,15 @@ async fn a_bad_url_says_so_without_the_password() {
     assert_eq!(err.code(), "BROKER_STORE_URL_INVALID");
     assert!(!format!("{err} {err:?}").contains("secret-pw"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opens_over_the_unix_socket() {
+    let mut ctx = Ctx::postgres();
+    let url = ctx.postgres_guard().socket_url();
+    let store = Store::open_with(&url, ctx.options()).await.unwrap();
+    assert_eq!(store.backend(), "postgresql");
+    store.add_device("kiosk-1", "store-1").await.unwrap();
+    // The same database as over TCP.
+    let tcp = ctx.open().await;
+    assert_eq!(tcp.list_devices().await.unwrap().len(), 1);
+}
