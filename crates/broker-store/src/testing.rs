@@ -10,7 +10,8 @@
 //! (`make test-deps` installs it); without them `start` panics saying so.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// Where the server binaries are looked for, in order: `$PG_BIN`, then
 /// Debian's versioned folders (newest first), then `PATH`.
@@ -52,12 +53,18 @@ fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
+/// The unprivileged user the server runs as under root.
+struct RunAs {
+    uid: String,
+    gid: String,
+}
+
 /// A PostgreSQL server of one test. See the module docs.
 pub struct TestPostgres {
     dir: Option<tempfile::TempDir>,
     bin: PathBuf,
     /// Run the server as this user (when the tests run as root).
-    user: Option<String>,
+    user: Option<RunAs>,
     port: u16,
     database: String,
     running: bool,
@@ -75,17 +82,21 @@ impl TestPostgres {
             )
         });
         let user = if running_as_root() {
-            let exists = Command::new("id")
-                .arg("nobody")
-                .output()
-                .map(|o| o.status.success())
-                .unwrap_or(false);
-            assert!(
-                exists,
-                "the tests run as root and PostgreSQL refuses root, but there is no user \
-                 `nobody` to run it as"
-            );
-            Some("nobody".to_owned())
+            let id = |flag: &str| {
+                Command::new("id")
+                    .args([flag, "nobody"])
+                    .output()
+                    .ok()
+                    .filter(|o| o.status.success())
+                    .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            };
+            match (id("-u"), id("-g")) {
+                (Some(uid), Some(gid)) => Some(RunAs { uid, gid }),
+                _ => panic!(
+                    "the tests run as root and PostgreSQL refuses root, but there is no user \
+                     `nobody` to run it as"
+                ),
+            }
         } else {
             None
         };
@@ -95,7 +106,10 @@ impl TestPostgres {
             .expect("create a temporary folder for PostgreSQL");
         if let Some(user) = &user {
             must(
-                Command::new("chown").arg(user).arg(dir.path()).output(),
+                Command::new("chown")
+                    .arg(format!("{}:{}", user.uid, user.gid))
+                    .arg(dir.path())
+                    .output(),
                 "chown the temporary folder",
             );
         }
@@ -112,7 +126,7 @@ impl TestPostgres {
         if let Some(user) = &pg.user {
             must(
                 Command::new("chown")
-                    .arg(user)
+                    .arg(format!("{}:{}", user.uid, user.gid))
                     .arg(pg.socket_dir())
                     .output(),
                 "chown the socket folder",
@@ -130,7 +144,7 @@ impl TestPostgres {
             "--locale=C",
             "--no-sync",
         ]);
-        must(initdb.output(), "initdb");
+        must(output_within(&mut initdb), "initdb");
         pg.start_server();
         let mut createdb = pg.command("createdb");
         createdb
@@ -140,7 +154,7 @@ impl TestPostgres {
             .arg(pg.port.to_string())
             .args(["-U", "postgres"])
             .arg(&pg.database);
-        must(createdb.output(), "createdb");
+        must(output_within(&mut createdb), "createdb");
         pg
     }
 
@@ -184,7 +198,7 @@ impl TestPostgres {
             stop.arg("-D")
                 .arg(self.data_dir())
                 .args(["stop", "-m", "immediate", "-w"]);
-            must(stop.output(), "pg_ctl stop");
+            must(output_within(&mut stop), "pg_ctl stop");
             self.running = false;
         }
     }
@@ -211,13 +225,15 @@ impl TestPostgres {
             .arg("-o")
             .arg(options)
             .args(["-w", "-t", "60", "start"]);
-        let out = start.output();
+        let out = output_within(&mut start);
+        // Even a start that reports failure may have left a server
+        // running: the drop stops whatever is there.
+        self.running = true;
         if !matches!(&out, Ok(o) if o.status.success()) {
             let log = std::fs::read_to_string(self.root().join("server.log")).unwrap_or_default();
             eprintln!("PostgreSQL's log:\n{log}");
         }
         must(out, "pg_ctl start");
-        self.running = true;
     }
 
     fn root(&self) -> &Path {
@@ -235,9 +251,16 @@ impl TestPostgres {
     fn command(&self, program: &str) -> Command {
         let path = self.bin.join(program);
         match &self.user {
+            // setpriv changes the ids and execs: no PAM session and no
+            // parent process in between (runuser's could hang when several
+            // servers started at once).
             Some(user) => {
-                let mut c = Command::new("runuser");
-                c.args(["-u", user, "--"]).arg(path);
+                let mut c = Command::new("setpriv");
+                c.arg(format!("--reuid={}", user.uid))
+                    .arg(format!("--regid={}", user.gid))
+                    .arg("--clear-groups")
+                    .arg("--")
+                    .arg(path);
                 c
             }
             None => Command::new(path),
@@ -252,11 +275,43 @@ impl Drop for TestPostgres {
             stop.arg("-D")
                 .arg(self.data_dir())
                 .args(["stop", "-m", "immediate", "-w"]);
-            let _ = stop.output();
+            let _ = output_within(&mut stop);
         }
         if let Some(dir) = self.dir.take() {
             let _ = dir.close();
         }
+    }
+}
+
+/// How long one of PostgreSQL's commands may take before the test fails
+/// instead of hanging.
+const COMMAND_LIMIT: Duration = Duration::from_secs(120);
+
+/// Runs a command like `Command::output`, but kills it and fails after
+/// [`COMMAND_LIMIT`].
+fn output_within(command: &mut Command) -> std::io::Result<Output> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let started = Instant::now();
+    loop {
+        if child.try_wait()?.is_some() {
+            return child.wait_with_output();
+        }
+        if started.elapsed() > COMMAND_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "{command:?} did not finish within {} s",
+                    COMMAND_LIMIT.as_secs()
+                ),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
