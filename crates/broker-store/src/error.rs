@@ -62,7 +62,7 @@ pub enum StoreError {
     #[error("the enrollment code was already used; each code enrolls one device once")]
     CodeUsed,
 
-    #[error("rate limit reached for {kind:?}; retry in {} s", retry_after.whole_seconds().max(1))]
+    #[error("rate limit reached for {kind:?}; retry in {} s", (retry_after.whole_milliseconds() + 999).div_euclid(1000).max(1))]
     Limited { kind: String, retry_after: Duration },
 
     /// A device sent an audit entry whose sequence number it already used

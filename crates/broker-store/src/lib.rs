@@ -320,7 +320,9 @@ impl Store {
     /// for `f`'s duration (waiters of the same store queue in-process
     /// first, so they hold no connection). SQLite: an in-process lock
     /// shared by the stores of the same file, and an exclusive lock on a
-    /// file beside the database for other processes.
+    /// file beside the database for other processes. Not re-entrant: `f`
+    /// must not call `with_mint_lock` again. Waiting for the lock has no
+    /// time limit of its own: bound the mint inside `f` (its HTTP timeout).
     pub async fn with_mint_lock<F, Fut, T>(&self, f: F) -> Result<T>
     where
         F: FnOnce() -> Fut,

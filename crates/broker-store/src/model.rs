@@ -87,6 +87,7 @@ const CODE_GROUP: usize = 4;
 
 impl EnrollmentCode {
     pub(crate) fn generate(expires_at: OffsetDateTime) -> Self {
+        // rand's thread generator is a CSPRNG (ChaCha) seeded from the OS.
         let mut rng = rand::rng();
         let mut code = String::with_capacity(CODE_CHARS + CODE_CHARS / CODE_GROUP);
         for i in 0..CODE_CHARS {

@@ -263,12 +263,12 @@ impl SqliteStore {
     async fn call<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection, &Inner) -> CallResult<T> + Send + 'static,
+        F: FnOnce(&mut Connection) -> CallResult<T> + Send + 'static,
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let mut c = inner.connection.lock().unwrap_or_else(|e| e.into_inner());
-            f(&mut c, &inner).map_err(|e| match e {
+            f(&mut c).map_err(|e| match e {
                 CallError::Store(e) => e,
                 CallError::Sql(e) => sql_err(&inner.path, e),
             })
@@ -282,7 +282,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn schema_version(&self) -> Result<i64> {
-        self.call(|c, _| {
+        self.call(|c| {
             Ok(c.query_row(
                 "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
                 [],
@@ -305,7 +305,7 @@ impl SqliteStore {
         let id = Uuid::new_v4();
         let expires = to_millis(code.expires_at);
         let device = self
-            .call(move |c, _| {
+            .call(move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let inserted = tx.execute(
                     "INSERT INTO devices (id, name, group_name, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -332,7 +332,7 @@ impl SqliteStore {
         let hash = code_hash(code).ok_or(StoreError::CodeInvalid)?;
         let now = to_millis(self.now());
         let verifier = *verifier;
-        self.call(move |c, _| {
+        self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let row: Option<(String, i64, Option<i64>)> = tx
                 .query_row(
@@ -375,7 +375,7 @@ impl SqliteStore {
 
     pub(crate) async fn authenticate(&self, device_id: Uuid, secret: &[u8]) -> Result<Device> {
         let secret = secret.to_vec();
-        self.call(move |c, _| {
+        self.call(move |c| {
             let found: Option<(Device, Option<Vec<u8>>)> = c
                 .query_row(
                     &format!("SELECT {DEVICE_COLUMNS}, verifier FROM devices WHERE id = ?1"),
@@ -390,14 +390,14 @@ impl SqliteStore {
 
     pub(crate) async fn device(&self, name: &str) -> Result<Device> {
         let name = name.to_owned();
-        self.call(move |c, _| {
-            Ok(device_by_name(c, &name)?.ok_or(StoreError::DeviceNotFound { name })?)
-        })
+        self.call(
+            move |c| Ok(device_by_name(c, &name)?.ok_or(StoreError::DeviceNotFound { name })?),
+        )
         .await
     }
 
     pub(crate) async fn list_devices(&self) -> Result<Vec<Device>> {
-        self.call(|c, _| {
+        self.call(|c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT {DEVICE_COLUMNS} FROM devices ORDER BY name"
             ))?;
@@ -412,7 +412,7 @@ impl SqliteStore {
     pub(crate) async fn set_disabled(&self, name: &str, disabled: bool) -> Result<Device> {
         let name = name.to_owned();
         let now = to_millis(self.now());
-        self.call(move |c, _| {
+        self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let device = device_by_name(&tx, &name)?
                 .ok_or_else(|| StoreError::DeviceNotFound { name: name.clone() })?;
@@ -440,7 +440,7 @@ impl SqliteStore {
     pub(crate) async fn revoke(&self, name: &str) -> Result<Device> {
         let name = name.to_owned();
         let now = to_millis(self.now());
-        self.call(move |c, _| {
+        self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
                 "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE name = ?1",
@@ -455,7 +455,7 @@ impl SqliteStore {
 
     pub(crate) async fn touch(&self, device_id: Uuid) -> Result<()> {
         let now = to_millis(self.now());
-        self.call(move |c, _| {
+        self.call(move |c| {
             let n = c.execute(
                 "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
                 params![device_id.to_string(), now],
@@ -478,7 +478,7 @@ impl SqliteStore {
         let now = to_millis(self.now());
         let start = now - now.rem_euclid(window_ms);
         let kind = kind.to_owned();
-        self.call(move |c, _| {
+        self.call(move |c| {
             let taken: rusqlite::Result<Option<i64>> = c
                 .query_row(
                     "INSERT INTO rate_limits (device_id, kind, window_start, count)
@@ -515,7 +515,7 @@ impl SqliteStore {
     ) -> Result<Appended> {
         let entries = entries.to_vec();
         let received = to_millis(self.now());
-        self.call(move |c, _| {
+        self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let device = device_id.to_string();
             if device_by_id(&tx, &device)?.is_none() {
@@ -565,7 +565,7 @@ impl SqliteStore {
     ) -> Result<AuditPage> {
         let group = filter.group.clone();
         let device = filter.device.clone();
-        self.call(move |c, _| {
+        self.call(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT a.device_id, d.name, d.group_name, a.id, a.seq, a.at, a.kind, a.detail, a.received_at
                  FROM audit_entries a JOIN devices d ON d.id = a.device_id
@@ -611,7 +611,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn merchant_token(&self) -> Result<Option<MerchantToken>> {
-        self.call(|c, _| {
+        self.call(|c| {
             Ok(c.query_row(
                 "SELECT ciphertext, expires_at, updated_at FROM merchant_token WHERE id = 1",
                 [],
@@ -635,7 +635,7 @@ impl SqliteStore {
     ) -> Result<()> {
         let ciphertext = ciphertext.to_vec();
         let now = to_millis(self.now());
-        self.call(move |c, _| {
+        self.call(move |c| {
             c.execute(
                 "INSERT INTO merchant_token (id, ciphertext, expires_at, updated_at)
                  VALUES (1, ?1, ?2, ?3)
@@ -649,7 +649,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn clear_merchant_token(&self) -> Result<()> {
-        self.call(|c, _| {
+        self.call(|c| {
             c.execute("DELETE FROM merchant_token", [])?;
             Ok(())
         })
