@@ -112,3 +112,74 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<StoreError> {
+        vec![
+            StoreError::Unavailable {
+                backend: "PostgreSQL",
+                target: "postgres://broker@db/broker".into(),
+                detail: "connection refused".into(),
+            },
+            StoreError::InvalidUrl { reason: "x".into() },
+            StoreError::Migration {
+                version: 1,
+                detail: "x".into(),
+            },
+            StoreError::SchemaTooNew { found: 2, known: 1 },
+            StoreError::Database { detail: "x".into() },
+            StoreError::InvalidName {
+                name: "A".into(),
+                reason: "x",
+            },
+            StoreError::InvalidGroup {
+                name: "A".into(),
+                reason: "x",
+            },
+            StoreError::NameTaken { name: "a".into() },
+            StoreError::DeviceNotFound { name: "a".into() },
+            StoreError::DeviceUnknown,
+            StoreError::DeviceNotEnrolled,
+            StoreError::DeviceDisabled,
+            StoreError::DeviceRevoked,
+            StoreError::CredentialInvalid,
+            StoreError::CodeInvalid,
+            StoreError::CodeExpired,
+            StoreError::CodeUsed,
+            StoreError::Limited {
+                kind: "code_sent".into(),
+                retry_after: Duration::seconds(1),
+            },
+            StoreError::AuditSequenceConflict { seq: 3 },
+            StoreError::CursorInvalid,
+            StoreError::InvalidArgument("x".into()),
+        ]
+    }
+
+    #[test]
+    fn codes_are_distinct_and_prefixed() {
+        let errors = all();
+        let mut codes: Vec<&str> = errors.iter().map(StoreError::code).collect();
+        assert!(codes.iter().all(|c| c.starts_with("BROKER_")));
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), errors.len());
+        let unavailable: Vec<bool> = errors.iter().map(StoreError::is_unavailable).collect();
+        assert_eq!(unavailable.iter().filter(|u| **u).count(), 1);
+        assert!(unavailable[0]);
+    }
+
+    #[test]
+    fn a_rate_limit_wait_rounds_up_to_the_second() {
+        let limited = |ms| StoreError::Limited {
+            kind: "code_sent".into(),
+            retry_after: Duration::milliseconds(ms),
+        };
+        assert!(limited(29_750).to_string().ends_with("retry in 30 s"));
+        assert!(limited(30_000).to_string().ends_with("retry in 30 s"));
+        assert!(limited(1).to_string().ends_with("retry in 1 s"));
+    }
+}
