@@ -20,7 +20,7 @@ use deadpool_postgres::{
 use std::str::FromStr as _;
 use std::sync::Arc;
 use time::OffsetDateTime;
-use tokio_postgres::{error::SqlState, NoTls, Row};
+use tokio_postgres::{error::SqlState, NoTls, Row, Statement};
 use uuid::Uuid;
 
 const BACKEND: &str = "PostgreSQL";
@@ -101,6 +101,12 @@ impl Inner {
 
     async fn conn(&self) -> Result<Object> {
         self.pool.get().await.map_err(|e| self.pool_err(e))
+    }
+
+    /// A statement prepared once per connection (the calls every device
+    /// request makes: authenticate, touch, take).
+    async fn prepared(&self, c: &Object, sql: &str) -> Result<Statement> {
+        c.prepare_cached(sql).await.map_err(|e| self.err(e))
     }
 }
 
@@ -331,11 +337,10 @@ impl PgStore {
 
     pub(crate) async fn authenticate(&self, device_id: Uuid, secret: &[u8]) -> Result<Device> {
         let c = self.inner.conn().await?;
+        let sql = format!("SELECT {DEVICE_COLUMNS}, verifier FROM devices WHERE id = $1");
+        let statement = self.inner.prepared(&c, &sql).await?;
         let row = c
-            .query_opt(
-                &format!("SELECT {DEVICE_COLUMNS}, verifier FROM devices WHERE id = $1"),
-                &[&device_id],
-            )
+            .query_opt(&statement, &[&device_id])
             .await
             .map_err(|e| self.inner.err(e))?;
         let found = match row {
@@ -424,11 +429,12 @@ impl PgStore {
     pub(crate) async fn touch(&self, device_id: Uuid) -> Result<()> {
         let now = self.now();
         let c = self.inner.conn().await?;
+        let statement = self
+            .inner
+            .prepared(&c, "UPDATE devices SET last_seen_at = $2 WHERE id = $1")
+            .await?;
         let n = c
-            .execute(
-                "UPDATE devices SET last_seen_at = $2 WHERE id = $1",
-                &[&device_id, &now],
-            )
+            .execute(&statement, &[&device_id, &now])
             .await
             .map_err(|e| self.inner.err(e))?;
         if n == 0 {
@@ -450,8 +456,10 @@ impl PgStore {
         // One statement: the row lock of ON CONFLICT DO UPDATE serializes
         // concurrent takers, each of which sees the count the previous one
         // left.
-        let row = c
-            .query_opt(
+        let statement = self
+            .inner
+            .prepared(
+                &c,
                 "INSERT INTO rate_limits (device_id, kind, window_start, count)
                  VALUES ($1, $2, $3, 1)
                  ON CONFLICT (device_id, kind) DO UPDATE SET
@@ -461,8 +469,10 @@ impl PgStore {
                  WHERE EXCLUDED.window_start > rate_limits.window_start
                     OR rate_limits.count < $4
                  RETURNING count",
-                &[&device_id, &kind, &start, &(limit as i64)],
             )
+            .await?;
+        let row = c
+            .query_opt(&statement, &[&device_id, &kind, &start, &(limit as i64)])
             .await
             .map_err(|e| {
                 if sql_state(&e) == Some(&SqlState::FOREIGN_KEY_VIOLATION) {
