@@ -100,9 +100,17 @@ impl TestPostgres {
         } else {
             None
         };
+        // /tmp rather than $TMPDIR: the socket's path must stay under
+        // 107 bytes, and `nobody` must be able to reach the folder.
+        let parent = Path::new("/tmp");
+        let parent = if parent.is_dir() {
+            parent.to_owned()
+        } else {
+            std::env::temp_dir()
+        };
         let dir = tempfile::Builder::new()
             .prefix("broker-pg-")
-            .tempdir()
+            .tempdir_in(parent)
             .expect("create a temporary folder for PostgreSQL");
         if let Some(user) = &user {
             must(
