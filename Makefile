@@ -12,9 +12,10 @@ RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
 # (at-spi2-core, python3-pyatspi) to read the window as a screen reader does;
 # systemd-analyze (package systemd) and cage (the compositor the kiosk unit
 # starts) to verify the kiosk unit; python3-venv for actionlint (a PyPI wheel,
-# scripts/install-actionlint.sh).
+# scripts/install-actionlint.sh); PostgreSQL's server, which the broker
+# store's tests start in a temporary folder (crates/broker-store).
 TEST_PACKAGES := xvfb webkit2gtk-driver gnome-keyring dbus-daemon imagemagick xclip xdotool x11-utils \
-  at-spi2-core python3-pyatspi systemd cage python3-venv
+  at-spi2-core python3-pyatspi systemd cage python3-venv postgresql-15
 
 APP := target/debug/aeropay-onboarding
 
