@@ -76,9 +76,13 @@ toml = open(f"{copy}/Cargo.toml").read()
 toml = toml.replace(f'[workspace.package]\nversion = "{old}"', f'[workspace.package]\nversion = "{new}"', 1)
 open(f"{copy}/Cargo.toml", "w").write(toml)
 lock = open(f"{copy}/Cargo.lock").read()
-for crate in ("aeropay-onboarding", "aeropay-onboarding-e2e", "aeropay-onboarding-bare-window",
-              "aeropay-client", "aeropay-simulator", "aerosync", "onboarding-core"):
-    lock = lock.replace(f'name = "{crate}"\nversion = "{old}"', f'name = "{crate}"\nversion = "{new}"')
+# The workspace's own crates: the lock's packages without a `source` (every
+# other one comes from a registry).
+def bump(package):
+    if "\nsource = " in package:
+        return package
+    return package.replace(f'\nversion = "{old}"\n', f'\nversion = "{new}"\n', 1)
+lock = "[[package]]".join(bump(package) for package in lock.split("[[package]]"))
 open(f"{copy}/Cargo.lock", "w").write(lock)
 PY
   grep -q "^version = \"$DIST_VERSION\"" "$copy/Cargo.toml" || { echo "error: could not set the version in the copy" >&2; exit 1; }
