@@ -209,6 +209,12 @@ pub fn lock_down_webview<R: Runtime>(window: &WebviewWindow<R>) {
 /// drop what this app holds. Runs on the main thread, as GTK requires.
 #[cfg(target_os = "linux")]
 fn clear_clipboard_and_primary_selection() {
+    // Without a GTK display on this thread (tauri's mock runtime in tests)
+    // there is no clipboard of the app's to clear.
+    if !gtk::is_initialized_main_thread() {
+        tracing::warn!("clipboard and primary selection not cleared: no GTK on this thread");
+        return;
+    }
     for selection in ["CLIPBOARD", "PRIMARY"] {
         gtk::Clipboard::get(&gtk::gdk::Atom::intern(selection)).set_text("");
     }
