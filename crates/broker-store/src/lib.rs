@@ -32,8 +32,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Result, StoreError};
 pub use model::{
     credential_verifier, validate_device_name, validate_group, Appended, AuditCursor, AuditEntry,
-    AuditFilter, AuditPage, AuditRecord, Device, DeviceStatus, EnrollmentCode, MerchantToken,
-    AUDIT_BATCH_MAX, AUDIT_DETAIL_MAX, AUDIT_PAGE_MAX, TOKEN_CIPHERTEXT_MAX,
+    AuditFilter, AuditPage, AuditRecord, Device, DeviceStatus, EnrollmentCode, IdempotentReply,
+    MerchantToken, AUDIT_BATCH_MAX, AUDIT_DETAIL_MAX, AUDIT_PAGE_MAX, REPLY_MAX,
+    TOKEN_CIPHERTEXT_MAX,
 };
 pub use pg::PgStore;
 pub use sqlite::SqliteStore;
@@ -299,6 +300,49 @@ impl Store {
         let limit = model::page_limit(filter.limit)?;
         let after = filter.after.as_ref().map(|c| c.position()).transpose()?;
         dispatch!(self, s => s.list_audit(filter, after, limit))
+    }
+
+    /// Records that the device just confirmed this Aeropay user (their
+    /// code was accepted through the broker). Repeating it moves the time.
+    pub async fn record_verified_user(&self, device_id: Uuid, user_id: &str) -> Result<()> {
+        model::validate_token_text("a user id", user_id)?;
+        dispatch!(self, s => s.record_verified_user(device_id, user_id))
+    }
+
+    /// When the device last confirmed this user; `None` if it never did.
+    pub async fn verified_at(
+        &self,
+        device_id: Uuid,
+        user_id: &str,
+    ) -> Result<Option<OffsetDateTime>> {
+        model::validate_token_text("a user id", user_id)?;
+        dispatch!(self, s => s.verified_at(device_id, user_id))
+    }
+
+    /// The reply kept for the device's idempotency key, if any.
+    pub async fn idempotent_reply(
+        &self,
+        device_id: Uuid,
+        key: &str,
+    ) -> Result<Option<IdempotentReply>> {
+        model::validate_token_text("an idempotency key", key)?;
+        dispatch!(self, s => s.idempotent_reply(device_id, key))
+    }
+
+    /// Keeps a reply under the device's idempotency key. If one is already
+    /// kept (a concurrent request of the same device won), that one stays
+    /// and is returned; otherwise the new one is.
+    pub async fn put_idempotent_reply(
+        &self,
+        device_id: Uuid,
+        key: &str,
+        operation: &str,
+        request_hash: &[u8; 32],
+        reply: &serde_json::Value,
+    ) -> Result<IdempotentReply> {
+        model::validate_token_text("an idempotency key", key)?;
+        model::validate_reply(operation, reply)?;
+        dispatch!(self, s => s.put_idempotent_reply(device_id, key, operation, request_hash, reply))
     }
 
     /// The shared merchant token, if one was stored (fresh or not: the
