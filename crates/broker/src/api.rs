@@ -9,17 +9,19 @@
 //! | `POST /v1/audit` `{entries: […]}` | device | `{new, duplicates}` |
 //! | `GET /v1/audit?group=&device=&after=&limit=` | device of a reader group | `{entries, next}` |
 //! | `GET /healthz`, `GET /readyz` | anyone | process up; database reachable |
+//! | `GET /metrics` | anyone who reaches it | Prometheus text (see [`crate::metrics`]) |
 //!
 //! Device calls carry `Authorization: Bearer <device_id>.<secret>`. The two
 //! user calls take an `Idempotency-Key` header: a repeat with the same key
 //! gets the kept reply, without Aeropay being called again.
 
 use crate::config::{Config, Secrets};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::fleet_token::FleetToken;
+use crate::metrics::Metrics;
 use crate::seal::Sealer;
 use aeropay_client::{AeropayClient, ClientConfig, NewUser, StaticCredentials};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -49,6 +51,7 @@ pub(crate) struct Broker {
     pub client: AeropayClient,
     pub fleet_token: FleetToken,
     pub config: Config,
+    pub metrics: Arc<Metrics>,
 }
 
 type Shared = Arc<Broker>;
@@ -105,16 +108,19 @@ impl RunningBroker {
         );
         let client = AeropayClient::new(client_config, Arc::new(credentials))
             .map_err(|e| StartError::Client(e.to_string()))?;
+        let metrics = Arc::new(Metrics::default());
         let fleet_token = FleetToken::new(
             store.clone(),
             client.clone(),
             Sealer::new(&secrets.api_secret),
+            metrics.clone(),
         );
         let broker = Arc::new(Broker {
             store,
             client,
             fleet_token,
             config,
+            metrics,
         });
         let app = router(broker.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -207,6 +213,7 @@ fn router(broker: Shared) -> Router {
         .route("/v1/devices/enroll", post(enroll))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .merge(devices)
         .fallback(|| async {
             ApiError::new(
@@ -216,6 +223,7 @@ fn router(broker: Shared) -> Router {
                 false,
             )
         })
+        .layer(middleware::from_fn_with_state(broker.clone(), observe))
         .layer(RequestBodyLimitLayer::new(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
@@ -545,6 +553,42 @@ async fn list_audit(
 }
 
 // ---- operations ------------------------------------------------------------
+
+/// Counts every answer by route, status and error code, and its latency.
+async fn observe(State(b): State<Shared>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let code = response
+        .extensions()
+        .get::<ErrorCode>()
+        .map(|c| c.0.as_str());
+    b.metrics
+        .request(&route, response.status().as_u16(), started.elapsed(), code);
+    response
+}
+
+async fn metrics(State(b): State<Shared>) -> Result<Response, ApiError> {
+    let active = b
+        .store
+        .list_devices()
+        .await?
+        .iter()
+        .filter(|d| d.status == broker_store::DeviceStatus::Active)
+        .count();
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        b.metrics.render(active as i64),
+    )
+        .into_response())
+}
 
 async fn healthz() -> Response {
     Json(json!({"status": "ok"})).into_response()

@@ -9,6 +9,10 @@ use axum::Json;
 use broker_store::StoreError;
 use serde::Serialize;
 
+/// The code of an error answer, for the metrics.
+#[derive(Debug, Clone)]
+pub struct ErrorCode(pub String);
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorBody {
     pub code: String,
@@ -206,7 +210,9 @@ impl From<crate::fleet_token::TokenError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let code = ErrorCode(self.body.code.clone());
         let mut response = (self.status, Json(self.body)).into_response();
+        response.extensions_mut().insert(code);
         if let Some(secs) = self.retry_after {
             if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -6,6 +6,7 @@
 //! token is one minted and stored. So all replicas on one database share
 //! one mint per token lifetime.
 
+use crate::metrics::Metrics;
 use crate::seal::Sealer;
 use aeropay_client::{AeropayClient, AeropayError, ScopedToken, TokenScope};
 use broker_store::{Store, StoreError};
@@ -30,6 +31,7 @@ pub struct FleetToken {
     client: AeropayClient,
     sealer: Arc<Sealer>,
     mints: Arc<AtomicU64>,
+    metrics: Arc<Metrics>,
 }
 
 fn now() -> i64 {
@@ -43,12 +45,13 @@ fn usable(expires_at: i64) -> bool {
 }
 
 impl FleetToken {
-    pub fn new(store: Store, client: AeropayClient, sealer: Sealer) -> Self {
+    pub fn new(store: Store, client: AeropayClient, sealer: Sealer, metrics: Arc<Metrics>) -> Self {
         Self {
             store,
             client,
             sealer: Arc::new(sealer),
             mints: Arc::default(),
+            metrics,
         }
     }
 
@@ -75,6 +78,7 @@ impl FleetToken {
                 }
                 let token = this.client.mint_merchant_token().await?;
                 this.mints.fetch_add(1, Ordering::Relaxed);
+                this.metrics.minted();
                 let sealed = this.sealer.seal(token.token.expose(), token.expires_at);
                 let expires_at = OffsetDateTime::from_unix_timestamp(token.expires_at)
                     .unwrap_or_else(|_| OffsetDateTime::now_utc());

@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod fleet_token;
 pub mod logging;
+pub mod metrics;
 pub mod seal;
 
 pub use api::{RunningBroker, StartError};

@@ -229,6 +229,22 @@ async fn codes_sent_are_limited_per_device() {
         200
     );
     assert_eq!(sim.counts().create_user_calls, 3);
+
+    // The operator sees it in the metrics.
+    let metrics = Device::new(&b.url())
+        .call(Method::GET, "/metrics", None, None)
+        .await;
+    let text = metrics.body.as_str().unwrap();
+    for line in [
+        "broker_errors_total{code=\"BROKER_RATE_LIMITED\"} 1",
+        "broker_requests_total{route=\"/v1/users\",status=\"200\"} 3",
+        "broker_requests_total{route=\"/v1/users\",status=\"429\"} 1",
+        "broker_merchant_token_mints_total 1",
+        "broker_devices_active 2",
+        "broker_request_duration_seconds_count{route=\"/v1/users\"} 4",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} not in:\n{text}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
