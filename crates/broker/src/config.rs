@@ -419,6 +419,18 @@ reader_groups = ["office"]
     }
 
     #[test]
+    fn the_packaged_example_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broker.toml");
+        std::fs::write(&path, include_str!("../../../packaging/broker/broker.toml")).unwrap();
+        let config = Config::load(Some(&path), &env_of(&[])).unwrap();
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.merchant_id, Some(1234));
+        assert_eq!(config.limits, Limits::default());
+        assert_eq!(config.audit_reader_groups, vec!["office".to_string()]);
+    }
+
+    #[test]
     fn refuses_what_cannot_work() {
         let bad = |vars: &[(&str, &str)]| Config::load(None, &env_of(vars)).unwrap_err();
         assert!(matches!(
