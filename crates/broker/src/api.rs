@@ -383,7 +383,9 @@ async fn create_user(
         .take(device.id, KIND_CODE_SENT, limits.codes_per_hour, HOUR)
         .await?;
     b.fleet_token.ensure().await?;
-    let created = b.client.create_user(&new_user).await?;
+    let created = b.client.create_user(&new_user).await;
+    b.fleet_token.share_client_mints().await;
+    let created = created?;
     if !created.needs_confirmation() {
         // No code to confirm: the user is connected to the merchant now.
         b.store
@@ -421,7 +423,9 @@ async fn confirm_user(
         return Ok(kept);
     }
     b.fleet_token.ensure().await?;
-    let user = b.client.confirm_user(&user_id, &request.code).await?;
+    let user = b.client.confirm_user(&user_id, &request.code).await;
+    b.fleet_token.share_client_mints().await;
+    let user = user?;
     b.store.record_verified_user(device.id, &user_id).await?;
     tracing::info!(device = %device.name, user_id = %user_id, "user confirmed");
     let reply = json!({

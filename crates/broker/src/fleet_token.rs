@@ -31,6 +31,8 @@ pub struct FleetToken {
     client: AeropayClient,
     sealer: Arc<Sealer>,
     mints: Arc<AtomicU64>,
+    /// The client's merchant mints already shared through the database.
+    shared_client_mints: Arc<AtomicU64>,
     metrics: Arc<Metrics>,
 }
 
@@ -51,6 +53,7 @@ impl FleetToken {
             client,
             sealer: Arc::new(sealer),
             mints: Arc::default(),
+            shared_client_mints: Arc::default(),
             metrics,
         }
     }
@@ -79,10 +82,9 @@ impl FleetToken {
                 let token = this.client.mint_merchant_token().await?;
                 this.mints.fetch_add(1, Ordering::Relaxed);
                 this.metrics.minted();
-                let sealed = this.sealer.seal(token.token.expose(), token.expires_at);
-                let expires_at = OffsetDateTime::from_unix_timestamp(token.expires_at)
-                    .unwrap_or_else(|_| OffsetDateTime::now_utc());
-                this.store.put_merchant_token(&sealed, expires_at).await?;
+                this.shared_client_mints
+                    .fetch_max(this.client.mint_counts().merchant, Ordering::Relaxed);
+                this.put(&token).await?;
                 tracing::info!(
                     expires_at = token.expires_at,
                     "merchant token minted for the fleet"
@@ -90,6 +92,39 @@ impl FleetToken {
                 Ok(())
             })
             .await?
+    }
+
+    async fn put(&self, token: &ScopedToken) -> Result<(), TokenError> {
+        let sealed = self.sealer.seal(token.token.expose(), token.expires_at);
+        let expires_at = OffsetDateTime::from_unix_timestamp(token.expires_at)
+            .unwrap_or_else(|_| OffsetDateTime::now_utc());
+        self.store.put_merchant_token(&sealed, expires_at).await?;
+        Ok(())
+    }
+
+    /// After a merchant call: when Aeropay refused the shared token
+    /// (AP007/AP008) the client minted a new one by itself and repeated the
+    /// call; that token replaces the refused one in the database, so other
+    /// replicas do not each mint their own. Failures are logged only: the
+    /// call itself went through.
+    pub async fn share_client_mints(&self) {
+        let minted = self.client.mint_counts().merchant;
+        if minted
+            <= self
+                .shared_client_mints
+                .fetch_max(minted, Ordering::Relaxed)
+        {
+            return;
+        }
+        let Some(token) = self.client.cached_merchant_token().await else {
+            return;
+        };
+        self.mints.fetch_add(1, Ordering::Relaxed);
+        self.metrics.minted();
+        tracing::info!("the shared merchant token was refused; the new one is shared");
+        if let Err(e) = self.put(&token).await {
+            tracing::warn!(error = %e, "the new merchant token could not be shared");
+        }
     }
 
     /// Installs the stored token if it is usable; false otherwise (none,

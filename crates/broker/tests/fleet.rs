@@ -441,3 +441,52 @@ async fn a_restarted_broker_answers_retries_without_a_second_user() {
     assert_eq!(sim.counts().merchant_mints, 1);
     third.shutdown(Duration::from_secs(1)).await;
 }
+
+/// Aeropay refuses the token in the database (here, one it never signed):
+/// the broker that meets the refusal mints once and shares the new token,
+/// and the other replica uses it without minting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_shared_token_is_replaced_once_for_the_fleet() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let store = Store::open(&url).await.unwrap();
+    let sealer =
+        aeropay_onboarding_broker::seal::Sealer::new(&sim.credentials().api_secret.as_str().into());
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::minutes(25);
+    let forged = sealer.seal(
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtZXJjaGFudCJ9.bm90LXNpZ25lZA",
+        expires.unix_timestamp(),
+    );
+    store
+        .put_merchant_token(
+            &forged,
+            time::OffsetDateTime::from_unix_timestamp(expires.unix_timestamp()).unwrap(),
+        )
+        .await
+        .unwrap();
+    let a = broker(config(&url, &sim), &sim).await;
+    let b = broker(config(&url, &sim), &sim).await;
+    let kiosk = enrolled(&store, &a, "kiosk-1", "store-1").await;
+
+    let r = kiosk.post("/v1/users", new_user(&phone())).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(sim.counts().merchant_mints, 1);
+    let stored = store.merchant_token().await.unwrap().unwrap();
+    assert_ne!(
+        stored.ciphertext, forged,
+        "the new token replaced the refused one"
+    );
+
+    let r = kiosk
+        .at(&b.url())
+        .post("/v1/users", new_user(&phone()))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        sim.counts().merchant_mints,
+        1,
+        "the other replica minted nothing"
+    );
+    assert_eq!(a.merchant_mints() + b.merchant_mints(), 1);
+}
