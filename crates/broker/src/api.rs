@@ -32,8 +32,9 @@ use broker_store::{AuditCursor, AuditEntry, AuditFilter, Device, Store};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
@@ -52,6 +53,38 @@ pub(crate) struct Broker {
     pub fleet_token: FleetToken,
     pub config: Config,
     pub metrics: Arc<Metrics>,
+    pub in_flight: InFlight,
+}
+
+/// One request at a time per device and idempotency key in this process:
+/// a repeat that arrives while the first is still with Aeropay waits for
+/// it, then gets its kept reply.
+#[derive(Default)]
+pub(crate) struct InFlight(std::sync::Mutex<HashMap<(Uuid, String), KeyLock>>);
+
+type KeyLock = Weak<tokio::sync::Mutex<()>>;
+
+impl InFlight {
+    async fn lock(
+        &self,
+        device: Uuid,
+        key: Option<&str>,
+    ) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        let key = key?;
+        let lock = {
+            let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            map.retain(|_, lock| lock.strong_count() > 0);
+            match map.get(&(device, key.to_owned())).and_then(Weak::upgrade) {
+                Some(lock) => lock,
+                None => {
+                    let lock = Arc::new(tokio::sync::Mutex::new(()));
+                    map.insert((device, key.to_owned()), Arc::downgrade(&lock));
+                    lock
+                }
+            }
+        };
+        Some(lock.lock_owned().await)
+    }
 }
 
 type Shared = Arc<Broker>;
@@ -121,6 +154,7 @@ impl RunningBroker {
             fleet_token,
             config,
             metrics,
+            in_flight: InFlight::default(),
         });
         let app = router(broker.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -370,6 +404,7 @@ async fn create_user(
     let key = idempotency_key(&headers)?;
     let canonical = serde_json::to_value(&new_user).map_err(|_| ApiError::internal())?;
     let hash = request_hash("create_user", "", &canonical);
+    let _one_at_a_time = b.in_flight.lock(device.id, key.as_deref()).await;
     if let Some(kept) = replay(&b, &device, key.as_deref(), "create_user", &hash).await? {
         return Ok(kept);
     }
@@ -419,6 +454,7 @@ async fn confirm_user(
     let key = idempotency_key(&headers)?;
     let canonical = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
     let hash = request_hash("confirm_user", &user_id, &canonical);
+    let _one_at_a_time = b.in_flight.lock(device.id, key.as_deref()).await;
     if let Some(kept) = replay(&b, &device, key.as_deref(), "confirm_user", &hash).await? {
         return Ok(kept);
     }

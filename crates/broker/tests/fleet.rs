@@ -490,3 +490,30 @@ async fn a_refused_shared_token_is_replaced_once_for_the_fleet() {
     );
     assert_eq!(a.merchant_mints() + b.merchant_mints(), 1);
 }
+
+/// A device that sends the same request several times at once (a retry
+/// racing the original) reaches Aeropay once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeats_racing_the_original_reach_aeropay_once() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let store = Store::open(&url).await.unwrap();
+    let b = broker(config(&url, &sim), &sim).await;
+    let kiosk = enrolled(&store, &b, "kiosk-1", "store-1").await;
+    let customer = new_user(&phone());
+    let answers = futures::future::join_all((0..5).map(|_| {
+        kiosk.call(
+            Method::POST,
+            "/v1/users",
+            Some(customer.clone()),
+            Some("same-key"),
+        )
+    }))
+    .await;
+    for answer in &answers {
+        assert_eq!(answer.status, 200, "{:?}", answer.body);
+        assert_eq!(answer.body, answers[0].body);
+    }
+    assert_eq!(sim.counts().create_user_calls, 1);
+}
