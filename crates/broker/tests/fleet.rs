@@ -109,11 +109,7 @@ async fn a_device_enrolls_verifies_a_customer_and_links_directly() {
         .await
         .unwrap();
     let body: Value = r.json().await.unwrap();
-    assert_ne!(
-        body["user"]["id"].as_str().map(str::len),
-        Some(36),
-        "{body}"
-    );
+    assert!(body.to_string().contains("AP006"), "scope refused: {body}");
 
     // No answer the devices got holds a merchant token, the API key or
     // the secret.
