@@ -93,6 +93,35 @@ impl AeropayClient {
         self.token_for(&Actor::Merchant).await
     }
 
+    /// The cached merchant token if it is fresh; never mints. Waits for a
+    /// mint in progress.
+    pub async fn cached_merchant_token(&self) -> Option<ScopedToken> {
+        self.inner.tokens.peek_wait(&TokenKey::Merchant).await
+    }
+
+    /// Mints a merchant token now, whatever the cache holds, and caches it:
+    /// for a server that decides itself when the token is renewed (one mint
+    /// shared by several processes).
+    pub async fn mint_merchant_token(&self) -> Result<ScopedToken, AeropayError> {
+        self.inner
+            .tokens
+            .mint_now(&TokenKey::Merchant, || self.mint(&TokenKey::Merchant))
+            .await
+    }
+
+    /// Uses a merchant token minted by another process sharing the same
+    /// credentials. The cached one stays if it expires later. Returns false
+    /// (and keeps nothing) if it is not a merchant token or about to expire.
+    pub async fn install_merchant_token(&self, token: ScopedToken) -> bool {
+        if token.scope != TokenScope::Merchant || token.user_id.is_some() {
+            return false;
+        }
+        self.inner
+            .tokens
+            .install_wait(&TokenKey::Merchant, token)
+            .await
+    }
+
     /// The customer's userForMerchant token with its scope and expiry, from
     /// the cache or freshly minted (e.g. to keep it in the keychain).
     pub async fn user_token(&self, user_id: &str) -> Result<ScopedToken, AeropayError> {

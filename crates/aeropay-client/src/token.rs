@@ -203,6 +203,60 @@ impl TokenCache {
         true
     }
 
+    /// The cached token if fresh, waiting for a mint in progress rather
+    /// than answering `None` while the slot is busy.
+    pub async fn peek_wait(&self, key: &TokenKey) -> Option<ScopedToken> {
+        let slot = self.slot(key);
+        let guard = slot.lock().await;
+        guard
+            .as_ref()
+            .filter(|cached| Instant::now() < cached.renew_at)
+            .map(|cached| cached.token.clone())
+    }
+
+    /// Seeds a slot with a token minted elsewhere, waiting for the slot.
+    /// The cached token stays if it expires later. False when the token is
+    /// too close to expiry to be used.
+    pub async fn install_wait(&self, key: &TokenKey, token: ScopedToken) -> bool {
+        let remaining = token.expires_at.saturating_sub(unix_now());
+        if remaining <= 0 {
+            return false;
+        }
+        let renew_at = self.renew_at(Instant::now(), Duration::from_secs(remaining as u64));
+        if renew_at <= Instant::now() {
+            return false;
+        }
+        let slot = self.slot(key);
+        let mut guard = slot.lock().await;
+        if let Some(cached) = guard.as_ref() {
+            if cached.token.expires_at >= token.expires_at && Instant::now() < cached.renew_at {
+                return true;
+            }
+        }
+        *guard = Some(Cached { token, renew_at });
+        true
+    }
+
+    /// Mints now whatever the slot holds, and caches the result.
+    pub async fn mint_now<F, Fut>(
+        &self,
+        key: &TokenKey,
+        mint: F,
+    ) -> Result<ScopedToken, AeropayError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(ScopedToken, Instant), AeropayError>>,
+    {
+        let slot = self.slot(key);
+        let mut guard = slot.lock().await;
+        let (token, renew_at) = mint().await?;
+        *guard = Some(Cached {
+            token: token.clone(),
+            renew_at,
+        });
+        Ok(token)
+    }
+
     /// The cached token without minting, if there is one and it is fresh.
     pub fn peek(&self, key: &TokenKey) -> Option<ScopedToken> {
         let slot = self.slot(key);
@@ -262,6 +316,36 @@ mod tests {
             assert!(token.expires_at > unix_now() + 1700);
         }
         assert_eq!(mints.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_token_minted_elsewhere_is_used_and_a_later_one_kept() {
+        let cache = cache();
+        let key = TokenKey::Merchant;
+        assert!(cache.peek_wait(&key).await.is_none());
+        let shared = |name: &str, ttl: i64| ScopedToken {
+            token: name.into(),
+            scope: TokenScope::Merchant,
+            user_id: None,
+            expires_at: unix_now() + ttl,
+        };
+        assert!(!cache.install_wait(&key, shared("gone", 0)).await);
+        assert!(cache.install_wait(&key, shared("a", 1800)).await);
+        assert!(cache.install_wait(&key, shared("older", 900)).await);
+        assert_eq!(cache.peek_wait(&key).await.unwrap().token.expose(), "a");
+        // A mint replaces it whatever it holds, and no `get` mints after.
+        let minted = cache
+            .mint_now(&key, || async {
+                Ok(cache.fresh("b".into(), TokenScope::Merchant, None, 1800))
+            })
+            .await
+            .unwrap();
+        assert_eq!(minted.token.expose(), "b");
+        let got = cache
+            .get(&key, || async { panic!("no mint expected") })
+            .await
+            .unwrap();
+        assert_eq!(got.token.expose(), "b");
     }
 
     #[test]

@@ -225,6 +225,7 @@ fn mint(sim: &Sim, version: ApiVersion, body: &[u8]) -> Result<Json<Value>, Fail
         claims["userId"] = Value::String(user_id);
     }
     let key = sim.store.read(|d| d.signing_key.clone());
+    sim.counters.minted(scope == Scope::Merchant);
     Ok(Json(json!({"TTL": ttl, "token": sign(&key, &claims)})))
 }
 

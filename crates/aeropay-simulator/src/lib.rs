@@ -18,6 +18,7 @@
 mod admin;
 mod auth;
 pub mod banks;
+mod counts;
 mod errors;
 pub mod faults;
 mod linking;
@@ -27,6 +28,7 @@ mod users;
 pub mod widget;
 
 pub use admin::ADMIN_TOKEN_HEADER;
+pub use counts::Counts;
 pub use errors::{ApiVersion, Fail};
 pub use faults::{Fault, FaultKind};
 pub use state::MfaType;
@@ -144,6 +146,8 @@ pub(crate) struct Sim {
     /// This run's token for `/__admin/*`.
     pub admin_token: String,
     pub faults: faults::Faults,
+    /// Tokens minted and users created, for tests that count calls.
+    pub counters: Arc<counts::Counters>,
 }
 
 impl Sim {
@@ -223,6 +227,7 @@ impl Simulator {
         };
         let base_url = format!("http://{addr}");
         let admin_token = admin::new_token();
+        let counters = Arc::new(counts::Counters::default());
         let sim = Arc::new(Sim {
             store: state::Store::new(data, persistence),
             merchant: Merchant {
@@ -240,6 +245,7 @@ impl Simulator {
             port: addr.port(),
             admin_token: admin_token.clone(),
             faults: faults::Faults::default(),
+            counters: counters.clone(),
         });
         let app = router(sim);
         let (tx, rx) = oneshot::channel::<()>();
@@ -257,6 +263,7 @@ impl Simulator {
             base_url,
             admin_token,
             credentials: config.credentials,
+            counters,
             stop: Some(tx),
             task: Some(task),
         })
@@ -269,6 +276,7 @@ pub struct RunningSimulator {
     base_url: String,
     admin_token: String,
     credentials: MerchantCredentials,
+    counters: Arc<counts::Counters>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -312,6 +320,11 @@ impl RunningSimulator {
 
     pub fn credentials(&self) -> &MerchantCredentials {
         &self.credentials
+    }
+
+    /// Tokens minted and users created since this run started.
+    pub fn counts(&self) -> Counts {
+        self.counters.snapshot()
     }
 
     /// Stops accepting, lets running requests finish for up to a second

@@ -273,6 +273,7 @@ pub async fn create(
         };
         (user, existing.is_some())
     });
+    sim.counters.user_created(!existing);
     if let (Some(mfa), Some(_)) = (mfa, &user.otp) {
         // Never the phone number, nor the code, at any level: whoever trains
         // without the bypass code reads it from `GET /__admin/otp`.

@@ -743,3 +743,23 @@ async fn v1_confirm_takes_the_numeric_id() {
     assert_eq!(r.body["success"], true, "{}", r.body);
     s.user_token(V::V1, &legacy).await;
 }
+
+#[tokio::test]
+async fn counts_mints_by_scope_and_user_creations() {
+    let s = Sim::default().await;
+    assert_eq!(s.sim.counts(), aeropay_simulator::Counts::default());
+    let user = s.confirmed_user().await;
+    s.user_token(V::V2, &user).await;
+    // The same phone again: a known user, not a new one.
+    let merchant = s.merchant_token(V::V2).await;
+    let p = phone();
+    s.create_user(V::V2, &merchant, Sim::user_body(V::V2, &p))
+        .await;
+    s.create_user(V::V2, &merchant, Sim::user_body(V::V2, &p))
+        .await;
+    let counts = s.sim.counts();
+    assert_eq!(counts.merchant_mints, 2);
+    assert_eq!(counts.user_mints, 1);
+    assert_eq!(counts.create_user_calls, 3);
+    assert_eq!(counts.users_created, 2);
+}

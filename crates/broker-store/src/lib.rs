@@ -32,8 +32,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Result, StoreError};
 pub use model::{
     credential_verifier, validate_device_name, validate_group, Appended, AuditCursor, AuditEntry,
-    AuditFilter, AuditPage, AuditRecord, Device, DeviceStatus, EnrollmentCode, MerchantToken,
-    AUDIT_BATCH_MAX, AUDIT_DETAIL_MAX, AUDIT_PAGE_MAX, TOKEN_CIPHERTEXT_MAX,
+    AuditFilter, AuditPage, AuditRecord, Device, DeviceStatus, EnrollmentCode, IdempotentReply,
+    MerchantToken, AUDIT_BATCH_MAX, AUDIT_DETAIL_MAX, AUDIT_PAGE_MAX, REPLY_MAX,
+    TOKEN_CIPHERTEXT_MAX,
 };
 pub use pg::PgStore;
 pub use sqlite::SqliteStore;
@@ -135,30 +136,45 @@ fn classify(url: &str) -> Result<Target> {
     Ok(Target::Sqlite(url.into()))
 }
 
-/// The URL without its password (in the user part or a `password`
-/// parameter): what errors and logs show.
+/// What errors and logs show of a database URL: its scheme, user, host,
+/// port and database name, nothing else. A password can hide in more
+/// places than the user part (a `password` parameter, `options=-c
+/// password=…`, an encoded `user:pw@` inside a `host` parameter), so
+/// instead of removing what is known to be secret this keeps only what is
+/// known not to be. A `host` parameter is shown only when it is a plain
+/// socket folder (`/run/postgresql`).
 pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            if parsed.password().is_some() {
-                let _ = parsed.set_password(None);
-            }
-            let pairs: Vec<(String, String)> = parsed
-                .query_pairs()
-                .filter(|(k, _)| !k.eq_ignore_ascii_case("password"))
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            if parsed.query().is_some() {
-                if pairs.is_empty() {
-                    parsed.set_query(None);
-                } else {
-                    parsed.query_pairs_mut().clear().extend_pairs(pairs);
-                }
-            }
-            parsed.to_string()
-        }
-        Err(_) => "<a URL that cannot be parsed>".into(),
+    let Ok(parsed) = url::Url::parse(url) else {
+        return "<a URL that cannot be parsed>".into();
+    };
+    let mut out = format!("{}://", parsed.scheme());
+    if !parsed.username().is_empty() {
+        out.push_str(parsed.username());
+        out.push('@');
     }
+    if let Some(host) = parsed.host_str() {
+        out.push_str(host);
+    }
+    if let Some(port) = parsed.port() {
+        out.push_str(&format!(":{port}"));
+    }
+    let database = parsed
+        .path_segments()
+        .and_then(|mut segments| segments.next())
+        .unwrap_or("");
+    out.push('/');
+    out.push_str(database);
+    let socket = parsed.query_pairs().find_map(|(k, v)| {
+        let plain_folder = v.starts_with('/')
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
+        (k.eq_ignore_ascii_case("host") && plain_folder).then(|| v.into_owned())
+    });
+    if let Some(socket) = socket {
+        out.push_str("?host=");
+        out.push_str(&socket);
+    }
+    out
 }
 
 impl Store {
@@ -286,6 +302,49 @@ impl Store {
         dispatch!(self, s => s.list_audit(filter, after, limit))
     }
 
+    /// Records that the device just confirmed this Aeropay user (their
+    /// code was accepted through the broker). Repeating it moves the time.
+    pub async fn record_verified_user(&self, device_id: Uuid, user_id: &str) -> Result<()> {
+        model::validate_token_text("a user id", user_id)?;
+        dispatch!(self, s => s.record_verified_user(device_id, user_id))
+    }
+
+    /// When the device last confirmed this user; `None` if it never did.
+    pub async fn verified_at(
+        &self,
+        device_id: Uuid,
+        user_id: &str,
+    ) -> Result<Option<OffsetDateTime>> {
+        model::validate_token_text("a user id", user_id)?;
+        dispatch!(self, s => s.verified_at(device_id, user_id))
+    }
+
+    /// The reply kept for the device's idempotency key, if any.
+    pub async fn idempotent_reply(
+        &self,
+        device_id: Uuid,
+        key: &str,
+    ) -> Result<Option<IdempotentReply>> {
+        model::validate_token_text("an idempotency key", key)?;
+        dispatch!(self, s => s.idempotent_reply(device_id, key))
+    }
+
+    /// Keeps a reply under the device's idempotency key. If one is already
+    /// kept (a concurrent request of the same device won), that one stays
+    /// and is returned; otherwise the new one is.
+    pub async fn put_idempotent_reply(
+        &self,
+        device_id: Uuid,
+        key: &str,
+        operation: &str,
+        request_hash: &[u8; 32],
+        reply: &serde_json::Value,
+    ) -> Result<IdempotentReply> {
+        model::validate_token_text("an idempotency key", key)?;
+        model::validate_reply(operation, reply)?;
+        dispatch!(self, s => s.put_idempotent_reply(device_id, key, operation, request_hash, reply))
+    }
+
     /// The shared merchant token, if one was stored (fresh or not: the
     /// caller compares `expires_at`).
     pub async fn merchant_token(&self) -> Result<Option<MerchantToken>> {
@@ -370,16 +429,54 @@ mod tests {
     }
 
     #[test]
-    fn redaction_removes_passwords() {
+    fn redaction_keeps_only_scheme_user_host_port_and_database() {
         let r = redact_url(
             "postgres://broker:hunter2@db.internal:5432/broker?sslmode=disable&password=hunter3",
         );
-        assert!(!r.contains("hunter"), "{r}");
-        assert!(r.contains("broker@db.internal:5432/broker"), "{r}");
-        assert!(r.contains("sslmode=disable"), "{r}");
+        assert_eq!(r, "postgres://broker@db.internal:5432/broker");
         assert_eq!(
             redact_url("not a url hunter2"),
             "<a URL that cannot be parsed>"
+        );
+    }
+
+    #[test]
+    fn redaction_drops_passwords_passed_any_other_way() {
+        let forms = [
+            // libpq's `options`, setting a password through a parameter.
+            "postgresql://broker@db:5432/broker?options=-c%20password%3Dhunter2",
+            "postgresql://broker@db/broker?options=-c password=hunter2&sslmode=disable",
+            // A user and password encoded inside the host parameter.
+            "postgresql:///broker?host=broker%3Ahunter2%40db.internal",
+            "postgresql:///broker?host=broker:hunter2@db.internal&user=broker",
+            // In the path after the database name, and in a fragment.
+            "postgres://broker@db/broker/hunter2#hunter2",
+            "postgres://broker:hunter2@db/broker?PASSWORD=hunter2&application_name=hunter2",
+        ];
+        for url in forms {
+            let r = redact_url(url);
+            assert!(!r.contains("hunter2"), "{url} -> {r}");
+            assert!(r.contains("broker"), "{url} -> {r}");
+        }
+        assert_eq!(
+            redact_url("postgresql:///broker?host=/run/postgresql&password=hunter2"),
+            "postgresql:///broker?host=/run/postgresql"
+        );
+    }
+
+    #[test]
+    fn unavailable_errors_show_the_redacted_url_only() {
+        let url = "postgresql://broker@127.0.0.1:1/broker?options=-c%20password%3Dhunter2";
+        let error = StoreError::Unavailable {
+            backend: "PostgreSQL",
+            target: redact_url(url),
+            detail: "connection refused".into(),
+        };
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("postgresql://broker@127.0.0.1:1/broker"),
+            "{shown}"
         );
     }
 }

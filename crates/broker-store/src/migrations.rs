@@ -12,10 +12,11 @@ pub(crate) struct Migration {
     pub sqlite: &'static str,
 }
 
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "devices, enrollment codes, rate limits, audit trail, merchant token",
-    postgres: r#"
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "devices, enrollment codes, rate limits, audit trail, merchant token",
+        postgres: r#"
 CREATE TABLE devices (
     id            uuid PRIMARY KEY,
     name          text NOT NULL UNIQUE,
@@ -67,7 +68,7 @@ CREATE TABLE merchant_token (
     updated_at  timestamptz NOT NULL
 );
 "#,
-    sqlite: r#"
+        sqlite: r#"
 CREATE TABLE devices (
     id            TEXT PRIMARY KEY,
     name          TEXT NOT NULL UNIQUE,
@@ -117,7 +118,49 @@ CREATE TABLE merchant_token (
     updated_at  INTEGER NOT NULL
 ) STRICT;
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "users each device verified, idempotent replies",
+        postgres: r#"
+CREATE TABLE verified_users (
+    device_id    uuid NOT NULL REFERENCES devices (id),
+    user_id      text NOT NULL,
+    verified_at  timestamptz NOT NULL,
+    PRIMARY KEY (device_id, user_id)
+);
+
+CREATE TABLE idempotent_replies (
+    device_id     uuid NOT NULL REFERENCES devices (id),
+    key           text NOT NULL,
+    operation     text NOT NULL,
+    -- sha256 of the request the reply answers
+    request_hash  bytea NOT NULL,
+    reply         jsonb NOT NULL,
+    created_at    timestamptz NOT NULL,
+    PRIMARY KEY (device_id, key)
+);
+"#,
+        sqlite: r#"
+CREATE TABLE verified_users (
+    device_id    TEXT NOT NULL REFERENCES devices (id),
+    user_id      TEXT NOT NULL,
+    verified_at  INTEGER NOT NULL,
+    PRIMARY KEY (device_id, user_id)
+) STRICT;
+
+CREATE TABLE idempotent_replies (
+    device_id     TEXT NOT NULL REFERENCES devices (id),
+    key           TEXT NOT NULL,
+    operation     TEXT NOT NULL,
+    request_hash  BLOB NOT NULL,
+    reply         TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (device_id, key)
+) STRICT;
+"#,
+    },
+];
 
 pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)

@@ -413,3 +413,41 @@ pub(crate) fn page(mut rows: Vec<AuditRecord>, limit: u32) -> AuditPage {
         next,
     }
 }
+
+/// A reply the broker keeps so that a device repeating a request (same
+/// idempotency key) gets the same answer without Aeropay being called
+/// again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdempotentReply {
+    /// What the request was (`create_user`, `confirm_user`).
+    pub operation: String,
+    /// SHA-256 of the request: the same key with another request is refused.
+    pub request_hash: [u8; 32],
+    pub reply: serde_json::Value,
+    pub created_at: OffsetDateTime,
+}
+
+/// Largest reply kept, serialized.
+pub const REPLY_MAX: usize = 16 * 1024;
+
+/// Idempotency keys and Aeropay user ids: 1 to 128 printable ASCII
+/// characters, no spaces.
+pub(crate) fn validate_token_text(what: &str, text: &str) -> Result<()> {
+    if !text.is_empty() && text.len() <= 128 && text.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidArgument(format!(
+            "{what} must be 1 to 128 printable ASCII characters without spaces"
+        )))
+    }
+}
+
+pub(crate) fn validate_reply(operation: &str, reply: &serde_json::Value) -> Result<()> {
+    validate_kind("an operation", operation)?;
+    if reply.to_string().len() > REPLY_MAX {
+        return Err(StoreError::InvalidArgument(format!(
+            "a kept reply is larger than {REPLY_MAX} bytes"
+        )));
+    }
+    Ok(())
+}

@@ -11,7 +11,7 @@ use crate::error::{Result, StoreError};
 use crate::migrations::{latest, MIGRATIONS};
 use crate::model::{
     check_credential, code_hash, page, Appended, AuditEntry, AuditFilter, AuditPage, AuditRecord,
-    Device, DeviceStatus, EnrollmentCode, MerchantToken,
+    Device, DeviceStatus, EnrollmentCode, IdempotentReply, MerchantToken,
 };
 use crate::{redact_url, StoreOptions};
 use deadpool_postgres::{
@@ -586,6 +586,113 @@ impl PgStore {
             })
             .collect();
         Ok(page(records, limit))
+    }
+
+    pub(crate) async fn record_verified_user(&self, device_id: Uuid, user_id: &str) -> Result<()> {
+        let now = self.now();
+        let c = self.inner.conn().await?;
+        let done = c
+            .execute(
+                "INSERT INTO verified_users (device_id, user_id, verified_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (device_id, user_id) DO UPDATE SET verified_at = EXCLUDED.verified_at",
+                &[&device_id, &user_id, &now],
+            )
+            .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(e) if sql_state(&e) == Some(&SqlState::FOREIGN_KEY_VIOLATION) => {
+                Err(StoreError::DeviceUnknown)
+            }
+            Err(e) => Err(self.inner.err(e)),
+        }
+    }
+
+    pub(crate) async fn verified_at(
+        &self,
+        device_id: Uuid,
+        user_id: &str,
+    ) -> Result<Option<OffsetDateTime>> {
+        let c = self.inner.conn().await?;
+        let row = c
+            .query_opt(
+                "SELECT verified_at FROM verified_users WHERE device_id = $1 AND user_id = $2",
+                &[&device_id, &user_id],
+            )
+            .await
+            .map_err(|e| self.inner.err(e))?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    pub(crate) async fn idempotent_reply(
+        &self,
+        device_id: Uuid,
+        key: &str,
+    ) -> Result<Option<IdempotentReply>> {
+        let c = self.inner.conn().await?;
+        self.read_reply(&c, device_id, key).await
+    }
+
+    async fn read_reply(
+        &self,
+        c: &Object,
+        device_id: Uuid,
+        key: &str,
+    ) -> Result<Option<IdempotentReply>> {
+        let row = c
+            .query_opt(
+                "SELECT operation, request_hash, reply, created_at FROM idempotent_replies
+                 WHERE device_id = $1 AND key = $2",
+                &[&device_id, &key],
+            )
+            .await
+            .map_err(|e| self.inner.err(e))?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let hash: Vec<u8> = r.get(1);
+        let request_hash: [u8; 32] = hash.try_into().map_err(|_| StoreError::Database {
+            detail: "a kept reply's request hash is not 32 bytes".into(),
+        })?;
+        Ok(Some(IdempotentReply {
+            operation: r.get(0),
+            request_hash,
+            reply: r.get(2),
+            created_at: r.get(3),
+        }))
+    }
+
+    pub(crate) async fn put_idempotent_reply(
+        &self,
+        device_id: Uuid,
+        key: &str,
+        operation: &str,
+        request_hash: &[u8; 32],
+        reply: &serde_json::Value,
+    ) -> Result<IdempotentReply> {
+        let now = self.now();
+        let c = self.inner.conn().await?;
+        let hash: &[u8] = request_hash;
+        let done = c
+            .execute(
+                "INSERT INTO idempotent_replies
+                     (device_id, key, operation, request_hash, reply, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (device_id, key) DO NOTHING",
+                &[&device_id, &key, &operation, &hash, reply, &now],
+            )
+            .await;
+        match done {
+            Ok(_) => {}
+            Err(e) if sql_state(&e) == Some(&SqlState::FOREIGN_KEY_VIOLATION) => {
+                return Err(StoreError::DeviceUnknown)
+            }
+            Err(e) => return Err(self.inner.err(e)),
+        }
+        self.read_reply(&c, device_id, key)
+            .await?
+            .ok_or_else(|| StoreError::Database {
+                detail: "a kept reply vanished".into(),
+            })
     }
 
     pub(crate) async fn merchant_token(&self) -> Result<Option<MerchantToken>> {

@@ -11,7 +11,7 @@ use crate::error::{Result, StoreError};
 use crate::migrations::{latest, MIGRATIONS};
 use crate::model::{
     check_credential, code_hash, page, Appended, AuditEntry, AuditFilter, AuditPage, AuditRecord,
-    Device, DeviceStatus, EnrollmentCode, MerchantToken,
+    Device, DeviceStatus, EnrollmentCode, IdempotentReply, MerchantToken,
 };
 use crate::StoreOptions;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -610,6 +610,91 @@ impl SqliteStore {
         .await
     }
 
+    pub(crate) async fn record_verified_user(&self, device_id: Uuid, user_id: &str) -> Result<()> {
+        let now = to_millis(self.now());
+        let user_id = user_id.to_owned();
+        self.call(move |c| {
+            let done = c.execute(
+                "INSERT INTO verified_users (device_id, user_id, verified_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device_id, user_id) DO UPDATE SET verified_at = excluded.verified_at",
+                params![device_id.to_string(), user_id, now],
+            );
+            match done {
+                Ok(_) => Ok(()),
+                Err(e) if is_constraint(&e) => Err(StoreError::DeviceUnknown.into()),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
+    pub(crate) async fn verified_at(
+        &self,
+        device_id: Uuid,
+        user_id: &str,
+    ) -> Result<Option<time::OffsetDateTime>> {
+        let user_id = user_id.to_owned();
+        self.call(move |c| {
+            Ok(c.query_row(
+                "SELECT verified_at FROM verified_users WHERE device_id = ?1 AND user_id = ?2",
+                params![device_id.to_string(), user_id],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(from_millis))
+        })
+        .await
+    }
+
+    pub(crate) async fn idempotent_reply(
+        &self,
+        device_id: Uuid,
+        key: &str,
+    ) -> Result<Option<IdempotentReply>> {
+        let key = key.to_owned();
+        self.call(move |c| read_reply(c, &device_id.to_string(), &key))
+            .await
+    }
+
+    pub(crate) async fn put_idempotent_reply(
+        &self,
+        device_id: Uuid,
+        key: &str,
+        operation: &str,
+        request_hash: &[u8; 32],
+        reply: &serde_json::Value,
+    ) -> Result<IdempotentReply> {
+        let now = to_millis(self.now());
+        let (key, operation, hash, reply) = (
+            key.to_owned(),
+            operation.to_owned(),
+            request_hash.to_vec(),
+            reply.to_string(),
+        );
+        self.call(move |c| {
+            let device = device_id.to_string();
+            let done = c.execute(
+                "INSERT INTO idempotent_replies
+                     (device_id, key, operation, request_hash, reply, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (device_id, key) DO NOTHING",
+                params![device, key, operation, hash, reply, now],
+            );
+            match done {
+                Ok(_) => {}
+                Err(e) if is_constraint(&e) => return Err(StoreError::DeviceUnknown.into()),
+                Err(e) => return Err(e.into()),
+            }
+            read_reply(c, &device, &key)?.ok_or_else(|| {
+                StoreError::Database {
+                    detail: "a kept reply vanished".into(),
+                }
+                .into()
+            })
+        })
+        .await
+    }
+
     pub(crate) async fn merchant_token(&self) -> Result<Option<MerchantToken>> {
         self.call(|c| {
             Ok(c.query_row(
@@ -694,4 +779,37 @@ fn join_err(path: &Path, e: tokio::task::JoinError) -> StoreError {
     StoreError::Database {
         detail: format!("a database task for {} failed: {e}", path.display()),
     }
+}
+
+fn read_reply(c: &Connection, device: &str, key: &str) -> CallResult<Option<IdempotentReply>> {
+    let row = c
+        .query_row(
+            "SELECT operation, request_hash, reply, created_at FROM idempotent_replies
+             WHERE device_id = ?1 AND key = ?2",
+            params![device, key],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((operation, hash, reply, created)) = row else {
+        return Ok(None);
+    };
+    let request_hash: [u8; 32] = hash.try_into().map_err(|_| StoreError::Database {
+        detail: "a kept reply's request hash is not 32 bytes".into(),
+    })?;
+    let reply = serde_json::from_str(&reply).map_err(|e| StoreError::Database {
+        detail: format!("a kept reply is not JSON: {e}"),
+    })?;
+    Ok(Some(IdempotentReply {
+        operation,
+        request_hash,
+        reply,
+        created_at: from_millis(created),
+    }))
 }

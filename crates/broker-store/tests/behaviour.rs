@@ -30,6 +30,8 @@ both_backends!(
     one_mint_for_twenty_callers_on_two_stores,
     mint_lock_is_released_when_the_holder_goes_away,
     migrations_run_once,
+    verified_users_are_per_device,
+    idempotent_replies_are_kept_once,
 );
 
 fn code_of(e: &StoreError) -> &'static str {
@@ -766,10 +768,10 @@ async fn mint_lock_is_released_when_the_holder_goes_away(ctx: Ctx) {
 
 async fn migrations_run_once(ctx: Ctx) {
     let first = ctx.open().await;
-    assert_eq!(first.applied_migrations(), &[1]);
+    assert_eq!(first.applied_migrations(), &[1, 2]);
     let second = ctx.open().await;
     assert_eq!(second.applied_migrations(), &[] as &[i64]);
-    assert_eq!(second.schema_version().await.unwrap(), 1);
+    assert_eq!(second.schema_version().await.unwrap(), 2);
     // The data is still there for the second store.
     first.add_device("kiosk-1", "store-1").await.unwrap();
     assert_eq!(second.list_devices().await.unwrap().len(), 1);
@@ -787,4 +789,74 @@ impl ClockNow for Ctx {
         now.replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)
             .unwrap()
     }
+}
+
+async fn verified_users_are_per_device(ctx: Ctx) {
+    let store = ctx.open().await;
+    let a = enrolled(&store, "kiosk-a", "store-1", b"a").await;
+    let b = enrolled(&store, "kiosk-b", "store-1", b"b").await;
+    let user = "2ac82269-9315-4bb6-8a19-f37e20d50238";
+    assert_eq!(store.verified_at(a, user).await.unwrap(), None);
+    store.record_verified_user(a, user).await.unwrap();
+    assert_eq!(
+        store.verified_at(a, user).await.unwrap(),
+        Some(ctx.clock_now_ms())
+    );
+    assert_eq!(store.verified_at(b, user).await.unwrap(), None);
+    // Again: the time moves, no error.
+    store.record_verified_user(a, user).await.unwrap();
+    assert_eq!(
+        code_of(
+            &store
+                .record_verified_user(Uuid::new_v4(), user)
+                .await
+                .unwrap_err()
+        ),
+        "BROKER_DEVICE_UNKNOWN"
+    );
+    assert_eq!(
+        code_of(&store.verified_at(a, "").await.unwrap_err()),
+        "BROKER_STORE_INVALID_ARGUMENT"
+    );
+}
+
+async fn idempotent_replies_are_kept_once(ctx: Ctx) {
+    let store = ctx.open().await;
+    let a = enrolled(&store, "kiosk-a", "store-1", b"a").await;
+    let b = enrolled(&store, "kiosk-b", "store-1", b"b").await;
+    let key = "0b6f8f0e-3c1d-4b8e-9a55-0c8f1d2e3a4b";
+    assert_eq!(store.idempotent_reply(a, key).await.unwrap(), None);
+    let first = store
+        .put_idempotent_reply(a, key, "create_user", &[1; 32], &json!({"n": 1}))
+        .await
+        .unwrap();
+    assert_eq!(first.reply, json!({"n": 1}));
+    assert_eq!(first.operation, "create_user");
+    assert_eq!(first.request_hash, [1; 32]);
+    // A second put under the same key keeps the first reply.
+    let second = store
+        .put_idempotent_reply(a, key, "create_user", &[2; 32], &json!({"n": 2}))
+        .await
+        .unwrap();
+    assert_eq!(second, first);
+    assert_eq!(store.idempotent_reply(a, key).await.unwrap(), Some(first));
+    // Keys are per device.
+    assert_eq!(store.idempotent_reply(b, key).await.unwrap(), None);
+    // Kept across a reopen (a broker restart).
+    drop(store);
+    let store = ctx.open().await;
+    assert_eq!(
+        store.idempotent_reply(a, key).await.unwrap().unwrap().reply,
+        json!({"n": 1})
+    );
+    let big = json!({"x": "y".repeat(broker_store::REPLY_MAX)});
+    assert_eq!(
+        code_of(
+            &store
+                .put_idempotent_reply(a, "k2", "create_user", &[0; 32], &big)
+                .await
+                .unwrap_err()
+        ),
+        "BROKER_STORE_INVALID_ARGUMENT"
+    );
 }
