@@ -237,25 +237,41 @@ async fn post(
     Ok((took, value))
 }
 
-/// The three calls of one enrollment.
+/// The three calls of one enrollment; `first_create` and `later_create`
+/// split the creates between the first wave (the enrollments started
+/// before any had ended, which wait for the first merchant token) and the
+/// others.
 #[derive(Default)]
 struct Calls {
     create: Vec<Duration>,
     confirm: Vec<Duration>,
     token: Vec<Duration>,
+    first_create: Vec<Duration>,
+    later_create: Vec<Duration>,
 }
 
 impl Calls {
-    fn push(&mut self, sample: [Duration; 3]) {
+    fn push(&mut self, sample: [Duration; 3], first_wave: bool) {
         self.create.push(sample[0]);
         self.confirm.push(sample[1]);
         self.token.push(sample[2]);
+        if first_wave {
+            self.first_create.push(sample[0]);
+        } else {
+            self.later_create.push(sample[0]);
+        }
     }
 
     fn sort(&mut self) {
-        self.create.sort();
-        self.confirm.sort();
-        self.token.sort();
+        for calls in [
+            &mut self.create,
+            &mut self.confirm,
+            &mut self.token,
+            &mut self.first_create,
+            &mut self.later_create,
+        ] {
+            calls.sort();
+        }
     }
 }
 
@@ -274,16 +290,19 @@ where
 {
     let started = Instant::now();
     let results: Vec<_> = futures::stream::iter(0..count)
-        .map(one)
+        .map(|n| {
+            let call = one(n);
+            async move { (n, call.await) }
+        })
         .buffer_unordered(concurrency)
         .collect()
         .await;
     let wall = started.elapsed();
     let mut calls = Calls::default();
     let mut failures = Vec::new();
-    for result in results {
+    for (n, result) in results {
         match result {
-            Ok(sample) => calls.push(sample),
+            Ok(sample) => calls.push(sample, n < concurrency),
             Err(message) => failures.push(message),
         }
     }
@@ -536,6 +555,16 @@ async fn run(o: &Options, postgres: Option<&TestPostgres>) -> Result<(), String>
     for (name, b, d) in [
         ("create user", &through.calls.create, &direct.calls.create),
         (
+            "create user, first wave",
+            &through.calls.first_create,
+            &direct.calls.first_create,
+        ),
+        (
+            "create user, the others",
+            &through.calls.later_create,
+            &direct.calls.later_create,
+        ),
+        (
             "confirm code",
             &through.calls.confirm,
             &direct.calls.confirm,
@@ -554,6 +583,11 @@ async fn run(o: &Options, postgres: Option<&TestPostgres>) -> Result<(), String>
             b99 - d99
         );
     }
+    println!();
+    println!(
+        "   first wave: the first {} enrollments started, before any had ended; they wait for the first merchant token",
+        o.concurrency.min(o.enrollments)
+    );
     println!();
     println!("4. Merchant tokens");
     println!(
