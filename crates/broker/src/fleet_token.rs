@@ -34,6 +34,11 @@ pub struct FleetToken {
     /// The client's merchant mints already shared through the database.
     shared_client_mints: Arc<AtomicU64>,
     metrics: Arc<Metrics>,
+    /// One request of this process at a time looks past its own client:
+    /// a burst that finds no token waits here and then finds the one the
+    /// first request installed, instead of each taking the fleet-wide lock
+    /// and reading the database in turn.
+    renewing: Arc<tokio::sync::Mutex<()>>,
 }
 
 fn now() -> i64 {
@@ -55,6 +60,7 @@ impl FleetToken {
             mints: Arc::default(),
             shared_client_mints: Arc::default(),
             metrics,
+            renewing: Arc::default(),
         }
     }
 
@@ -65,10 +71,12 @@ impl FleetToken {
 
     /// Makes sure the client holds a merchant token with time to live.
     pub async fn ensure(&self) -> Result<(), TokenError> {
-        if let Some(token) = self.client.cached_merchant_token().await {
-            if usable(token.expires_at) {
-                return Ok(());
-            }
+        if self.held().await {
+            return Ok(());
+        }
+        let _renewing = self.renewing.lock().await;
+        if self.held().await {
+            return Ok(());
         }
         if self.install_stored().await? {
             return Ok(());
@@ -92,6 +100,14 @@ impl FleetToken {
                 Ok(())
             })
             .await?
+    }
+
+    /// This process's client holds a merchant token with time to live.
+    async fn held(&self) -> bool {
+        self.client
+            .cached_merchant_token()
+            .await
+            .is_some_and(|token| usable(token.expires_at))
     }
 
     async fn put(&self, token: &ScopedToken) -> Result<(), TokenError> {
