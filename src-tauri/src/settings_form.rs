@@ -73,6 +73,9 @@ pub struct SettingsView {
     pub restart_pending: bool,
     /// Whether a staff PIN is set (never the PIN or its hash).
     pub staff_pin_set: bool,
+    /// The fields the machine's policy manages (read-only on the screen),
+    /// named as the form names them.
+    pub managed: Vec<&'static str>,
 }
 
 impl SettingsView {
@@ -100,6 +103,7 @@ impl SettingsView {
             updates: settings.updates.clone(),
             restart_pending: false,
             staff_pin_set: false,
+            managed: Vec::new(),
         }
     }
 }
