@@ -118,10 +118,7 @@ pub struct NewCredentials {
 
 pub type FieldErrors = BTreeMap<String, String>;
 
-/// Bounds of the kiosk timers a form may set, in seconds.
-pub const KIOSK_IDLE_RANGE: (u32, u32) = (10, 3600);
-pub const KIOSK_WARNING_RANGE: (u32, u32) = (20, 600);
-pub const KIOSK_WIDGET_IDLE_MAX: u32 = 7200;
+pub use crate::config::{KIOSK_IDLE_RANGE, KIOSK_WARNING_RANGE, KIOSK_WIDGET_IDLE_MAX};
 
 /// Reads one timer field: missing means `default`, otherwise whole seconds
 /// within `min..=max`.

@@ -169,6 +169,69 @@ pub fn managed_refusal(fields: &[&str]) -> crate::i18n::ErrorText {
 }
 
 impl Policy {
+    /// The values the Settings screen would refuse are refused here too
+    /// (staff could not save the screen otherwise): the field at fault and
+    /// why.
+    fn check_values(&self) -> Result<(), (&'static str, String)> {
+        use crate::config::{KIOSK_IDLE_RANGE, KIOSK_WARNING_RANGE, KIOSK_WIDGET_IDLE_MAX};
+        let within = |field, value: Option<u32>, (min, max): (u32, u32)| match value {
+            Some(value) if !(min..=max).contains(&value) => {
+                Err((field, format!("{value} is not from {min} to {max} seconds")))
+            }
+            _ => Ok(()),
+        };
+        if let Some(Environment::Custom { base_url }) = &self.environment {
+            if !aeropay_client::is_safe_base_url(base_url) {
+                return Err((
+                    "environment",
+                    format!("{base_url} is not https (plain http only for 127.0.0.1)"),
+                ));
+            }
+        }
+        if let Some(kiosk) = &self.kiosk {
+            within("kiosk.idleSeconds", kiosk.idle_seconds, KIOSK_IDLE_RANGE)?;
+            within(
+                "kiosk.warningSeconds",
+                kiosk.warning_seconds,
+                KIOSK_WARNING_RANGE,
+            )?;
+            let least = kiosk.idle_seconds.unwrap_or(KIOSK_IDLE_RANGE.0);
+            within(
+                "kiosk.widgetIdleSeconds",
+                kiosk.widget_idle_seconds,
+                (least, KIOSK_WIDGET_IDLE_MAX),
+            )?;
+        }
+        if let Some(updates) = &self.updates {
+            if let Some(url) = &updates.feed_url {
+                if !crate::updates::feed_url_allowed(url) {
+                    return Err(("updates.feedUrl", format!("{url} is not https")));
+                }
+            }
+            if let Some(channel) = &updates.channel {
+                if !crate::updates::channel_ok(channel) {
+                    return Err((
+                        "updates.channel",
+                        format!("{channel:?} is not one word of letters, digits, - _ or ."),
+                    ));
+                }
+            }
+        }
+        if let Some(id) = self
+            .widget
+            .as_ref()
+            .and_then(|w| w.configuration_id.as_ref())
+        {
+            if id.trim().is_empty() || id.len() > 200 || id.chars().any(char::is_control) {
+                return Err((
+                    "widget.configurationId",
+                    "not a valid configuration id".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether a policy file is in force (it may manage nothing).
     pub fn in_force(&self) -> bool {
         self.source.is_some()
@@ -329,6 +392,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Policy, PolicyError> {
         serde_json::from_slice(bytes).map_err(|err| invalid(None, err.to_string()))?;
     match serde_json::from_value::<Policy>(value.clone()) {
         Ok(mut policy) => {
+            if let Err((field, reason)) = policy.check_values() {
+                return Err(invalid(Some(field.into()), reason));
+            }
             policy.source = Some(path.to_owned());
             Ok(policy)
         }
@@ -564,6 +630,46 @@ mod tests {
                 "{shown}"
             );
         }
+    }
+
+    #[test]
+    fn values_the_settings_screen_refuses_are_refused() {
+        for (text, field) in [
+            (r#"{"kiosk": {"idleSeconds": 5}}"#, "kiosk.idleSeconds"),
+            (
+                r#"{"kiosk": {"warningSeconds": 601}}"#,
+                "kiosk.warningSeconds",
+            ),
+            (
+                r#"{"kiosk": {"idleSeconds": 600, "widgetIdleSeconds": 300}}"#,
+                "kiosk.widgetIdleSeconds",
+            ),
+            (r#"{"updates": {"channel": "../x"}}"#, "updates.channel"),
+            (
+                r#"{"updates": {"feedUrl": "http://updates.example.com/latest.json"}}"#,
+                "updates.feedUrl",
+            ),
+            (
+                r#"{"environment": {"kind": "custom", "base_url": "http://api.example.com"}}"#,
+                "environment",
+            ),
+            (
+                r#"{"widget": {"configurationId": " "}}"#,
+                "widget.configurationId",
+            ),
+        ] {
+            let err = parse(&path(), text.as_bytes()).unwrap_err();
+            assert_eq!(err.code(), "POLICY_INVALID", "{text}");
+            assert!(
+                err.to_string().contains(&format!("field \"{field}\"")),
+                "{text}: {err}"
+            );
+        }
+        assert!(parse(
+            &path(),
+            br#"{"kiosk": {"idleSeconds": 10, "warningSeconds": 600}}"#
+        )
+        .is_ok());
     }
 
     #[test]
