@@ -86,7 +86,9 @@ pub struct Policy {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("cannot read the policy {path}: {source}")]
+    /// Also when its folder cannot be searched: whether a policy is there
+    /// cannot be told, and the app does not guess "none".
+    #[error("cannot read the policy {path}: {source}; every account that runs the app must be able to read it (the file 0644, its folder 0755)")]
     Read {
         path: PathBuf,
         source: std::io::Error,
