@@ -275,6 +275,19 @@ const POLICY: &str = "policy";
 fn check_policy(policy: &Result<Policy, PolicyError>) -> CheckResult {
     match policy {
         Ok(policy) => match &policy.source {
+            None if crate::policy::folder_not_searchable(std::path::Path::new(
+                crate::policy::POLICY_FILE,
+            )) =>
+            {
+                CheckResult::fail(
+                    POLICY,
+                    format!(
+                        "{} cannot be looked at by this account (its folder is not searchable): no policy applies",
+                        crate::policy::POLICY_FILE
+                    ),
+                    "to manage this machine: chmod 755 /etc/aeropay-onboarding (its keyring credential stays 0600)",
+                )
+            }
             None => CheckResult::pass(
                 POLICY,
                 format!(

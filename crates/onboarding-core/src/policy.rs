@@ -443,6 +443,22 @@ pub fn load_from(path: &Path) -> Result<Policy, PolicyError> {
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Policy::default()),
+        // The folder cannot be searched by this account (a kiosk set up
+        // with a 0700 /etc/aeropay-onboarding): whether a policy is there
+        // cannot be told, and no policy there could be read by this app.
+        // Refusing to start would stop every such kiosk at its next update;
+        // it is logged and `doctor` says so. A file that is there but
+        // unreadable is still refused below.
+        Err(err)
+            if err.kind() == std::io::ErrorKind::PermissionDenied
+                && folder_not_searchable(path) =>
+        {
+            tracing::warn!(
+                path = %path.display(),
+                "the policy's folder cannot be searched by this account: no policy applies"
+            );
+            return Ok(Policy::default());
+        }
         Err(err) => return Err(read_err(err)),
     };
     // The checks look at the file that was opened, not at whatever the
@@ -462,6 +478,15 @@ pub fn load_from(path: &Path) -> Result<Policy, PolicyError> {
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).map_err(read_err)?;
     parse(path, &bytes)
+}
+
+/// The name itself cannot be looked at: its folder is not searchable.
+#[cfg(unix)]
+pub fn folder_not_searchable(path: &Path) -> bool {
+    matches!(
+        std::fs::symlink_metadata(path),
+        Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied
+    )
 }
 
 #[cfg(unix)]
