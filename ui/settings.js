@@ -39,6 +39,27 @@ function savedMessage(result, view) {
   return result.languageChanged ? "ui-settings-saved-language" : "ui-settings-saved-now";
 }
 
+// The controls of the fields the machine's policy manages: disabled, with
+// "Managed by your organization" next to each. The API address goes with
+// the environment. Returns the names of the disabled controls.
+function markManaged(form, fields) {
+  const names = new Set(fields);
+  if (names.has("environment")) names.add("baseUrl");
+  for (const name of names) {
+    const control = form.querySelector(`[name="${name}"]`);
+    if (!control) continue;
+    control.disabled = true;
+    const id = `settings-${name}-managed`;
+    const note = el("p", { class: "hint managed", id, ...loc("ui-settings-managed") });
+    const describedBy = [control.getAttribute("aria-describedby"), id].filter(Boolean).join(" ");
+    control.setAttribute("aria-describedby", describedBy);
+    // After the control, or after the label that holds a checkbox.
+    const label = control.closest("label.check");
+    (label || control).after(note);
+  }
+  return names;
+}
+
 export function settingsScreen(view, { save, close, restart }, result) {
   const errors = result?.fieldErrors || {};
   const form = el("form", { class: "form", id: "settings-form", novalidate: true });
@@ -127,32 +148,51 @@ export function settingsScreen(view, { save, close, restart }, result) {
       button("ui-back", close, { kind: "quiet", id: "settings-close" }),
     ),
   );
+  const managed = markManaged(form, view.managed || []);
+  // A disabled control is not in the form's data: a managed field sends
+  // the value shown (Rust refuses any other).
+  const shown = {
+    environment: view.environment,
+    baseUrl: view.baseUrl,
+    apiVersion: view.apiVersion,
+    mode: view.mode,
+    kioskIdleSeconds: String(view.kiosk.idleSeconds),
+    kioskWarningSeconds: String(view.kiosk.warningSeconds),
+    kioskWidgetIdleSeconds: String(view.kiosk.widgetIdleSeconds),
+    updatesEnabled: view.updates.enabled ? "on" : null,
+    updateFeedUrl: view.updates.feedUrl || "",
+    updateChannel: view.updates.channel,
+    configurationId: view.widget.configurationId || "",
+    theme: view.widget.theme,
+    handleOAuthManually: view.widget.handleOauthManually ? "on" : null,
+  };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
+    const value = (name) => (managed.has(name) ? shown[name] : data.get(name));
     save({
-      environment: data.get("environment"),
-      baseUrl: data.get("baseUrl") || "",
-      apiVersion: data.get("apiVersion"),
+      environment: value("environment"),
+      baseUrl: value("baseUrl") || "",
+      apiVersion: value("apiVersion"),
       merchantId: data.get("merchantId") || "",
       apiKey: data.get("apiKey") || "",
       apiSecret: data.get("apiSecret") || "",
       widget: {
-        configurationId: data.get("configurationId") || null,
-        theme: data.get("theme"),
-        handleOauthManually: data.get("handleOAuthManually") === "on",
+        configurationId: value("configurationId") || null,
+        theme: value("theme"),
+        handleOauthManually: value("handleOAuthManually") === "on",
         sdkVersion: view.widget.sdkVersion,
       },
       oauthInSystemBrowser: data.get("oauthInSystemBrowser") === "on",
-      mode: data.get("mode"),
-      kioskIdleSeconds: data.get("kioskIdleSeconds") || "",
-      kioskWarningSeconds: data.get("kioskWarningSeconds") || "",
-      kioskWidgetIdleSeconds: data.get("kioskWidgetIdleSeconds") || "",
+      mode: value("mode"),
+      kioskIdleSeconds: value("kioskIdleSeconds") || "",
+      kioskWarningSeconds: value("kioskWarningSeconds") || "",
+      kioskWidgetIdleSeconds: value("kioskWidgetIdleSeconds") || "",
       language: data.get("language") || "auto",
       kioskMoreTime: data.get("kioskMoreTime") === "on",
-      updatesEnabled: data.get("updatesEnabled") === "on",
-      updateFeedUrl: data.get("updateFeedUrl") || "",
-      updateChannel: data.get("updateChannel") || "",
+      updatesEnabled: value("updatesEnabled") === "on",
+      updateFeedUrl: value("updateFeedUrl") || "",
+      updateChannel: value("updateChannel") || "",
     });
   });
 

@@ -23,7 +23,11 @@ const POPUP_PREFIX: &str = "bank-popup-";
 
 /// What the commands share. Owned by Rust; the page only renders it.
 pub struct AppState {
+    /// The settings this run uses: the user's, with the fields the
+    /// machine's policy manages replaced.
     pub settings: Settings,
+    /// The machine's policy (nothing managed when there is none).
+    pub policy: crate::policy::Policy,
     /// Started on the async runtime while the window opens (see `run`):
     /// commands wait for it with [`AppState::backend`].
     backend: tokio::sync::SetOnce<Result<Backend, StartError>>,
@@ -62,6 +66,7 @@ impl AppState {
             idle: std::sync::Mutex::new(IdleWatch::new(settings.kiosk)),
             widget_open: AtomicBool::new(false),
             settings,
+            policy: crate::policy::Policy::default(),
             backend: tokio::sync::SetOnce::new(),
             vault,
             settings_path,
@@ -94,6 +99,12 @@ impl AppState {
 
     pub fn with_mode_override(mut self, mode: Option<crate::config::Mode>) -> Self {
         self.mode_override = mode;
+        self
+    }
+
+    /// The machine's policy, whose managed fields `settings` already hold.
+    pub fn with_policy(mut self, policy: crate::policy::Policy) -> Self {
+        self.policy = policy;
         self
     }
 }
@@ -166,12 +177,19 @@ pub fn state_listener<R: Runtime>(app: AppHandle<R>) -> crate::enrollment::State
 }
 
 /// Opens the main window and runs the event loop until it closes.
+/// `settings` hold the policy's managed fields already; a policy that could
+/// not be read is this run's start failure, on the page like any other.
 pub fn run(
     settings: Settings,
+    policy: Result<crate::policy::Policy, crate::policy::PolicyError>,
     data_dir: PathBuf,
     settings_path: PathBuf,
     mode_override: Option<crate::config::Mode>,
 ) -> Result<(), tauri::Error> {
+    let (policy, policy_failure) = match policy {
+        Ok(policy) => (policy, None),
+        Err(err) => (crate::policy::Policy::default(), Some(err)),
+    };
     // One app per data directory; checked first, before anything opens.
     let builder = app_builder(tauri::Builder::default().plugin(crate::instance::plugin(&data_dir)))
         // Signed updates: used from Rust only (no capability grants the page
@@ -224,7 +242,8 @@ pub fn run(
             let system_browser = system_browser_allowed(&settings);
             app.manage(
                 AppState::starting(settings.clone(), vault.clone(), settings_path)
-                    .with_mode_override(mode_override),
+                    .with_mode_override(mode_override)
+                    .with_policy(policy),
             );
             // The window first: WebKit's start (its own processes, the page)
             // takes far longer than the backend's, which runs meanwhile on
@@ -235,6 +254,9 @@ pub fn run(
             let listener = state_listener(handle.clone());
             let start_dir = data_dir.clone();
             let start = tauri::async_runtime::spawn(async move {
+                if let Some(err) = policy_failure {
+                    return Err(StartError::Policy(err));
+                }
                 Backend::start_on(
                     &settings,
                     &start_dir,

@@ -22,6 +22,10 @@ pub enum StartError {
     Simulator(#[from] crate::simulator::SimulatorError),
     #[error("{0}")]
     Client(#[from] aeropay::AeropayError),
+    /// The machine's policy (managed settings) could not be used: the app
+    /// does not run on settings it was told to impose but could not read.
+    #[error("{0}")]
+    Policy(#[from] crate::policy::PolicyError),
     /// The start panicked (a bug): said, rather than leaving the page
     /// waiting for a backend that never comes.
     #[error("the app stopped while starting; start it again")]
@@ -34,6 +38,7 @@ impl StartError {
             StartError::Store(err) => err.code().into(),
             StartError::Simulator(err) => err.code().into(),
             StartError::Client(err) => err.code().into(),
+            StartError::Policy(err) => err.code().into(),
             StartError::Interrupted => "APP_START".into(),
         }
     }

@@ -148,8 +148,9 @@ pub struct ConfigureArgs {
     /// Aeropay merchant id (a number).
     #[arg(long)]
     pub merchant_id: u64,
-    #[arg(long, value_enum, default_value = "v2")]
-    pub api_version: ApiVersionArg,
+    /// The API version (v2 unless the machine's policy sets it).
+    #[arg(long, value_enum)]
+    pub api_version: Option<ApiVersionArg>,
     /// Also set the staff PIN (4 to 12 digits; 6 to 12 on a kiosk), read from standard input as
     /// a third line after the API key and secret.
     #[arg(long)]
@@ -185,6 +186,13 @@ pub enum CliError {
     Staff(#[from] crate::staff::StaffError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Policy(#[from] crate::policy::PolicyError),
+    #[error("managed by your organization: the policy {} sets {}; it cannot be changed here (ask whoever manages this machine)", path.display(), fields.join(", "))]
+    Managed {
+        path: std::path::PathBuf,
+        fields: Vec<&'static str>,
+    },
 }
 
 impl CliError {
@@ -198,6 +206,8 @@ impl CliError {
             CliError::InputFd { .. } => "CLI_INPUT_FD",
             CliError::Staff(err) => err.code(),
             CliError::Store(err) => err.code(),
+            CliError::Policy(err) => err.code(),
+            CliError::Managed { .. } => crate::policy::SETTINGS_MANAGED,
         }
     }
 }
@@ -250,16 +260,34 @@ pub fn configure_input(args: &ConfigureArgs) -> Result<Box<dyn BufRead>, CliErro
 /// Reads the key and secret (and, with `--staff-pin-stdin`, the staff PIN),
 /// writes them to the vault, then the settings file, then the audit trail.
 /// Everything is read and checked first, and the keychain goes before the
-/// file: if anything fails, the settings are left as they were.
+/// file: if anything fails, the settings are left as they were. A field the
+/// machine's `policy` manages is refused before anything is read or written.
 pub fn configure(
     args: &ConfigureArgs,
     input: &mut dyn BufRead,
     vault: &dyn Vault,
     settings_path: &std::path::Path,
     store: &Store,
+    policy: &crate::policy::Policy,
 ) -> Result<Settings, CliError> {
-    let mut settings = Settings::load_from(settings_path)?;
+    let on_disk = Settings::load_from(settings_path)?;
+    let mut settings = policy.apply(on_disk.clone());
     settings.check_kiosk()?;
+    settings.environment = args.environment();
+    settings.merchant_id = Some(args.merchant_id);
+    settings.api_version = match args.api_version {
+        Some(ApiVersionArg::V1) => ApiVersion::V1,
+        Some(ApiVersionArg::V2) => ApiVersion::V2,
+        // Not given: the policy's version, or v2.
+        None => policy.api_version.unwrap_or(ApiVersion::V2),
+    };
+    let managed = policy.changed_by(&settings);
+    if !managed.is_empty() {
+        return Err(CliError::Managed {
+            path: policy.source.clone().unwrap_or_default(),
+            fields: managed,
+        });
+    }
     let api_key = read_line(input, "the API key is missing")?;
     let api_secret = read_line(input, "the API secret is missing")?;
     let pin = if args.staff_pin_stdin {
@@ -271,10 +299,9 @@ pub fn configure(
     } else {
         None
     };
-    let environment = args.environment();
     vault.put(
         &SecretKey::MerchantCredentials {
-            environment: environment.id(),
+            environment: settings.environment.id(),
         },
         &Secret::MerchantCredentials {
             api_key,
@@ -285,13 +312,10 @@ pub fn configure(
     if let Some(pin) = &pin {
         crate::staff::store_pin(vault, pin)?;
     }
-    settings.environment = environment;
-    settings.merchant_id = Some(args.merchant_id);
-    settings.api_version = match args.api_version {
-        ApiVersionArg::V1 => ApiVersion::V1,
-        ApiVersionArg::V2 => ApiVersion::V2,
-    };
-    settings.save_to(settings_path)?;
+    // The file keeps the user's own values of the managed fields.
+    policy
+        .keep_user_values(settings.clone(), &on_disk)
+        .save_to(settings_path)?;
     audit(
         store,
         settings.mode,
@@ -374,6 +398,7 @@ fn read_line(input: &mut dyn BufRead, missing: &'static str) -> Result<SecretStr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::Policy;
     use crate::vault::MemoryVault;
     use clap::CommandFactory;
 
@@ -401,7 +426,8 @@ mod tests {
         let vault = MemoryVault::new();
         let store = Store::in_memory().unwrap();
         let mut input: &[u8] = b"key-1\nsecret-1\n";
-        let settings = configure(&args, &mut input, &vault, &path, &store).unwrap();
+        let settings =
+            configure(&args, &mut input, &vault, &path, &store, &Policy::default()).unwrap();
         assert_eq!(settings.environment, Environment::Sandbox);
         let stored = vault
             .get(&SecretKey::MerchantCredentials {
@@ -440,7 +466,8 @@ mod tests {
         let vault = MemoryVault::new();
         let store = Store::in_memory().unwrap();
         let mut input: &[u8] = b"only-a-key\n";
-        let err = configure(&args, &mut input, &vault, &path, &store).unwrap_err();
+        let err =
+            configure(&args, &mut input, &vault, &path, &store, &Policy::default()).unwrap_err();
         assert_eq!(err.code(), "CLI_MISSING_INPUT");
         assert!(!path.exists());
     }
@@ -474,6 +501,7 @@ mod tests {
             &vault,
             &path,
             &store,
+            &Policy::default(),
         )
         .unwrap();
         let phc = crate::staff::read_pin_hash(&vault)
@@ -519,6 +547,7 @@ mod tests {
                 &vault,
                 &path,
                 &store,
+                &Policy::default(),
             )
             .unwrap_err();
             assert_eq!(err.code(), code, "{err}");
@@ -543,7 +572,15 @@ mod tests {
         let vault = MemoryVault::new();
         let store = Store::in_memory().unwrap();
         let mut input: &[u8] = b"key\nsecret\n";
-        let err = configure(&configure_args(&[]), &mut input, &vault, &path, &store).unwrap_err();
+        let err = configure(
+            &configure_args(&[]),
+            &mut input,
+            &vault,
+            &path,
+            &store,
+            &Policy::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.code(), "CONFIG_KIOSK_SYSTEM_BROWSER");
         assert!(err.to_string().contains("refused on a kiosk"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "nothing changed");
@@ -552,6 +589,69 @@ mod tests {
         };
         assert!(vault.get(&key).unwrap().is_none(), "no credentials stored");
         assert!(store.audit_entries(0, i64::MAX).unwrap().is_empty());
+    }
+
+    #[test]
+    fn configure_refuses_a_field_the_policy_manages_and_keeps_the_users_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, r#"{"apiVersion":"v1","kiosk":{"idleSeconds":45}}"#).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let policy = crate::policy::parse(
+            std::path::Path::new("/etc/aeropay-onboarding/policy.json"),
+            br#"{"environment": {"kind": "sandbox"}, "apiVersion": "v2"}"#,
+        )
+        .unwrap();
+        let vault = MemoryVault::new();
+        let store = Store::in_memory().unwrap();
+        let mut input: &[u8] = b"key\nsecret\n";
+        let err = configure(
+            &configure_args(&[]),
+            &mut input,
+            &vault,
+            &path,
+            &store,
+            &policy,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "SETTINGS_MANAGED");
+        let text = err.to_string();
+        assert!(
+            text.contains("managed by your organization")
+                && text.contains("/etc/aeropay-onboarding/policy.json sets environment"),
+            "{text}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before, "nothing changed");
+        assert!(vault
+            .get(&SecretKey::MerchantCredentials {
+                environment: "simulator".into()
+            })
+            .unwrap()
+            .is_none());
+
+        // The managed environment itself, with the policy's version: the
+        // file keeps the user's own version and timers.
+        let Some(Command::Configure(args)) = Cli::try_parse_from([
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "sandbox",
+            "--merchant-id",
+            "4321",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("configure expected")
+        };
+        let mut input: &[u8] = b"key\nsecret\n";
+        let settings = configure(&args, &mut input, &vault, &path, &store, &policy).unwrap();
+        assert_eq!(settings.environment, Environment::Sandbox);
+        let on_disk = Settings::load_from(&path).unwrap();
+        assert_eq!(on_disk.environment, Environment::Simulator);
+        assert_eq!(on_disk.api_version, ApiVersion::V1);
+        assert_eq!(on_disk.kiosk.idle_seconds, 45);
+        assert_eq!(on_disk.merchant_id, Some(4321));
     }
 
     #[test]

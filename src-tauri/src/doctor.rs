@@ -6,6 +6,7 @@
 use crate::aeropay::{self, AeropayClient, AeropayError, ErrorCategory, StaticCredentials};
 use crate::aerosync::{frame_origins, widget_origin};
 use crate::config::{Environment, Settings};
+use crate::policy::{Policy, PolicyError};
 use crate::simulator::{Simulator, SimulatorConfig};
 use crate::vault::{OsKeychain, Secret, SecretKey, Vault, VaultError, SERVICE};
 use std::path::PathBuf;
@@ -60,6 +61,8 @@ pub struct DoctorInputs {
     pub probe_vault: Arc<dyn Vault>,
     /// For each network request and for the keychain's answer.
     pub timeout: Duration,
+    /// The machine's policy (managed settings), as read.
+    pub policy: Result<Policy, PolicyError>,
 }
 
 impl DoctorInputs {
@@ -70,6 +73,7 @@ impl DoctorInputs {
             vault: Arc::new(OsKeychain::new()),
             probe_vault: Arc::new(probe_keychain()),
             timeout: Duration::from_secs(10),
+            policy: crate::policy::load(),
         }
     }
 }
@@ -90,8 +94,15 @@ pub async fn run_checks(inputs: &DoctorInputs) -> Vec<CheckResult> {
         }
         Err(result) => {
             results.push(result);
+            results.push(check_policy(&inputs.policy));
             return results;
         }
+    };
+    results.push(check_policy(&inputs.policy));
+    // The API and widget checks use what the app would run with.
+    let settings = match &inputs.policy {
+        Ok(policy) => policy.apply(settings),
+        Err(_) => settings,
     };
     match settings.environment.api_base() {
         None => results.extend(check_simulator(&settings, inputs.timeout).await),
@@ -253,6 +264,55 @@ fn check_settings(inputs: &DoctorInputs) -> Result<(Settings, CheckResult), Chec
                 path.display()
             ),
         )),
+    }
+}
+
+// ---- policy ----------------------------------------------------------------
+
+const POLICY: &str = "policy";
+
+/// Whether a policy is in force, and which fields it manages.
+fn check_policy(policy: &Result<Policy, PolicyError>) -> CheckResult {
+    match policy {
+        Ok(policy) => match &policy.source {
+            None if crate::policy::folder_not_searchable(std::path::Path::new(
+                crate::policy::POLICY_FILE,
+            )) =>
+            {
+                CheckResult::fail(
+                    POLICY,
+                    format!(
+                        "{} cannot be looked at by this account (its folder is not searchable): no policy applies",
+                        crate::policy::POLICY_FILE
+                    ),
+                    "to manage this machine: chmod 755 /etc/aeropay-onboarding (its keyring credential stays 0600)",
+                )
+            }
+            None => CheckResult::pass(
+                POLICY,
+                format!(
+                    "none in force ({} absent): nothing is managed",
+                    crate::policy::POLICY_FILE
+                ),
+            ),
+            Some(path) if policy.fields().is_empty() => CheckResult::pass(
+                POLICY,
+                format!("{} in force; it manages no field", path.display()),
+            ),
+            Some(path) => CheckResult::pass(
+                POLICY,
+                format!(
+                    "{} in force; managed: {}",
+                    path.display(),
+                    policy.fields().join(", ")
+                ),
+            ),
+        },
+        Err(err) => CheckResult::fail(
+            POLICY,
+            format!("{err} ({}); the app will not start with it", err.code()),
+            "fix the policy file (root's, mode 0644 or stricter, only the documented fields), or remove it",
+        ),
     }
 }
 

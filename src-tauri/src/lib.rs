@@ -32,7 +32,7 @@ pub use aeropay_simulator as simulator;
 pub use aerosync;
 /// The core without a window (crate `onboarding_core`).
 pub use onboarding_core::{
-    config, desk, enrollment, i18n, kiosk, staff, store, text, updates, vault,
+    config, desk, enrollment, i18n, kiosk, policy, staff, store, text, updates, vault,
 };
 
 pub use app::{app_builder, run, set_csp, AppState};

@@ -3,6 +3,7 @@
 
 use aeropay_onboarding::cli::{self, Cli, Command};
 use aeropay_onboarding::config::{self, Settings};
+use aeropay_onboarding::policy;
 use aeropay_onboarding::startup::{self, Mark};
 use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::OsKeychain;
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
         Some(Command::Doctor) => doctor(),
         Some(Command::KioskSession) => kiosk_session(),
         Some(Command::SetStaffPin) => {
-            let result = machine().and_then(|(settings, _, store)| {
+            let result = machine().and_then(|(settings, _, _, store)| {
                 cli::set_staff_pin(
                     &mut std::io::stdin().lock(),
                     &OsKeychain::new(),
@@ -47,9 +48,16 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Configure(args)) => {
-            let result = machine().and_then(|(_, path, store)| {
+            let result = machine().and_then(|(_, path, policy, store)| {
                 let mut input = cli::configure_input(&args)?;
-                cli::configure(&args, &mut input, &OsKeychain::new(), &path, &store)
+                cli::configure(
+                    &args,
+                    &mut input,
+                    &OsKeychain::new(),
+                    &path,
+                    &store,
+                    &policy,
+                )
             });
             match result {
                 Ok(settings) => {
@@ -69,13 +77,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// This machine's settings, their path, and its database (for the audit
-/// trail), opened before anything is changed.
-fn machine() -> Result<(Settings, std::path::PathBuf, Store), cli::CliError> {
+/// This machine's settings (the policy's managed fields in them), their
+/// path, its policy and its database (for the audit trail), opened before
+/// anything is changed.
+type Machine = (Settings, std::path::PathBuf, policy::Policy, Store);
+
+fn machine() -> Result<Machine, cli::CliError> {
     let path = config::settings_path()?;
-    let settings = Settings::load_from(&path)?;
+    let policy = policy::load()?;
+    let settings = policy.apply(Settings::load_from(&path)?);
     let store = Store::open_in(&config::data_dir()?)?;
-    Ok((settings, path, store))
+    Ok((settings, path, policy, store))
 }
 
 fn simulate(args: &cli::SimulateArgs) -> ExitCode {
@@ -161,8 +173,17 @@ fn open_window(mode: Option<aeropay_onboarding::config::Mode>) -> ExitCode {
     if let Some(mode) = mode {
         settings.mode = mode;
     }
+    // What the policy manages wins, over `--mode` too. A policy that
+    // cannot be used stops the start with its code on the page.
+    let policy = policy::load();
+    if let Ok(policy) = &policy {
+        settings = policy.apply(settings);
+        if policy.in_force() {
+            tracing::info!(managed = ?policy.fields(), "settings managed by the policy");
+        }
+    }
     tracing::info!(environment = %settings.environment.id(), mode = settings.mode.as_str(), "starting");
-    match aeropay_onboarding::run(settings, data_dir, settings_path, mode) {
+    match aeropay_onboarding::run(settings, policy, data_dir, settings_path, mode) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail("APP_START", &err),
     }

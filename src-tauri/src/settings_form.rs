@@ -73,6 +73,9 @@ pub struct SettingsView {
     pub restart_pending: bool,
     /// Whether a staff PIN is set (never the PIN or its hash).
     pub staff_pin_set: bool,
+    /// The fields the machine's policy manages (read-only on the screen),
+    /// named as the form names them.
+    pub managed: Vec<&'static str>,
 }
 
 impl SettingsView {
@@ -100,6 +103,7 @@ impl SettingsView {
             updates: settings.updates.clone(),
             restart_pending: false,
             staff_pin_set: false,
+            managed: Vec::new(),
         }
     }
 }
@@ -114,10 +118,7 @@ pub struct NewCredentials {
 
 pub type FieldErrors = BTreeMap<String, String>;
 
-/// Bounds of the kiosk timers a form may set, in seconds.
-pub const KIOSK_IDLE_RANGE: (u32, u32) = (10, 3600);
-pub const KIOSK_WARNING_RANGE: (u32, u32) = (20, 600);
-pub const KIOSK_WIDGET_IDLE_MAX: u32 = 7200;
+pub use crate::config::{KIOSK_IDLE_RANGE, KIOSK_WARNING_RANGE, KIOSK_WIDGET_IDLE_MAX};
 
 /// Reads one timer field: missing means `default`, otherwise whole seconds
 /// within `min..=max`.

@@ -736,3 +736,52 @@ fn a_desk_language_change_asks_for_no_restart() {
     let again = invoke_with(&main, "settings_save", form("en")).unwrap();
     assert_eq!(again["languageChanged"], false, "{again}");
 }
+
+#[test]
+fn settings_show_the_policys_fields_as_managed_and_refuse_changes_to_them() {
+    let policy = aeropay_onboarding::policy::parse(
+        std::path::Path::new("/etc/aeropay-onboarding/policy.json"),
+        br#"{"apiVersion": "v1", "kiosk": {"idleSeconds": 60}}"#,
+    )
+    .unwrap();
+    let settings = policy.apply(Settings::default());
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Arc::new(MemoryVault::new());
+    let backend =
+        tauri::async_runtime::block_on(Backend::start(&settings, dir.path(), vault.clone(), None))
+            .expect("backend starts");
+    let settings_path = dir.path().join("settings.json");
+    let app = app_builder(mock_builder())
+        .manage(AppState::new(settings, backend, vault, settings_path.clone()).with_policy(policy))
+        .build(tauri::generate_context!())
+        .expect("app builds");
+    let main = window(&app, "main");
+
+    let view = invoke(&main, "settings_get").unwrap();
+    assert_eq!(view["managed"], json!(["apiVersion", "kioskIdleSeconds"]));
+    assert_eq!(view["apiVersion"], "v1");
+    assert_eq!(view["kiosk"]["idleSeconds"], 60);
+    assert_eq!(view["restartPending"], false, "{view}");
+
+    let form = |api_version: &str, idle: &str| {
+        json!({"form": {"environment": "simulator", "apiVersion": api_version,
+                        "kioskIdleSeconds": idle, "kioskWarningSeconds": "30",
+                        "kioskWidgetIdleSeconds": "400"}})
+    };
+    for (version, idle, field) in [("v2", "60", "apiVersion"), ("v1", "90", "kioskIdleSeconds")] {
+        let err = invoke_with(&main, "settings_save", form(version, idle)).unwrap_err();
+        assert_eq!(err["code"], "SETTINGS_MANAGED", "{err}");
+        assert_eq!(
+            err["message"],
+            format!("Managed by your organization: {field} cannot be changed on this machine.")
+        );
+        assert!(!settings_path.exists(), "nothing written");
+    }
+    let saved = invoke_with(&main, "settings_save", form("v1", "60")).unwrap();
+    assert_eq!(saved["saved"], true, "{saved}");
+    // The file keeps the user's own (default) values of the managed fields.
+    let on_disk = Settings::load_from(&settings_path).unwrap();
+    assert_eq!(on_disk.api_version, Settings::default().api_version);
+    assert_eq!(on_disk.kiosk.idle_seconds, 90);
+    assert_eq!(on_disk.kiosk.widget_idle_seconds, 400);
+}

@@ -29,6 +29,7 @@ fn inputs(settings_path: PathBuf, vault: Arc<dyn Vault>) -> DoctorInputs {
         vault,
         probe_vault: Arc::new(MemoryVault::new()),
         timeout: Duration::from_secs(5),
+        policy: Ok(Default::default()),
     }
 }
 
@@ -54,6 +55,7 @@ fn everything_passes_on_the_simulator() {
         [
             "keychain",
             "settings",
+            "policy",
             "merchant token",
             "widget answers",
             "page origin",

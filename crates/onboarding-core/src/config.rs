@@ -76,6 +76,11 @@ impl Default for KioskTimers {
     }
 }
 
+/// Bounds of the kiosk timers Settings (and a policy) may set, in seconds.
+pub const KIOSK_IDLE_RANGE: (u32, u32) = (10, 3600);
+pub const KIOSK_WARNING_RANGE: (u32, u32) = (20, 600);
+pub const KIOSK_WIDGET_IDLE_MAX: u32 = 7200;
+
 impl KioskTimers {
     /// The countdown is never shorter than 20 s, so a customer can react.
     pub fn normalized(self) -> Self {

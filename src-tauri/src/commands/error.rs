@@ -58,6 +58,7 @@ impl From<&crate::backend::StartError> for CommandError {
         match err {
             StartError::Store(store) => Self::shown(code, &store.text(), false),
             StartError::Client(client) => Self::shown(code, &client.text(), false),
+            StartError::Policy(policy) => Self::shown(code, &policy.text(), false),
             StartError::Simulator(_) | StartError::Interrupted => {
                 Self::localized(code, &err.to_string(), false)
             }

@@ -6,6 +6,7 @@
 use super::staff::require_staff;
 use super::CommandError;
 use crate::config::Settings;
+use crate::policy::{managed_refusal, SETTINGS_MANAGED};
 use crate::settings_form::{changed_fields, FieldErrors, SettingsForm, SettingsView};
 use crate::store::AuditAction;
 use crate::vault::{Secret, SecretKey};
@@ -29,18 +30,24 @@ pub struct SettingsSaved {
 #[tauri::command]
 pub async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, CommandError> {
     require_staff(&state).await?;
-    let saved = Settings::load_from(&state.settings_path)?;
+    // The user's settings with the policy's managed fields: what the
+    // screen shows (the managed ones read-only).
+    let saved = state
+        .policy
+        .apply(Settings::load_from(&state.settings_path)?);
     let key = SecretKey::MerchantCredentials {
         environment: saved.environment.id(),
     };
     let vault = state.vault.clone();
     let stored = super::blocking(move || vault.get(&key)).await?;
     let mut view = SettingsView::of(&saved, stored.is_some());
+    view.managed = state.policy.fields();
     // What a restart would run with: the saved settings, unless `--mode`
-    // keeps overriding the mode.
+    // keeps overriding the mode (the policy wins over both).
     let mut after_restart = saved;
     if let Some(mode) = state.mode_override {
         after_restart.mode = mode;
+        after_restart = state.policy.apply(after_restart);
     }
     // A desk's language applies at once (`settings_save`): no restart for
     // it. A kiosk starts its customers in the language it started with.
@@ -83,8 +90,20 @@ pub async fn settings_save(
             field_errors,
         });
     }
+    // A managed field keeps the policy's value, whatever the page sent.
+    let managed = state.policy.changed_by(&settings);
+    if !managed.is_empty() {
+        tracing::warn!(fields = ?managed, "settings save refused: managed by the policy");
+        return Err(CommandError::shown(
+            SETTINGS_MANAGED,
+            &managed_refusal(&managed),
+            false,
+        ));
+    }
     let previous = Settings::load_from(&state.settings_path)?;
-    let mut changed = changed_fields(&previous, &settings);
+    // The file keeps the user's own values of the managed fields.
+    let to_save = state.policy.keep_user_values(settings.clone(), &previous);
+    let mut changed = changed_fields(&previous, &to_save);
     if credentials.is_some() {
         changed.push("apiCredentials");
     }
@@ -100,7 +119,7 @@ pub async fn settings_save(
         let vault = state.vault.clone();
         super::blocking(move || vault.put(&key, &secret)).await?;
     }
-    settings.save_to(&state.settings_path)?;
+    to_save.save_to(&state.settings_path)?;
     // A desk speaks the new language at once (the page reloads its
     // texts); a kiosk's next customer starts in it after the next reset.
     if state.settings.mode == crate::config::Mode::Desk {

@@ -183,6 +183,14 @@ err-config-read = Cannot read { $path }: { $reason }.
 err-config-parse = { $path } is not valid settings ({ $reason }); fix or delete the file to start over.
 err-config-write = Cannot write { $path }: { $reason }.
 
+## Managed settings (crates/onboarding-core/src/policy.rs)
+
+err-policy-read = Cannot read the policy { $path }: { $reason }. Every account that runs the app must be able to read it (the file 0644, its folder 0755).
+err-policy-invalid = The policy { $path } is not valid ({ $reason }); ask whoever manages this machine to fix it.
+err-policy-invalid-field = The policy { $path } is not valid: field "{ $field }" ({ $reason }); ask whoever manages this machine to fix it.
+err-policy-unsafe = The policy { $path } is refused: { $reason }. It must belong to root and be writable by root only.
+err-settings-managed = Managed by your organization: { $fields } cannot be changed on this machine.
+
 ## Desk with variables (crates/onboarding-core/src/desk/error.rs, commands/desk.rs)
 
 err-desk-bad-date =

@@ -247,6 +247,7 @@ ui-pin-saved = Staff PIN saved.
 ## Settings
 
 ui-settings-title = Settings
+ui-settings-managed = Managed by your organization
 ui-env-simulator = Simulator (no real bank data)
 ui-env-sandbox = Aeropay sandbox
 ui-env-production = Production

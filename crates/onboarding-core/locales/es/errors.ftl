@@ -180,6 +180,14 @@ err-config-read = No se puede leer { $path }: { $reason }.
 err-config-parse = { $path } no es una configuración válida ({ $reason }); corrija o borre el archivo para empezar de nuevo.
 err-config-write = No se puede escribir en { $path }: { $reason }.
 
+## Configuración administrada
+
+err-policy-read = No se puede leer la política { $path }: { $reason }. Toda cuenta que use la app debe poder leerla (el archivo con permisos 0644 y su carpeta con 0755).
+err-policy-invalid = La política { $path } no es válida ({ $reason }); pida a quien administra este equipo que la corrija.
+err-policy-invalid-field = La política { $path } no es válida: campo "{ $field }" ({ $reason }); pida a quien administra este equipo que la corrija.
+err-policy-unsafe = Se rechazó la política { $path }: { $reason }. Debe pertenecer a root y solo root debe poder modificarla.
+err-settings-managed = Administrado por su organización: { $fields } no se puede cambiar en este equipo.
+
 ## Mostrador, con variables
 
 err-desk-bad-date =

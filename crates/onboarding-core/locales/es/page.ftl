@@ -246,6 +246,7 @@ ui-pin-saved = Se guardó el PIN del personal.
 ## Configuración
 
 ui-settings-title = Configuración
+ui-settings-managed = Administrado por su organización
 ui-env-simulator = Simulador (sin datos bancarios reales)
 ui-env-sandbox = Entorno de pruebas de Aeropay
 ui-env-production = Producción

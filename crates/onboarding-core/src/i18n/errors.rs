@@ -329,6 +329,33 @@ mod tests {
         ] {
             add(err.code(), err.text());
         }
+        let policy = "/etc/aeropay-onboarding/policy.json";
+        for err in [
+            crate::policy::PolicyError::Read {
+                path: policy.into(),
+                source: io(),
+            },
+            crate::policy::PolicyError::Invalid {
+                path: policy.into(),
+                field: Some("kiosk.idleSeconds".into()),
+                reason: "invalid type: string \"ninety\", expected u32".into(),
+            },
+            crate::policy::PolicyError::Invalid {
+                path: policy.into(),
+                field: None,
+                reason: "EOF while parsing an object at line 1 column 1".into(),
+            },
+            crate::policy::PolicyError::Unsafe {
+                path: policy.into(),
+                reason: "the file belongs to user id 1000, not root".into(),
+            },
+        ] {
+            add(err.code(), err.text());
+        }
+        add(
+            crate::policy::SETTINGS_MANAGED,
+            crate::policy::managed_refusal(&["environment", "kioskIdleSeconds"]),
+        );
         let mut desk = vec![
             DeskError::BadDate {
                 field: "start",
