@@ -301,7 +301,7 @@ impl SettingsForm {
             );
         }
         if let Some(id) = self.widget.configuration_id.as_deref() {
-            if id.len() > 200 || id.chars().any(char::is_control) {
+            if !crate::aerosync::configuration_id_ok(id) {
                 errors.insert(
                     "configurationId".into(),
                     "This configuration id is not valid.".into(),

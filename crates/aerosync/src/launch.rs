@@ -64,6 +64,12 @@ pub struct WidgetOptions {
     pub sdk_version: SdkVersion,
 }
 
+/// A configuration id the settings may hold: at most 200 bytes, no control
+/// characters (it goes into the widget's URL).
+pub fn configuration_id_ok(id: &str) -> bool {
+    id.len() <= 200 && !id.chars().any(char::is_control)
+}
+
 /// Where to point the iframe and whom to listen to.
 pub struct WidgetLaunch {
     /// Carries the widget token: only the iframe may see it.

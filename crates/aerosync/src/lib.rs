@@ -9,6 +9,6 @@ mod message;
 mod origin;
 
 pub use error::AerosyncError;
-pub use launch::{widget_url, SdkVersion, Theme, WidgetLaunch, WidgetOptions};
+pub use launch::{configuration_id_ok, widget_url, SdkVersion, Theme, WidgetLaunch, WidgetOptions};
 pub use message::{parse_message, LinkCredentials, SuccessPayload, WidgetEvent, MAX_MESSAGE_BYTES};
 pub use origin::{frame_origins, widget_origin, WidgetOrigin, KNOWN_AEROSYNC_ORIGINS};

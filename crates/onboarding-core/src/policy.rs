@@ -224,7 +224,7 @@ impl Policy {
             .as_ref()
             .and_then(|w| w.configuration_id.as_ref())
         {
-            if id.trim().is_empty() || id.len() > 200 || id.chars().any(char::is_control) {
+            if id.trim().is_empty() || !aerosync::configuration_id_ok(id) {
                 return Err((
                     "widget.configurationId",
                     "not a valid configuration id".into(),
