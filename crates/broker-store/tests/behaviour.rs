@@ -359,7 +359,8 @@ async fn rate_limit_fixed_window(ctx: Ctx) {
     store.take(b, "code_sent", 3, minute).await.unwrap();
     // The next window starts afresh.
     ctx.clock.advance(Duration::milliseconds(29_749));
-    assert!(store.take(a, "code_sent", 3, minute).await.is_err());
+    let err = store.take(a, "code_sent", 3, minute).await.unwrap_err();
+    assert_eq!(code_of(&err), "BROKER_RATE_LIMITED");
     ctx.clock.advance(Duration::milliseconds(1));
     for _ in 0..3 {
         store.take(a, "code_sent", 3, minute).await.unwrap();
