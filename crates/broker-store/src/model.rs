@@ -421,7 +421,8 @@ pub(crate) fn page(mut rows: Vec<AuditRecord>, limit: u32) -> AuditPage {
 pub struct IdempotentReply {
     /// What the request was (`create_user`, `confirm_user`).
     pub operation: String,
-    /// SHA-256 of the request: the same key with another request is refused.
+    /// The request's fingerprint (the broker's keyed HMAC-SHA256): the same
+    /// key with another request is refused.
     pub request_hash: [u8; 32],
     pub reply: serde_json::Value,
     pub created_at: OffsetDateTime,

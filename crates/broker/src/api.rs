@@ -19,7 +19,7 @@ use crate::config::{Config, Secrets};
 use crate::error::{ApiError, ErrorCode};
 use crate::fleet_token::FleetToken;
 use crate::metrics::Metrics;
-use crate::seal::Sealer;
+use crate::seal::{RequestDigest, Sealer};
 use aeropay_client::{AeropayClient, ClientConfig, NewUser, StaticCredentials};
 use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -31,7 +31,6 @@ use base64::Engine as _;
 use broker_store::{AuditCursor, AuditEntry, AuditFilter, Device, Store};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
@@ -54,6 +53,8 @@ pub(crate) struct Broker {
     pub config: Config,
     pub metrics: Arc<Metrics>,
     pub in_flight: InFlight,
+    /// Fingerprints the requests whose replies are kept (idempotency).
+    pub request_digest: RequestDigest,
 }
 
 /// One request at a time per device and idempotency key in this process:
@@ -149,6 +150,7 @@ impl RunningBroker {
             metrics.clone(),
         );
         let broker = Arc::new(Broker {
+            request_digest: RequestDigest::new(&secrets.api_secret),
             store,
             client,
             fleet_token,
@@ -345,16 +347,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     }
 }
 
-fn request_hash(operation: &str, path: &str, body: &Value) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(operation.as_bytes());
-    hasher.update([0]);
-    hasher.update(path.as_bytes());
-    hasher.update([0]);
-    hasher.update(body.to_string().as_bytes());
-    hasher.finalize().into()
-}
-
 /// A reply kept under the key, if the device sent this request before.
 async fn replay(
     b: &Broker,
@@ -403,7 +395,7 @@ async fn create_user(
     let new_user: NewUser = parse(&body)?;
     let key = idempotency_key(&headers)?;
     let canonical = serde_json::to_value(&new_user).map_err(|_| ApiError::internal())?;
-    let hash = request_hash("create_user", "", &canonical);
+    let hash = b.request_digest.of("create_user", "", &canonical);
     let _one_at_a_time = b.in_flight.lock(device.id, key.as_deref()).await;
     if let Some(kept) = replay(&b, &device, key.as_deref(), "create_user", &hash).await? {
         return Ok(kept);
@@ -453,7 +445,7 @@ async fn confirm_user(
     let request: ConfirmRequest = parse(&body)?;
     let key = idempotency_key(&headers)?;
     let canonical = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
-    let hash = request_hash("confirm_user", &user_id, &canonical);
+    let hash = b.request_digest.of("confirm_user", &user_id, &canonical);
     let _one_at_a_time = b.in_flight.lock(device.id, key.as_deref()).await;
     if let Some(kept) = replay(&b, &device, key.as_deref(), "confirm_user", &hash).await? {
         return Ok(kept);

@@ -12,6 +12,7 @@ use sha2::Sha256;
 
 const SALT: &[u8] = b"aeropay-onboarding-broker";
 const INFO: &[u8] = b"merchant token v1";
+const REQUEST_INFO: &[u8] = b"idempotent request v1";
 const NONCE_LEN: usize = 12;
 
 pub struct Sealer {
@@ -77,6 +78,46 @@ impl Sealer {
     }
 }
 
+/// Fingerprints of the requests whose replies are kept for a repeated
+/// `Idempotency-Key`: HMAC-SHA256 under a key derived from the API secret.
+/// The requests hold a customer's name, phone, e-mail and the code they
+/// typed; a plain hash of a six-digit code or a phone number is undone by
+/// trying them all, a keyed one is not without the secret. (After the
+/// secret changes, a kept reply no longer matches its repeat, which is then
+/// refused as a key reused for another request.)
+pub struct RequestDigest {
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for RequestDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestDigest(<key redacted>)")
+    }
+}
+
+impl RequestDigest {
+    pub fn new(api_secret: &SecretString) -> Self {
+        let hk = Hkdf::<Sha256>::new(Some(SALT), api_secret.expose().as_bytes());
+        let mut key = [0u8; 32];
+        hk.expand(REQUEST_INFO, &mut key)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        Self { key }
+    }
+
+    /// The fingerprint of one request: its operation, its path and its body.
+    pub fn of(&self, operation: &str, path: &str, body: &serde_json::Value) -> [u8; 32] {
+        use hmac::Mac;
+        let mut mac = <hmac::Hmac<Sha256> as Mac>::new_from_slice(&self.key)
+            .expect("HMAC takes a key of any length");
+        mac.update(operation.as_bytes());
+        mac.update(&[0]);
+        mac.update(path.as_bytes());
+        mac.update(&[0]);
+        mac.update(body.to_string().as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +145,35 @@ mod tests {
         assert!(a.open(&sealed[..5], 1_900_000_000).is_none());
         // A fresh nonce each time.
         assert_ne!(a.seal("t", 1), a.seal("t", 1));
+    }
+
+    #[test]
+    fn request_fingerprints_need_the_secret() {
+        let body = serde_json::json!({ "code": "123456" });
+        let a = RequestDigest::new(&"secret-a".into());
+        let fingerprint = a.of("confirm_user", "user-1", &body);
+        // The same request on another replica with the same secret.
+        assert_eq!(
+            RequestDigest::new(&"secret-a".into()).of("confirm_user", "user-1", &body),
+            fingerprint
+        );
+        assert_ne!(a.of("confirm_user", "user-2", &body), fingerprint);
+        assert_ne!(
+            a.of(
+                "confirm_user",
+                "user-1",
+                &serde_json::json!({ "code": "123457" })
+            ),
+            fingerprint
+        );
+        // Without the secret, trying every code gives nothing: not the
+        // request's plain SHA-256, nor another secret's fingerprint.
+        use sha2::Digest;
+        let plain: [u8; 32] = Sha256::digest(b"confirm_user\0user-1\0{\"code\":\"123456\"}").into();
+        assert_ne!(plain, fingerprint);
+        assert_ne!(
+            RequestDigest::new(&"secret-b".into()).of("confirm_user", "user-1", &body),
+            fingerprint
+        );
     }
 }
