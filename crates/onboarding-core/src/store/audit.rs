@@ -272,6 +272,7 @@ impl Store {
                 entry.correlation_id,
             ],
         )?;
+        self.audit_written.notify_one();
         Ok(())
     }
 

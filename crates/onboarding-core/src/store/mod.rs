@@ -5,6 +5,7 @@
 //! Plain Rust, no tauri.
 
 mod audit;
+mod audit_outbox;
 mod code_sends;
 mod customers;
 mod enrollments;
@@ -17,6 +18,7 @@ mod schema;
 pub use audit::{
     mask_phone_numbers, scrub_detail, AuditAction, AuditEntry, AuditMode, ALL_ACTIONS,
 };
+pub use audit_outbox::{AuditOutboxState, OutgoingAuditDetail, OutgoingAuditEntry};
 pub use customers::KnownCustomer;
 pub use enrollments::{EnrollmentQuery, EnrollmentRecord, EnrollmentStatus, ListedEnrollment};
 pub use error::StoreError;
@@ -28,9 +30,13 @@ use rusqlite::Connection;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+use tokio::sync::Notify;
 
 pub struct Store {
     connection: Mutex<Connection>,
+    /// Poked after every audit entry written, so the fleet upload
+    /// (`fleet_audit`) wakes without polling.
+    audit_written: Notify,
 }
 
 /// The database's file name inside the app's data directory.
@@ -61,6 +67,7 @@ impl Store {
         schema::migrate(&connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
+            audit_written: Notify::new(),
         })
     }
 
@@ -70,7 +77,14 @@ impl Store {
         schema::migrate(&connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
+            audit_written: Notify::new(),
         })
+    }
+
+    /// Notified after an audit entry is written by this process (entries
+    /// another process writes to the same file are not announced).
+    pub fn audit_written(&self) -> &Notify {
+        &self.audit_written
     }
 
     fn connection(&self) -> MutexGuard<'_, Connection> {

@@ -76,6 +76,17 @@ pub(super) const MIGRATIONS: &[&str] = &[
         at          INTEGER NOT NULL
      );
      CREATE INDEX code_sends_phone ON code_sends (environment, phone_hash, at);",
+    // 6: uploading the audit trail to the fleet broker (store/audit_outbox.rs).
+    // One row: the random namespace the entries' global ids are derived from
+    // (so they need no column on the append-only table, and entries written
+    // before this version get ids too), and how far the broker acknowledged.
+    "CREATE TABLE audit_upload (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        namespace       BLOB NOT NULL CHECK (length(namespace) = 16),
+        sent_through    INTEGER NOT NULL DEFAULT 0,
+        acknowledged_at INTEGER
+     );
+     INSERT INTO audit_upload (id, namespace) VALUES (1, randomblob(16));",
 ];
 
 pub fn migrate(connection: &Connection) -> rusqlite::Result<()> {
