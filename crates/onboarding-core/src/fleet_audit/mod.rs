@@ -144,7 +144,9 @@ impl<S: AuditSink> AuditUploader<S> {
             schedule,
             status,
         };
-        uploader.refresh(UploadState::Sending, None);
+        // Blocking, once: the numbers the status starts with.
+        let counts = uploader.store.audit_outbox_state().ok();
+        uploader.publish(UploadState::Sending, None, counts);
         uploader
     }
 
@@ -162,12 +164,12 @@ impl<S: AuditSink> AuditUploader<S> {
             .await
         {
             Ok(batch) => batch,
-            Err(code) => return self.retry(code, None),
+            Err(code) => return self.retry(code, None).await,
         };
         let batch = fit(batch, self.batch_bytes);
         let Some(last) = batch.last().map(|entry| entry.seq) else {
             self.backoff.reset();
-            self.refresh(UploadState::UpToDate, None);
+            self.refresh(UploadState::UpToDate, None).await;
             return Next::UpToDate;
         };
         match self.sink.upload(&batch).await {
@@ -177,7 +179,7 @@ impl<S: AuditSink> AuditUploader<S> {
                     .blocking(move |store| store.audit_outbox_acknowledge(last, now))
                     .await
                 {
-                    return self.retry(code, None);
+                    return self.retry(code, None).await;
                 }
                 self.backoff.reset();
                 tracing::debug!(
@@ -187,12 +189,13 @@ impl<S: AuditSink> AuditUploader<S> {
                     duplicates = ack.duplicates,
                     "audit batch acknowledged by the fleet broker"
                 );
-                match self.refresh(UploadState::Sending, None) {
-                    Some(state) if state.pending == 0 => {
-                        self.refresh(UploadState::UpToDate, None);
-                        Next::UpToDate
-                    }
-                    _ => Next::SendMore,
+                let counts = self.blocking(|store| store.audit_outbox_state()).await.ok();
+                if counts.is_some_and(|counts| counts.pending == 0) {
+                    self.publish(UploadState::UpToDate, None, counts);
+                    Next::UpToDate
+                } else {
+                    self.publish(UploadState::Sending, None, counts);
+                    Next::SendMore
                 }
             }
             Ok(ack) => {
@@ -202,7 +205,7 @@ impl<S: AuditSink> AuditUploader<S> {
                     duplicates = ack.duplicates,
                     "the fleet broker acknowledged part of an audit batch"
                 );
-                self.retry("FLEET_AUDIT_ACK_INCOMPLETE".into(), None)
+                self.retry("FLEET_AUDIT_ACK_INCOMPLETE".into(), None).await
             }
             Err(SinkError::TooLarge) if batch.len() > 1 => {
                 self.batch_bytes = (json_len(&batch) / 2).max(1);
@@ -213,7 +216,9 @@ impl<S: AuditSink> AuditUploader<S> {
                 );
                 Next::SendMore
             }
-            Err(SinkError::Unavailable { code, retry_after }) => self.retry(code, retry_after),
+            Err(SinkError::Unavailable { code, retry_after }) => {
+                self.retry(code, retry_after).await
+            }
             Err(
                 error @ (SinkError::DeviceRefused { .. }
                 | SinkError::Rejected { .. }
@@ -225,7 +230,8 @@ impl<S: AuditSink> AuditUploader<S> {
                     wait_secs = wait.as_secs(),
                     "the fleet broker refuses the audit upload; entries stay on this machine"
                 );
-                self.refresh(UploadState::Stopped, Some(error.code().to_owned()));
+                self.refresh(UploadState::Stopped, Some(error.code().to_owned()))
+                    .await;
                 Next::Stopped(wait)
             }
         }
@@ -251,7 +257,7 @@ impl<S: AuditSink> AuditUploader<S> {
         }
     }
 
-    fn retry(&mut self, code: String, retry_after: Option<Duration>) -> Next {
+    async fn retry(&mut self, code: String, retry_after: Option<Duration>) -> Next {
         let mut wait = self.backoff.next_wait(rand::random::<f64>());
         if let Some(asked) = retry_after {
             wait = wait.max(asked.min(self.schedule.longest_retry_after));
@@ -270,14 +276,24 @@ impl<S: AuditSink> AuditUploader<S> {
                 "audit upload failed; trying again later"
             );
         }
-        self.refresh(UploadState::Retrying, Some(code));
+        self.refresh(UploadState::Retrying, Some(code)).await;
         Next::RetryAfter(wait)
     }
 
-    /// Publishes the status with the store's numbers; on a store error the
-    /// last numbers stay.
-    fn refresh(&self, state: UploadState, error_code: Option<String>) -> Option<AuditOutboxState> {
-        let counts = self.store.audit_outbox_state().ok();
+    /// Publishes the status with the store's numbers.
+    async fn refresh(&self, state: UploadState, error_code: Option<String>) {
+        let counts = self.blocking(|store| store.audit_outbox_state()).await.ok();
+        self.publish(state, error_code, counts);
+    }
+
+    /// Publishes the status; without `counts` (the store failed) the last
+    /// numbers stay.
+    fn publish(
+        &self,
+        state: UploadState,
+        error_code: Option<String>,
+        counts: Option<AuditOutboxState>,
+    ) {
         self.status.send_modify(|status| {
             status.state = state;
             status.last_error_code = error_code;
@@ -287,7 +303,6 @@ impl<S: AuditSink> AuditUploader<S> {
                 status.last_success_at = counts.acknowledged_at;
             }
         });
-        counts
     }
 
     /// Runs a store call off the async threads (SQLite may wait for another
