@@ -146,7 +146,11 @@ impl<S: AuditSink> AuditUploader<S> {
         };
         // Blocking, once: the numbers the status starts with.
         let counts = uploader.store.audit_outbox_state().ok();
-        uploader.publish(UploadState::Sending, None, counts);
+        let state = match counts {
+            Some(counts) if counts.pending == 0 => UploadState::UpToDate,
+            _ => UploadState::Sending,
+        };
+        uploader.publish(state, None, counts);
         uploader
     }
 

@@ -81,7 +81,13 @@ async fn batches_go_oldest_first_and_the_mark_moves_on_full_acknowledgements() {
     write(&store, 450, "sent");
     let sink = Arc::new(ScriptedSink::default());
     let mut uploader = uploader(&store, &sink);
-    assert_eq!(uploader.status().borrow().pending, 450);
+    assert_eq!(
+        (
+            uploader.status().borrow().state,
+            uploader.status().borrow().pending
+        ),
+        (UploadState::Sending, 450)
+    );
     assert_eq!(uploader.step(50).await, Next::SendMore);
     assert_eq!(uploader.step(51).await, Next::SendMore);
     assert_eq!(uploader.step(52).await, Next::UpToDate);
@@ -240,6 +246,11 @@ async fn a_running_upload_wakes_when_an_entry_is_written() {
     };
     let uploader = AuditUploader::new(store.clone(), sink.clone(), schedule);
     let mut status = uploader.status();
+    assert_eq!(
+        status.borrow().state,
+        UploadState::UpToDate,
+        "nothing to send"
+    );
     let task = tokio::spawn(uploader.run());
     status
         .wait_for(|s| s.state == UploadState::UpToDate)
