@@ -7,18 +7,13 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use broker_store::StoreError;
-use serde::Serialize;
 
 /// The code of an error answer, for the metrics.
 #[derive(Debug, Clone)]
 pub struct ErrorCode(pub String);
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ErrorBody {
-    pub code: String,
-    pub message: String,
-    pub retry: bool,
-}
+/// The body of every error answer; the devices read the same type.
+pub use fleet_client::wire::ErrorBody;
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
