@@ -261,7 +261,7 @@ fn router(broker: Shared) -> Router {
             ApiError::new(
                 StatusCode::NOT_FOUND,
                 "BROKER_NOT_FOUND",
-                "There is no such call.",
+                fleet_client::messages::NO_SUCH_CALL,
                 false,
             )
         })
@@ -346,7 +346,8 @@ fn bearer(headers: &HeaderMap) -> Option<(Uuid, String)> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|_| ApiError::bad_request("The request is not valid."))
+    serde_json::from_slice(body)
+        .map_err(|_| ApiError::bad_request(fleet_client::messages::BAD_REQUEST))
 }
 
 // ---- enrollment calls ------------------------------------------------------

@@ -467,7 +467,7 @@ fn path_segment(user_id: &str) -> Result<&str, FleetError> {
             status: 400,
             body: ErrorBody {
                 code: "BROKER_BAD_REQUEST".into(),
-                message: "The request is not valid.".into(),
+                message: crate::messages::BAD_REQUEST.into(),
                 retry: false,
             },
         })

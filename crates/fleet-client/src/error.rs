@@ -29,9 +29,7 @@ pub enum FleetError {
     #[error("The fleet's server address is not usable: {reason}")]
     InvalidUrl { reason: String },
     /// The device has no credential yet (not configured for a broker).
-    #[error(
-        "This device is not enrolled with the fleet. Ask your manager for an enrollment code."
-    )]
+    #[error("{}", crate::messages::NOT_ENROLLED)]
     NotEnrolled,
 }
 
@@ -100,7 +98,7 @@ mod tests {
             status: 403,
             body: ErrorBody {
                 code: DEVICE_REVOKED.into(),
-                message: "This device has been removed from the fleet. Ask your manager to enroll it again.".into(),
+                message: crate::messages::DEVICE_REVOKED.into(),
                 retry: false,
             },
         };

@@ -18,6 +18,7 @@
 mod client;
 mod credential;
 mod error;
+pub mod messages;
 pub mod wire;
 
 pub use client::{BrokerClient, BrokerConfig, EnrolledDevice, IdempotencyKey, RetryPolicy};
