@@ -82,7 +82,8 @@ export function settingsScreen(view, { save, close, restart }, result) {
   environment.addEventListener("change", showBaseUrl);
   showBaseUrl();
 
-  const secretHint = view.credentialsStored ? "ui-settings-secret-kept" : "ui-settings-secret-new";
+  // A device of a fleet has no API key of its own to keep or enter.
+  const secretHint = view.fleet ? null : view.credentialsStored ? "ui-settings-secret-kept" : "ui-settings-secret-new";
   form.append(
     view.fleet
       ? el("p", { class: "hint", id: "settings-fleet", ...loc("ui-settings-fleet", { device: view.fleet.deviceName, group: view.fleet.group, broker: view.fleet.brokerUrl }) })

@@ -75,8 +75,12 @@ fn files_text(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// The tests of this file share the keychain's one device credential.
+static DEVICE_CREDENTIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fleet_kiosk_enrolls_through_the_broker_and_says_when_it_is_removed() {
+    let _one_at_a_time = DEVICE_CREDENTIAL.lock().await;
     let sim = Simulator::start(SimulatorConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("broker.db").display());
@@ -244,4 +248,72 @@ async fn a_fleet_kiosk_enrolls_through_the_broker_and_says_when_it_is_removed() 
     keychain.delete(&SecretKey::DeviceCredential).unwrap();
     app.quit().await;
     broker.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleet_desks_settings_show_the_broker_and_keep_it_read_only() {
+    let _one_at_a_time = DEVICE_CREDENTIAL.lock().await;
+    let keychain = OsKeychain::new();
+    keychain
+        .put(
+            &SecretKey::DeviceCredential,
+            &Secret::DeviceCredential {
+                device_id: uuid::Uuid::new_v4(),
+                secret: "e2e-device-secret-value".into(),
+            },
+        )
+        .unwrap();
+    // The settings `configure --environment broker` writes; nothing answers
+    // at the broker's address, and nothing here needs it to.
+    let app = App::launch_with(Launch {
+        settings_json: Some(
+            r#"{"environment":{"kind":"custom","base_url":"http://127.0.0.1:9/"},"apiVersion":"v2",
+                "fleet":{"brokerUrl":"http://127.0.0.1:9/","deviceName":"office-desk-1","group":"office"}}"#
+                .into(),
+        ),
+        ..Launch::default()
+    })
+    .await;
+    app.wait_for_text("#app-status", "Ready").await;
+    app.wait_for_text("#environment", "Fleet: office-desk-1")
+        .await;
+    app.click("#open-settings").await;
+    app.wait_for_text("#screen-title", "Settings").await;
+    app.wait_for_text("#settings-fleet", "office-desk-1 (group office)")
+        .await;
+    app.wait_for_text("#settings-environment-managed", "Set by the fleet's server")
+        .await;
+    let controls = app
+        .execute(
+            r#"const f = (id) => document.getElementById(id);
+            return [f("settings-environment").value, f("settings-environment").disabled,
+                    f("settings-apiVersion").disabled, f("settings-merchantId").disabled,
+                    f("settings-apiKey").disabled, f("settings-apiSecret").disabled,
+                    f("settings-mode").disabled];"#,
+        )
+        .await;
+    assert_eq!(
+        controls,
+        serde_json::json!(["broker", true, true, true, true, true, false])
+    );
+    app.screenshot("settings");
+
+    // Saving the rest keeps the fleet as it was.
+    app.click("#settings-save").await;
+    app.wait_for_text("#screen", "Settings saved").await;
+    let saved: Settings = serde_json::from_str(
+        &std::fs::read_to_string(
+            app.home()
+                .join(".config/app.aeropay-onboarding.desktop/settings.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let fleet = saved.fleet.expect("still a device of the fleet");
+    assert_eq!(fleet.device_name, "office-desk-1");
+    assert_eq!(saved.environment.id(), "custom:127.0.0.1:9");
+    assert_eq!(saved.merchant_id, None);
+
+    keychain.delete(&SecretKey::DeviceCredential).unwrap();
+    app.quit().await;
 }

@@ -440,6 +440,12 @@ async fn a_paused_or_removed_device_says_so_and_its_customer_can_go_on_once_enab
         message,
         "This device has been removed from the fleet. Ask your manager to enroll it again."
     );
+
+    // A desk says the same.
+    let desk = device(&fleet, &url, fleet.device("desk-1").await, Mode::Desk, None);
+    fleet.store.revoke("desk-1").await.unwrap();
+    let view = desk.enrollments.submit_details(details(&phone)).await;
+    assert_eq!(details_error(&view).0, "BROKER_DEVICE_REVOKED");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
