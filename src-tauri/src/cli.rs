@@ -203,6 +203,8 @@ pub enum CliError {
     FleetAfterRedeem { source: fleet_client::FleetError },
     #[error("cannot start the network runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("--broker-url goes with --environment broker (a device of a fleet); --merchant-id goes with the other environments")]
+    Arguments,
     #[error("{0}")]
     Staff(#[from] crate::staff::StaffError),
     #[error("{0}")]
@@ -227,6 +229,7 @@ impl CliError {
             CliError::Fleet(err) => fleet_code(err),
             CliError::FleetAfterRedeem { source } => fleet_code(source),
             CliError::Runtime(_) => "CLI_RUNTIME",
+            CliError::Arguments => "CLI_ARGUMENTS",
             CliError::Stdin(_) => "CLI_STDIN",
             CliError::InputFd { .. } => "CLI_INPUT_FD",
             CliError::Staff(err) => err.code(),
@@ -343,9 +346,10 @@ pub fn configure(
     let on_disk = Settings::load_from(settings_path)?;
     let mut settings = policy.apply(on_disk.clone());
     settings.check_kiosk()?;
-    let merchant_id = args
-        .merchant_id
-        .ok_or(CliError::MissingInput("--merchant-id is needed"))?;
+    let merchant_id = match (args.merchant_id, &args.broker_url) {
+        (Some(id), None) => id,
+        _ => return Err(CliError::Arguments),
+    };
     settings.environment = args.environment();
     settings.merchant_id = Some(merchant_id);
     // Configured with the merchant's own key: no broker any more.
@@ -618,6 +622,48 @@ mod tests {
         );
         let on_disk = std::fs::read_to_string(&path).unwrap();
         assert!(!on_disk.contains("secret-1") && !on_disk.contains("key-1"));
+    }
+
+    #[test]
+    fn a_broker_address_without_the_broker_environment_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let cli = Cli::try_parse_from([
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "sandbox",
+            "--broker-url",
+            "https://broker.example",
+        ])
+        .unwrap();
+        let Some(Command::Configure(args)) = cli.command else {
+            panic!("configure expected")
+        };
+        let mut input: &[u8] = b"key\nsecret\n";
+        let err = configure(
+            &args,
+            &mut input,
+            &MemoryVault::new(),
+            &path,
+            &Store::in_memory().unwrap(),
+            &Policy::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "CLI_ARGUMENTS");
+        assert!(!path.exists());
+        // With a broker, the merchant id is the broker's.
+        assert!(Cli::try_parse_from([
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "broker",
+            "--broker-url",
+            "https://broker.example",
+            "--merchant-id",
+            "1",
+        ])
+        .is_err());
     }
 
     #[test]
