@@ -42,7 +42,7 @@ function savedMessage(result, view) {
 // The controls of the fields the machine's policy manages: disabled, with
 // "Managed by your organization" next to each. The API address goes with
 // the environment. Returns the names of the disabled controls.
-function markManaged(form, fields) {
+function markManaged(form, fields, note = "ui-settings-managed") {
   const names = new Set(fields);
   if (names.has("environment")) names.add("baseUrl");
   for (const name of names) {
@@ -50,12 +50,13 @@ function markManaged(form, fields) {
     if (!control) continue;
     control.disabled = true;
     const id = `settings-${name}-managed`;
-    const note = el("p", { class: "hint managed", id, ...loc("ui-settings-managed") });
+    if (form.querySelector(`#${id}`)) continue;
+    const hint = el("p", { class: "hint managed", id, ...loc(note) });
     const describedBy = [control.getAttribute("aria-describedby"), id].filter(Boolean).join(" ");
     control.setAttribute("aria-describedby", describedBy);
     // After the control, or after the label that holds a checkbox.
     const label = control.closest("label.check");
-    (label || control).after(note);
+    (label || control).after(hint);
   }
   return names;
 }
@@ -71,6 +72,7 @@ export function settingsScreen(view, { save, close, restart }, result) {
       ["sandbox", "ui-env-sandbox"],
       ["production", "ui-env-production"],
       ["custom", "ui-env-custom"],
+      ...(view.fleet ? [["broker", "ui-env-broker"]] : []),
     ],
     view.environment,
   );
@@ -80,8 +82,12 @@ export function settingsScreen(view, { save, close, restart }, result) {
   environment.addEventListener("change", showBaseUrl);
   showBaseUrl();
 
-  const secretHint = view.credentialsStored ? "ui-settings-secret-kept" : "ui-settings-secret-new";
+  // A device of a fleet has no API key of its own to keep or enter.
+  const secretHint = view.fleet ? null : view.credentialsStored ? "ui-settings-secret-kept" : "ui-settings-secret-new";
   form.append(
+    view.fleet
+      ? el("p", { class: "hint", id: "settings-fleet", ...loc("ui-settings-fleet", { device: view.fleet.deviceName, group: view.fleet.group, broker: view.fleet.brokerUrl }) })
+      : null,
     field("settings-environment", "ui-settings-environment", environment, null, errors.environment),
     baseUrlField,
     field("settings-apiVersion", "ui-settings-api-version", select("settings-apiVersion", "apiVersion", [["v2", "v2"], ["v1", "v1"]], view.apiVersion), null, null),
@@ -149,6 +155,10 @@ export function settingsScreen(view, { save, close, restart }, result) {
     ),
   );
   const managed = markManaged(form, view.managed || []);
+  // A device of a fleet: the broker sets these (Rust refuses changes).
+  if (view.fleet) {
+    for (const name of markManaged(form, ["environment", "apiVersion", "merchantId", "apiKey", "apiSecret"], "ui-settings-fleet-managed")) managed.add(name);
+  }
   // A disabled control is not in the form's data: a managed field sends
   // the value shown (Rust refuses any other).
   const shown = {

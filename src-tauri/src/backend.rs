@@ -5,7 +5,7 @@
 use crate::aeropay::{self, AeropayClient, CredentialError, CredentialSource, Credentials};
 use crate::aerosync::{SdkVersion, WidgetOptions};
 use crate::config::{ApiVersion, Environment, Settings};
-use crate::enrollment::{EnrollmentDeps, Enrollments, StateListener};
+use crate::enrollment::{EnrollmentDeps, Enrollments, FleetMerchant, MerchantCalls, StateListener};
 use crate::simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use crate::staff::{StaffGuard, SystemClock};
 use crate::startup::{self, Mark};
@@ -26,6 +26,12 @@ pub enum StartError {
     /// does not run on settings it was told to impose but could not read.
     #[error("{0}")]
     Policy(#[from] crate::policy::PolicyError),
+    /// Fleet mode without this device's credential in the keychain, or
+    /// with a broker address the client refuses.
+    #[error("{0}")]
+    Fleet(#[from] crate::fleet_client::FleetError),
+    #[error("{0}")]
+    Vault(#[from] crate::vault::VaultError),
     /// The start panicked (a bug): said, rather than leaving the page
     /// waiting for a backend that never comes.
     #[error("the app stopped while starting; start it again")]
@@ -39,6 +45,8 @@ impl StartError {
             StartError::Simulator(err) => err.code().into(),
             StartError::Client(err) => err.code().into(),
             StartError::Policy(err) => err.code().into(),
+            StartError::Fleet(err) => err.code().into(),
+            StartError::Vault(err) => err.code().into(),
             StartError::Interrupted => "APP_START".into(),
         }
     }
@@ -119,6 +127,11 @@ impl Backend {
 
         let (simulator, base_url, credentials): (_, _, Arc<dyn CredentialSource>) =
             match settings.environment.api_base() {
+                // A device of a fleet holds no API key: its client mints
+                // nothing and uses the user tokens the broker hands it.
+                Some(base) if settings.fleet.is_some() => {
+                    (None, base, Arc::new(crate::enrollment::NoApiKey))
+                }
                 Some(base) => {
                     let credentials = Arc::new(KeychainCredentials {
                         vault: vault.clone(),
@@ -156,12 +169,20 @@ impl Backend {
             aeropay::ClientConfig::with_base_url(base_url, version),
             credentials,
         )?);
+        let merchant: Arc<dyn MerchantCalls> = match &settings.fleet {
+            Some(fleet) => Arc::new(FleetMerchant {
+                broker: broker_client(fleet, vault.clone()).await?,
+                client: client.clone(),
+            }),
+            None => client.clone(),
+        };
         startup::mark(Mark::ClientBuilt);
 
         let phone_hasher = Arc::new(phone_hasher(vault.clone()));
         let enrollments = Arc::new(Enrollments::new(
             EnrollmentDeps {
                 client,
+                merchant,
                 store: store.clone(),
                 vault: vault.clone(),
                 phone_hasher: phone_hasher.clone(),
@@ -222,6 +243,28 @@ impl Backend {
     pub fn simulator_origin(&self) -> Option<String> {
         self.simulator.as_ref().map(|s| s.widget_origin())
     }
+}
+
+/// The broker client of a device of a fleet, with its credential from the
+/// keychain (read once, at start).
+async fn broker_client(
+    fleet: &crate::config::FleetSettings,
+    vault: Arc<dyn Vault>,
+) -> Result<crate::fleet_client::BrokerClient, StartError> {
+    use crate::fleet_client::{BrokerClient, BrokerConfig, DeviceCredential, FleetError};
+    let stored = tokio::task::spawn_blocking(move || vault.get(&SecretKey::DeviceCredential))
+        .await
+        .map_err(|_| StartError::Interrupted)?;
+    let credential = match stored {
+        Ok(Some(Secret::DeviceCredential { device_id, secret })) => {
+            DeviceCredential::new(device_id, secret)
+        }
+        Ok(_) => return Err(FleetError::NotEnrolled.into()),
+        Err(err) => return Err(err.into()),
+    };
+    let mut config = BrokerConfig::new(fleet.broker_url.clone());
+    config.user_agent = format!("aeropay-onboarding/{}", env!("CARGO_PKG_VERSION"));
+    Ok(BrokerClient::new(config, Some(credential))?)
 }
 
 /// Where the app leaves the built-in simulator's admin token, for tooling

@@ -45,6 +45,9 @@ pub enum Command {
     /// Set the environment and merchant id, and store the API key and secret
     /// in the OS keychain. The key and secret are read from standard input,
     /// one per line, so they never appear in the shell history or `ps`.
+    /// With `--environment broker --broker-url URL`: enroll this device in a
+    /// fleet with the one-time code `device add` printed (read the same
+    /// way); the device then keeps only its own credential, no API secret.
     Configure(ConfigureArgs),
     /// Run the built-in Aeropay sandbox and Aerosync widget simulator on
     /// 127.0.0.1 until Ctrl-C, printing its URLs and merchant credentials.
@@ -136,6 +139,8 @@ pub enum EnvironmentArg {
     Sandbox,
     Production,
     Custom,
+    /// A fleet broker (`--broker-url`) makes the merchant's calls.
+    Broker,
 }
 
 #[derive(Debug, Args)]
@@ -145,14 +150,20 @@ pub struct ConfigureArgs {
     /// Base URL for `--environment custom` (e.g. https://staging-api.aeropay.com).
     #[arg(long, required_if_eq("environment", "custom"), value_parser = safe_base_url)]
     pub base_url: Option<Url>,
-    /// Aeropay merchant id (a number).
-    #[arg(long)]
-    pub merchant_id: u64,
+    /// The fleet broker for `--environment broker` (https, or http on this
+    /// machine only). Standard input then holds the one-time enrollment
+    /// code instead of the API key and secret.
+    #[arg(long, required_if_eq("environment", "broker"), conflicts_with_all = ["base_url", "merchant_id", "api_version"], value_parser = broker_url)]
+    pub broker_url: Option<Url>,
+    /// Aeropay merchant id (a number); not with a broker, which has it.
+    #[arg(long, required_unless_present = "broker_url")]
+    pub merchant_id: Option<u64>,
     /// The API version (v2 unless the machine's policy sets it).
     #[arg(long, value_enum)]
     pub api_version: Option<ApiVersionArg>,
     /// Also set the staff PIN (4 to 12 digits; 6 to 12 on a kiosk), read from standard input as
-    /// a third line after the API key and secret.
+    /// a third line after the API key and secret (with a broker: a second
+    /// line after the enrollment code).
     #[arg(long)]
     pub staff_pin_stdin: bool,
     /// Read the lines from this open file descriptor instead of standard
@@ -182,6 +193,18 @@ pub enum CliError {
     Stdin(#[from] std::io::Error),
     #[error("cannot read file descriptor {fd}: {source}. Open it for this command, e.g. `--input-fd {fd} {fd}<secrets.txt`.")]
     InputFd { fd: u32, source: std::io::Error },
+    #[error("expected the one-time enrollment code (from `device add` on the broker) on standard input: {0}")]
+    MissingCode(&'static str),
+    #[error("{0}")]
+    Fleet(#[from] fleet_client::FleetError),
+    /// The code was redeemed but the broker then could not be asked who
+    /// this device is: the settings were not changed.
+    #[error("{source} The enrollment code is used now: ask the fleet's operator for a new one (`device add` under a new name, or this one after `device revoke`).")]
+    FleetAfterRedeem { source: fleet_client::FleetError },
+    #[error("cannot start the network runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("--broker-url goes with --environment broker (a device of a fleet); --merchant-id goes with the other environments")]
+    Arguments,
     #[error("{0}")]
     Staff(#[from] crate::staff::StaffError),
     #[error("{0}")]
@@ -202,6 +225,11 @@ impl CliError {
             CliError::Vault(err) => err.code(),
             CliError::MissingInput(_) => "CLI_MISSING_INPUT",
             CliError::MissingPin(_) => "CLI_MISSING_INPUT",
+            CliError::MissingCode(_) => "CLI_MISSING_INPUT",
+            CliError::Fleet(err) => fleet_code(err),
+            CliError::FleetAfterRedeem { source } => fleet_code(source),
+            CliError::Runtime(_) => "CLI_RUNTIME",
+            CliError::Arguments => "CLI_ARGUMENTS",
             CliError::Stdin(_) => "CLI_STDIN",
             CliError::InputFd { .. } => "CLI_INPUT_FD",
             CliError::Staff(err) => err.code(),
@@ -212,7 +240,39 @@ impl CliError {
     }
 }
 
+/// The broker's codes are `&'static` here as the CLI's others are: the
+/// known ones by name, any other under one.
+fn fleet_code(err: &fleet_client::FleetError) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "BROKER_UNREACHABLE",
+        "BROKER_UNEXPECTED_ANSWER",
+        "BROKER_URL_INVALID",
+        "BROKER_DEVICE_CREDENTIAL_MISSING",
+        "BROKER_DEVICE_CREDENTIAL_INVALID",
+        "BROKER_DEVICE_UNKNOWN",
+        "BROKER_DEVICE_NOT_ENROLLED",
+        "BROKER_DEVICE_REVOKED",
+        "BROKER_DEVICE_DISABLED",
+        "BROKER_ENROLLMENT_CODE_INVALID",
+        "BROKER_ENROLLMENT_CODE_EXPIRED",
+        "BROKER_ENROLLMENT_CODE_USED",
+        "BROKER_RATE_LIMITED",
+        "BROKER_BAD_REQUEST",
+        "BROKER_INTERNAL",
+        "BROKER_NOT_FOUND",
+    ];
+    KNOWN
+        .iter()
+        .find(|known| **known == err.code())
+        .copied()
+        .unwrap_or("BROKER_REFUSED")
+}
+
 impl ConfigureArgs {
+    pub fn is_broker(&self) -> bool {
+        matches!(self.environment, EnvironmentArg::Broker)
+    }
+
     fn environment(&self) -> Environment {
         match self.environment {
             EnvironmentArg::Simulator => Environment::Simulator,
@@ -224,7 +284,20 @@ impl ConfigureArgs {
                     .clone()
                     .expect("clap requires --base-url with custom"),
             },
+            // The broker names its environment when asked (`configure_fleet`).
+            EnvironmentArg::Broker => Environment::Simulator,
         }
+    }
+}
+
+/// `--broker-url`: https, or http on this machine only, and nothing but
+/// the server's address.
+fn broker_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("not a URL ({e})"))?;
+    let config = fleet_client::BrokerConfig::new(url.clone());
+    match fleet_client::BrokerClient::new(config, None) {
+        Ok(_) => Ok(url),
+        Err(err) => Err(format!("{err} ({})", err.code())),
     }
 }
 
@@ -273,8 +346,14 @@ pub fn configure(
     let on_disk = Settings::load_from(settings_path)?;
     let mut settings = policy.apply(on_disk.clone());
     settings.check_kiosk()?;
+    let merchant_id = match (args.merchant_id, &args.broker_url) {
+        (Some(id), None) => id,
+        _ => return Err(CliError::Arguments),
+    };
     settings.environment = args.environment();
-    settings.merchant_id = Some(args.merchant_id);
+    settings.merchant_id = Some(merchant_id);
+    // Configured with the merchant's own key: no broker any more.
+    settings.fleet = None;
     settings.api_version = match args.api_version {
         Some(ApiVersionArg::V1) => ApiVersion::V1,
         Some(ApiVersionArg::V2) => ApiVersion::V2,
@@ -306,7 +385,7 @@ pub fn configure(
         &Secret::MerchantCredentials {
             api_key,
             api_secret,
-            merchant_id: args.merchant_id,
+            merchant_id,
         },
     )?;
     if let Some(pin) = &pin {
@@ -323,7 +402,105 @@ pub fn configure(
         &format!(
             "API key and secret stored for {} (merchant {}) from the command line",
             settings.environment.id(),
-            args.merchant_id
+            merchant_id
+        ),
+    )?;
+    if pin.is_some() {
+        audit(
+            store,
+            settings.mode,
+            AuditAction::PinSet,
+            "staff PIN set from the command line",
+        )?;
+    }
+    Ok(settings)
+}
+
+/// `configure --environment broker`: redeems the one-time code read from
+/// `input` with the broker, keeps the device's credential in the keychain,
+/// asks the broker who the device is and which Aeropay it uses, and only
+/// then writes the settings (the broker's environment and API version, and
+/// the `fleet` object). The keychain is tried before the code is redeemed,
+/// so a locked keychain does not waste the code; if anything fails the
+/// settings are left as they were. Merchant credentials a previous set-up
+/// left in the keychain are deleted: a fleet device holds none.
+pub async fn configure_fleet(
+    args: &ConfigureArgs,
+    input: &mut dyn BufRead,
+    vault: &dyn Vault,
+    settings_path: &std::path::Path,
+    store: &Store,
+    policy: &crate::policy::Policy,
+    broker: fleet_client::BrokerConfig,
+) -> Result<Settings, CliError> {
+    let on_disk = Settings::load_from(settings_path)?;
+    let mut settings = policy.apply(on_disk.clone());
+    settings.check_kiosk()?;
+    let code = read_line(input, "nothing was read")
+        .map_err(|_| CliError::MissingCode("nothing was read"))?;
+    let pin = if args.staff_pin_stdin {
+        Some(read_pin(
+            input,
+            "the second line (after the enrollment code) is empty",
+            settings.mode,
+        )?)
+    } else {
+        None
+    };
+    // Reachable and unlocked before the code is spent.
+    vault.get(&SecretKey::DeviceCredential)?;
+    let unenrolled = fleet_client::BrokerClient::new(broker, None)?;
+    let enrolled = unenrolled.enroll(&code).await?;
+    let credential = enrolled.credential.clone();
+    vault.put(
+        &SecretKey::DeviceCredential,
+        &Secret::DeviceCredential {
+            device_id: credential.device_id,
+            secret: credential.secret.clone(),
+        },
+    )?;
+    let device = unenrolled
+        .with_credential(credential)
+        .device()
+        .await
+        .map_err(|source| CliError::FleetAfterRedeem { source })?;
+    let previous_environment = on_disk.environment.id();
+    settings.environment = crate::config::environment_of_base(&device.aeropay.base_url);
+    settings.api_version = device.aeropay.api_version;
+    settings.merchant_id = None;
+    settings.fleet = Some(crate::config::FleetSettings {
+        broker_url: unenrolled.base_url().clone(),
+        device_name: device.name.clone(),
+        group: device.group.clone(),
+    });
+    let managed = policy.changed_by(&settings);
+    if !managed.is_empty() {
+        return Err(CliError::Managed {
+            path: policy.source.clone().unwrap_or_default(),
+            fields: managed,
+        });
+    }
+    if let Some(pin) = &pin {
+        crate::staff::store_pin(vault, pin)?;
+    }
+    policy
+        .keep_user_values(settings.clone(), &on_disk)
+        .save_to(settings_path)?;
+    for environment in [previous_environment, settings.environment.id()] {
+        let old = SecretKey::MerchantCredentials { environment };
+        if let Err(err) = vault.delete(&old) {
+            tracing::warn!(code = err.code(), account = %old.account(), "old merchant credentials not deleted: {err}");
+        }
+    }
+    audit(
+        store,
+        settings.mode,
+        AuditAction::CredentialsChanged,
+        &format!(
+            "enrolled in the fleet as {} ({}) at {}; device credential stored, no API key",
+            device.name,
+            device.group,
+            unenrolled.base_url()
         ),
     )?;
     if pin.is_some() {
@@ -445,6 +622,48 @@ mod tests {
         );
         let on_disk = std::fs::read_to_string(&path).unwrap();
         assert!(!on_disk.contains("secret-1") && !on_disk.contains("key-1"));
+    }
+
+    #[test]
+    fn a_broker_address_without_the_broker_environment_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let cli = Cli::try_parse_from([
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "sandbox",
+            "--broker-url",
+            "https://broker.example",
+        ])
+        .unwrap();
+        let Some(Command::Configure(args)) = cli.command else {
+            panic!("configure expected")
+        };
+        let mut input: &[u8] = b"key\nsecret\n";
+        let err = configure(
+            &args,
+            &mut input,
+            &MemoryVault::new(),
+            &path,
+            &Store::in_memory().unwrap(),
+            &Policy::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "CLI_ARGUMENTS");
+        assert!(!path.exists());
+        // With a broker, the merchant id is the broker's.
+        assert!(Cli::try_parse_from([
+            "aeropay-onboarding",
+            "configure",
+            "--environment",
+            "broker",
+            "--broker-url",
+            "https://broker.example",
+            "--merchant-id",
+            "1",
+        ])
+        .is_err());
     }
 
     #[test]

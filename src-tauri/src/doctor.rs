@@ -104,9 +104,10 @@ pub async fn run_checks(inputs: &DoctorInputs) -> Vec<CheckResult> {
         Ok(policy) => policy.apply(settings),
         Err(_) => settings,
     };
-    match settings.environment.api_base() {
-        None => results.extend(check_simulator(&settings, inputs.timeout).await),
-        Some(base) => results.extend(check_remote(&settings, base, inputs).await),
+    match (&settings.fleet, settings.environment.api_base()) {
+        (Some(fleet), base) => results.extend(check_fleet(&settings, fleet, base, inputs).await),
+        (None, None) => results.extend(check_simulator(&settings, inputs.timeout).await),
+        (None, Some(base)) => results.extend(check_remote(&settings, base, inputs).await),
     }
     results.extend(check_widget_origin(&settings.environment));
     results.extend(origins_to_allow_list(&settings.environment));
@@ -484,6 +485,121 @@ async fn check_remote(settings: &Settings, base: Url, inputs: &DoctorInputs) -> 
         }
         None => CheckResult::fail(TOKEN, "not tried: no API credentials", configure),
     });
+    results
+}
+
+const FLEET: &str = "fleet";
+
+/// A device of a fleet: its credential is in the keychain (and no merchant
+/// credentials), the broker answers and knows it in good standing, and the
+/// Aeropay it names is the one in the settings.
+async fn check_fleet(
+    settings: &Settings,
+    fleet: &crate::config::FleetSettings,
+    base: Option<Url>,
+    inputs: &DoctorInputs,
+) -> Vec<CheckResult> {
+    use crate::fleet_client::{BrokerClient, BrokerConfig, DeviceCredential};
+    let reconfigure = format!(
+        "ask the fleet's operator for a new code (`device add`), then run `aeropay-onboarding configure --environment broker --broker-url {}` with it on stdin",
+        fleet.broker_url
+    );
+    let vault = inputs.vault.clone();
+    let merchant = SecretKey::MerchantCredentials {
+        environment: settings.environment.id(),
+    };
+    let stored = with_vault(inputs.timeout, move || {
+        Ok((
+            vault.get(&SecretKey::DeviceCredential)?,
+            vault.get(&merchant)?,
+        ))
+    })
+    .await;
+    let mut results = Vec::new();
+    let credential = match stored {
+        Ok((Some(Secret::DeviceCredential { device_id, secret }), merchant)) => {
+            results.push(match merchant {
+                None => CheckResult::pass(
+                    CREDENTIALS,
+                    format!("this device's fleet credential ({device_id}) is in the keychain; no API key or secret"),
+                ),
+                Some(_) => CheckResult::fail(
+                    CREDENTIALS,
+                    format!("an API key and secret for {} are still in the keychain beside the fleet credential", settings.environment.id()),
+                    format!("run `aeropay-onboarding configure --environment broker --broker-url {}` again, or delete the entry from the keychain", fleet.broker_url),
+                ),
+            });
+            DeviceCredential::new(device_id, secret)
+        }
+        Ok(_) => {
+            results.push(CheckResult::fail(
+                CREDENTIALS,
+                "no fleet credential for this device in the keychain",
+                reconfigure,
+            ));
+            return results;
+        }
+        Err(err) => {
+            results.push(CheckResult::fail(
+                CREDENTIALS,
+                err,
+                "make the keychain reachable (see the keychain check), then run doctor again",
+            ));
+            return results;
+        }
+    };
+    let mut config = BrokerConfig::new(fleet.broker_url.clone());
+    config.connect_timeout = inputs.timeout;
+    config.request_timeout = inputs.timeout;
+    // One try: the doctor reports what a first attempt meets.
+    config.retry.attempts = 1;
+    let answer = match BrokerClient::new(config, Some(credential)) {
+        Ok(client) => client.device().await,
+        Err(err) => Err(err),
+    };
+    match answer {
+        Ok(device) => {
+            let same = base.as_ref().is_some_and(|b| {
+                b.as_str().trim_end_matches('/')
+                    == device.aeropay.base_url.as_str().trim_end_matches('/')
+            }) && device.aeropay.api_version == settings.api_version;
+            results.push(if same {
+                CheckResult::pass(
+                    FLEET,
+                    format!(
+                        "{} answers; this device is {} (group {}), in good standing; Aeropay {} {:?}",
+                        fleet.broker_url, device.name, device.group, device.aeropay.base_url, device.aeropay.api_version
+                    ),
+                )
+            } else {
+                CheckResult::fail(
+                    FLEET,
+                    format!(
+                        "{} now uses Aeropay at {} ({:?}); the settings name another",
+                        fleet.broker_url, device.aeropay.base_url, device.aeropay.api_version
+                    ),
+                    reconfigure,
+                )
+            });
+        }
+        Err(err) => {
+            let fix = match err.code() {
+                "BROKER_UNREACHABLE" => "check the network, DNS, proxy and firewall between this machine and the fleet's server, and that the server runs".to_owned(),
+                "BROKER_UNEXPECTED_ANSWER" | "BROKER_URL_INVALID" => format!("check that {} is the fleet's server", fleet.broker_url),
+                "BROKER_DEVICE_DISABLED" => "ask the fleet's operator to run `device enable` for this device".to_owned(),
+                _ if err.is_device_refused() => reconfigure,
+                _ => "run doctor again in a moment; if it persists, ask the fleet's operator".to_owned(),
+            };
+            results.push(CheckResult::fail(
+                FLEET,
+                format!("{}: {err} ({})", fleet.broker_url, err.code()),
+                fix,
+            ));
+        }
+    }
+    if let Some(base) = base {
+        results.push(check_reachable(&base, inputs.timeout).await);
+    }
     results
 }
 

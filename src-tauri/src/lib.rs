@@ -30,6 +30,8 @@ pub use aeropay_client::{secret, tls};
 pub use aeropay_simulator as simulator;
 /// The Aerosync widget's protocol (crate `aerosync`).
 pub use aerosync;
+/// A fleet device's client of the broker (crate `fleet_client`).
+pub use fleet_client;
 /// The core without a window (crate `onboarding_core`).
 pub use onboarding_core::{
     config, desk, enrollment, i18n, kiosk, policy, staff, store, text, updates, vault,

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
                 Err(err) => fail(err.code(), &err),
             }
         }
+        Some(Command::Configure(args)) if args.is_broker() => configure_fleet(&args),
         Some(Command::Configure(args)) => {
             let result = machine().and_then(|(_, path, policy, store)| {
                 let mut input = cli::configure_input(&args)?;
@@ -64,7 +65,7 @@ fn main() -> ExitCode {
                     println!(
                         "Configured {} (merchant {}); the API key and secret are in the OS keychain.",
                         settings.environment.label(),
-                        args.merchant_id
+                        args.merchant_id.unwrap_or_default()
                     );
                     if args.staff_pin_stdin {
                         println!("Staff PIN set; only its hash is in the OS keychain.");
@@ -74,6 +75,45 @@ fn main() -> ExitCode {
                 Err(err) => fail(err.code(), &err),
             }
         }
+    }
+}
+
+/// `configure --environment broker --broker-url URL`, the code on stdin.
+fn configure_fleet(args: &cli::ConfigureArgs) -> ExitCode {
+    use aeropay_onboarding::fleet_client::BrokerConfig;
+    let result = machine().and_then(|(_, path, policy, store)| {
+        let mut input = cli::configure_input(args)?;
+        let url = args
+            .broker_url
+            .clone()
+            .ok_or(cli::CliError::MissingInput("--broker-url is needed"))?;
+        let runtime = tokio::runtime::Runtime::new().map_err(cli::CliError::Runtime)?;
+        runtime.block_on(cli::configure_fleet(
+            args,
+            &mut input,
+            &OsKeychain::new(),
+            &path,
+            &store,
+            &policy,
+            BrokerConfig::new(url),
+        ))
+    });
+    match result {
+        Ok(settings) => {
+            let fleet = settings.fleet.as_ref();
+            println!(
+                "Enrolled in the fleet as {} (group {}) at {}; Aeropay: {}. The device credential is in the OS keychain; this device holds no API key or secret.",
+                fleet.map(|f| f.device_name.as_str()).unwrap_or_default(),
+                fleet.map(|f| f.group.as_str()).unwrap_or_default(),
+                fleet.map(|f| f.broker_url.as_str()).unwrap_or_default(),
+                settings.environment.label(),
+            );
+            if args.staff_pin_stdin {
+                println!("Staff PIN set; only its hash is in the OS keychain.");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err.code(), &err),
     }
 }
 

@@ -76,18 +76,19 @@ pub struct SettingsView {
     /// The fields the machine's policy manages (read-only on the screen),
     /// named as the form names them.
     pub managed: Vec<&'static str>,
+    /// A device of a fleet: its broker and name (environment, API version
+    /// and credentials read-only on the screen).
+    pub fleet: Option<crate::config::FleetSettings>,
 }
 
 impl SettingsView {
     pub fn of(settings: &Settings, credentials_stored: bool) -> Self {
-        let (environment, base_url) = match &settings.environment {
-            Environment::Simulator => ("simulator", String::new()),
-            Environment::Sandbox => ("sandbox", String::new()),
-            Environment::Production => ("production", String::new()),
-            Environment::Custom { base_url } => ("custom", base_url.to_string()),
+        let (environment, base_url) = match &settings.fleet {
+            Some(_) => (FLEET_ENVIRONMENT.to_owned(), String::new()),
+            None => environment_fields(&settings.environment),
         };
         Self {
-            environment: environment.into(),
+            environment,
             base_url,
             api_version: settings.api_version,
             merchant_id: settings
@@ -104,6 +105,7 @@ impl SettingsView {
             restart_pending: false,
             staff_pin_set: false,
             managed: Vec::new(),
+            fleet: settings.fleet.clone(),
         }
     }
 }
@@ -372,9 +374,62 @@ impl SettingsForm {
                 },
                 language: self.language,
                 updates,
+                fleet: None,
             },
             credentials,
         ))
+    }
+
+    /// As [`SettingsForm::validate`] on a device of a fleet (`saved.fleet`):
+    /// the environment (`broker`), API version and merchant come from the
+    /// broker and stay as saved; API credentials are refused, the device
+    /// holds none. Everything else is checked as usual.
+    pub fn validate_in_fleet(&self, saved: &Settings) -> Result<Settings, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.environment != FLEET_ENVIRONMENT || self.api_version != saved.api_version {
+            errors.insert("environment".into(), FLEET_SET.into());
+        }
+        if !self.api_key.expose().trim().is_empty() || !self.api_secret.expose().trim().is_empty() {
+            errors.insert("apiKey".into(), FLEET_NO_CREDENTIALS.into());
+        }
+        // The rest as usual, with the saved Aeropay filled in for the check.
+        let mut rest = self.clone();
+        (rest.environment, rest.base_url) = environment_fields(&saved.environment);
+        rest.merchant_id = "1".into();
+        rest.api_key = SecretString::default();
+        rest.api_secret = SecretString::default();
+        let checked = rest.validate();
+        if let Err(more) = &checked {
+            errors.extend(more.clone());
+        }
+        if !errors.is_empty() {
+            for message in errors.values_mut() {
+                *message = crate::i18n::localize("SETTINGS_FIELD", message);
+            }
+            return Err(errors);
+        }
+        let (mut settings, _) = checked.map_err(|_| FieldErrors::new())?;
+        settings.environment = saved.environment.clone();
+        settings.api_version = saved.api_version;
+        settings.merchant_id = None;
+        settings.fleet = saved.fleet.clone();
+        Ok(settings)
+    }
+}
+
+/// The form's name of a fleet device's environment.
+pub const FLEET_ENVIRONMENT: &str = "broker";
+const FLEET_SET: &str = "This device belongs to a fleet: its server sets the environment and API version. To leave the fleet, run `aeropay-onboarding configure` on this machine.";
+const FLEET_NO_CREDENTIALS: &str =
+    "A device of a fleet keeps no API key or secret: the fleet's server holds them.";
+
+/// The form's `environment` and `baseUrl` for an environment.
+fn environment_fields(environment: &Environment) -> (String, String) {
+    match environment {
+        Environment::Simulator => ("simulator".into(), String::new()),
+        Environment::Sandbox => ("sandbox".into(), String::new()),
+        Environment::Production => ("production".into(), String::new()),
+        Environment::Custom { base_url } => ("custom".into(), base_url.to_string()),
     }
 }
 
@@ -402,6 +457,54 @@ mod tests {
             update_feed_url: String::new(),
             update_channel: String::new(),
         }
+    }
+
+    #[test]
+    fn a_fleet_device_keeps_the_brokers_environment_and_takes_no_api_key() {
+        let saved = Settings {
+            environment: Environment::Sandbox,
+            api_version: ApiVersion::V2,
+            fleet: Some(crate::config::FleetSettings {
+                broker_url: Url::parse("https://broker.example").unwrap(),
+                device_name: "kiosk-1".into(),
+                group: "store-1".into(),
+            }),
+            ..Settings::default()
+        };
+        let view = SettingsView::of(&saved, false);
+        assert_eq!(view.environment, FLEET_ENVIRONMENT);
+        assert_eq!(view.fleet, saved.fleet);
+
+        // The form as the page sends it: the shown environment, no merchant.
+        let mut kept = form(FLEET_ENVIRONMENT);
+        kept.mode = Mode::Kiosk;
+        let settings = kept.validate_in_fleet(&saved).unwrap();
+        assert_eq!(settings.environment, Environment::Sandbox);
+        assert_eq!(settings.fleet, saved.fleet);
+        assert_eq!(settings.merchant_id, None);
+        assert_eq!(settings.mode, Mode::Kiosk);
+
+        // Edited into another environment, or given an API key: refused.
+        let errors = form("production").validate_in_fleet(&saved).unwrap_err();
+        assert!(errors["environment"].contains("fleet"), "{errors:?}");
+        let mut v1 = form(FLEET_ENVIRONMENT);
+        v1.api_version = ApiVersion::V1;
+        assert!(v1
+            .validate_in_fleet(&saved)
+            .unwrap_err()
+            .contains_key("environment"));
+        let mut keyed = form(FLEET_ENVIRONMENT);
+        keyed.api_key = "k".into();
+        keyed.api_secret = "s".into();
+        let errors = keyed.validate_in_fleet(&saved).unwrap_err();
+        assert!(errors["apiKey"].contains("no API key"), "{errors:?}");
+        // The other fields are checked as usual.
+        let mut timers = form(FLEET_ENVIRONMENT);
+        timers.kiosk_idle_seconds = Some("nope".into());
+        assert!(timers
+            .validate_in_fleet(&saved)
+            .unwrap_err()
+            .contains_key("kioskIdleSeconds"));
     }
 
     #[test]

@@ -144,6 +144,12 @@ impl AeropayError {
         self
     }
 
+    /// An Aeropay error that another server (the fleet's broker) received
+    /// and passed on as `{code, message}`: read as if Aeropay had sent it.
+    pub fn relayed(code: &str, message: &str, status: u16) -> Self {
+        Self::from_api(Some(code), Some(message), status).with_status(status)
+    }
+
     /// An error body sent by Aeropay, whatever its shape: the code decides
     /// category and message; unknown codes keep Aeropay's own message.
     pub(crate) fn from_api(code: Option<&str>, server_message: Option<&str>, status: u16) -> Self {

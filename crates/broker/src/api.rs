@@ -2,7 +2,8 @@
 //!
 //! | call | who | what |
 //! |---|---|---|
-//! | `POST /v1/devices/enroll` `{code}` | a new device | `{device_id, secret}`, once |
+//! | `POST /v1/devices/enroll` `{code}` | a new device | `{device_id, name, group, secret}`, once |
+//! | `GET /v1/device` | device | `{deviceId, name, group, aeropay: {baseUrl, apiVersion}}` |
 //! | `POST /v1/users` `{firstName, lastName, phoneNumber, email}` | device | Aeropay POST /user (merchant scope, on the broker): `{user: {id, aeroPassUserUuid}, mfaType}` |
 //! | `POST /v1/users/{id}/confirm` `{code}` | device | Aeropay confirmUser: `{user: {id, aeroPassUserUuid, userStatus}}` |
 //! | `POST /v1/users/{id}/token` | device | a userForMerchant token for a user this device verified: `{token, scope, userId, expiresAt}` |
@@ -14,13 +15,16 @@
 //! Device calls carry `Authorization: Bearer <device_id>.<secret>`. The two
 //! user calls take an `Idempotency-Key` header: a repeat with the same key
 //! gets the kept reply, without Aeropay being called again.
+//!
+//! The bodies are `fleet_client::wire`'s types, which the devices read and
+//! write too.
 
 use crate::config::{Config, Secrets};
 use crate::error::{ApiError, ErrorCode};
 use crate::fleet_token::FleetToken;
 use crate::metrics::Metrics;
 use crate::seal::{RequestDigest, Sealer};
-use aeropay_client::{AeropayClient, ClientConfig, NewUser, StaticCredentials};
+use aeropay_client::{AeropayClient, ClientConfig, MfaType, StaticCredentials};
 use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
@@ -29,8 +33,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine as _;
 use broker_store::{AuditCursor, AuditEntry, AuditFilter, Device, Store};
+use fleet_client::wire;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
@@ -240,6 +245,7 @@ impl Drop for RunningBroker {
 fn router(broker: Shared) -> Router {
     let limits = broker.config.limits.clone();
     let devices = Router::new()
+        .route("/v1/device", get(whoami))
         .route("/v1/users", post(create_user))
         .route("/v1/users/{user_id}/confirm", post(confirm_user))
         .route("/v1/users/{user_id}/token", post(user_token))
@@ -255,7 +261,7 @@ fn router(broker: Shared) -> Router {
             ApiError::new(
                 StatusCode::NOT_FOUND,
                 "BROKER_NOT_FOUND",
-                "There is no such call.",
+                fleet_client::messages::NO_SUCH_CALL,
                 false,
             )
         })
@@ -270,13 +276,8 @@ fn router(broker: Shared) -> Router {
 
 // ---- devices ---------------------------------------------------------------
 
-#[derive(Deserialize)]
-struct EnrollRequest {
-    code: String,
-}
-
 async fn enroll(State(b): State<Shared>, body: axum::body::Bytes) -> Result<Response, ApiError> {
-    let request: EnrollRequest = parse(&body)?;
+    let request: wire::EnrollRequest = parse(&body)?;
     // 32 random bytes from the OS-seeded CSPRNG, base64url: only its
     // SHA-256 is stored.
     let raw: [u8; 32] = rand::random();
@@ -284,17 +285,36 @@ async fn enroll(State(b): State<Shared>, body: axum::body::Bytes) -> Result<Resp
     let device = b
         .store
         .redeem(
-            &request.code,
+            request.code.expose(),
             &broker_store::credential_verifier(secret.as_bytes()),
         )
         .await?;
     tracing::info!(device = %device.name, group = %device.group, "device enrolled");
-    Ok(Json(json!({
-        "device_id": device.id,
-        "name": device.name,
-        "group": device.group,
-        "secret": secret,
-    }))
+    Ok(Json(wire::Enrolled {
+        device_id: device.id,
+        name: device.name,
+        group: device.group,
+        secret: secret.into(),
+    })
+    .into_response())
+}
+
+/// Who the device is, and the Aeropay its own userForMerchant calls (the
+/// widget's credentials, linking, accounts) must go to: this broker's.
+async fn whoami(
+    State(b): State<Shared>,
+    axum::Extension(device): axum::Extension<Device>,
+) -> Result<Response, ApiError> {
+    let base_url = b.config.base_url().ok_or_else(ApiError::internal)?;
+    Ok(Json(wire::DeviceInfo {
+        device_id: device.id,
+        name: device.name,
+        group: device.group,
+        aeropay: wire::AeropayTarget {
+            base_url,
+            api_version: b.config.api_version,
+        },
+    })
     .into_response())
 }
 
@@ -326,7 +346,8 @@ fn bearer(headers: &HeaderMap) -> Option<(Uuid, String)> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|_| ApiError::bad_request("The request is not valid."))
+    serde_json::from_slice(body)
+        .map_err(|_| ApiError::bad_request(fleet_client::messages::BAD_REQUEST))
 }
 
 // ---- enrollment calls ------------------------------------------------------
@@ -372,8 +393,9 @@ async fn keep(
     key: Option<&str>,
     operation: &str,
     hash: &[u8; 32],
-    reply: Value,
+    reply: impl serde::Serialize,
 ) -> Result<Response, ApiError> {
+    let reply = serde_json::to_value(reply).map_err(|_| ApiError::internal())?;
     let reply = match key {
         Some(key) => {
             b.store
@@ -392,7 +414,7 @@ async fn create_user(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let new_user: NewUser = parse(&body)?;
+    let new_user: wire::NewUser = parse(&body)?;
     let key = idempotency_key(&headers)?;
     let canonical = serde_json::to_value(&new_user).map_err(|_| ApiError::internal())?;
     let hash = b.request_digest.of("create_user", "", &canonical);
@@ -420,19 +442,25 @@ async fn create_user(
             .await?;
     }
     tracing::info!(device = %device.name, user_id = %created.user.id, "user created or found");
-    let reply = json!({
-        "user": {
-            "id": created.user.id,
-            "aeroPassUserUuid": created.user.aero_pass_user_uuid,
+    let reply = wire::CreatedUser {
+        user: wire::UserRef {
+            id: created.user.id,
+            aero_pass_user_uuid: created.user.aero_pass_user_uuid,
+            user_status: None,
         },
-        "mfaType": created.mfa_type,
-    });
+        mfa_type: created.mfa_type.as_ref().map(mfa_name),
+    };
     keep(&b, &device, key.as_deref(), "create_user", &hash, reply).await
 }
 
-#[derive(Deserialize, serde::Serialize)]
-struct ConfirmRequest {
-    code: String,
+/// The channel as the answer spells it (`"sms"`, `"email"`, `"other"`).
+fn mfa_name(mfa: &MfaType) -> String {
+    match mfa {
+        MfaType::Sms => "sms",
+        MfaType::Email => "email",
+        MfaType::Other => "other",
+    }
+    .to_owned()
 }
 
 async fn confirm_user(
@@ -442,7 +470,7 @@ async fn confirm_user(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let request: ConfirmRequest = parse(&body)?;
+    let request: wire::ConfirmRequest = parse(&body)?;
     let key = idempotency_key(&headers)?;
     let canonical = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
     let hash = b.request_digest.of("confirm_user", &user_id, &canonical);
@@ -456,13 +484,13 @@ async fn confirm_user(
     let user = user?;
     b.store.record_verified_user(device.id, &user_id).await?;
     tracing::info!(device = %device.name, user_id = %user_id, "user confirmed");
-    let reply = json!({
-        "user": {
-            "id": user.id,
-            "aeroPassUserUuid": user.aero_pass_user_uuid,
-            "userStatus": user.user_status,
-        }
-    });
+    let reply = wire::ConfirmedUser {
+        user: wire::UserRef {
+            id: user.id,
+            aero_pass_user_uuid: user.aero_pass_user_uuid,
+            user_status: user.user_status,
+        },
+    };
     keep(&b, &device, key.as_deref(), "confirm_user", &hash, reply).await
 }
 
@@ -482,39 +510,23 @@ async fn user_token(
         _ => return Err(ApiError::user_not_verified_here()),
     }
     let token = b.client.user_token(&user_id).await?;
-    Ok(Json(json!({
-        "token": token.token.expose(),
-        "scope": token.scope.as_str(),
-        "userId": user_id,
-        "expiresAt": token.expires_at,
-    }))
+    Ok(Json(wire::UserToken {
+        token: token.token,
+        scope: token.scope.as_str().to_owned(),
+        user_id,
+        expires_at: token.expires_at,
+    })
     .into_response())
 }
 
 // ---- audit -----------------------------------------------------------------
-
-#[derive(Deserialize)]
-struct AuditUpload {
-    entries: Vec<AuditIn>,
-}
-
-#[derive(Deserialize)]
-struct AuditIn {
-    id: Uuid,
-    seq: u64,
-    #[serde(with = "time::serde::rfc3339")]
-    at: OffsetDateTime,
-    kind: String,
-    #[serde(default)]
-    detail: Value,
-}
 
 async fn upload_audit(
     State(b): State<Shared>,
     axum::Extension(device): axum::Extension<Device>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let upload: AuditUpload = parse(&body)?;
+    let upload: wire::AuditUpload = parse(&body)?;
     let entries: Vec<AuditEntry> = upload
         .entries
         .into_iter()
@@ -527,7 +539,11 @@ async fn upload_audit(
         })
         .collect();
     let appended = b.store.append_audit(device.id, &entries).await?;
-    Ok(Json(json!({"new": appended.new, "duplicates": appended.duplicates})).into_response())
+    Ok(Json(wire::AuditUploaded {
+        new: appended.new as u64,
+        duplicates: appended.duplicates as u64,
+    })
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -556,31 +572,25 @@ async fn list_audit(
             limit: q.limit.unwrap_or(0),
         })
         .await?;
-    let rfc = |t: OffsetDateTime| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
-    };
-    let entries: Vec<Value> = page
+    let entries = page
         .entries
         .into_iter()
-        .map(|r| {
-            json!({
-                "device_id": r.device_id,
-                "device": r.device_name,
-                "group": r.group,
-                "id": r.id,
-                "seq": r.seq,
-                "at": rfc(r.at),
-                "kind": r.kind,
-                "detail": r.detail,
-                "received_at": rfc(r.received_at),
-            })
+        .map(|r| wire::AuditRecord {
+            device_id: r.device_id,
+            device: r.device_name,
+            group: r.group,
+            id: r.id,
+            seq: r.seq,
+            at: r.at,
+            kind: r.kind,
+            detail: r.detail,
+            received_at: r.received_at,
         })
         .collect();
-    Ok(Json(json!({
-        "entries": entries,
-        "next": page.next.as_ref().map(AuditCursor::as_str),
-    }))
+    Ok(Json(wire::AuditPage {
+        entries,
+        next: page.next.as_ref().map(|c| c.as_str().to_owned()),
+    })
     .into_response())
 }
 

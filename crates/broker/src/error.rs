@@ -7,18 +7,14 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use broker_store::StoreError;
-use serde::Serialize;
+use fleet_client::messages;
 
 /// The code of an error answer, for the metrics.
 #[derive(Debug, Clone)]
 pub struct ErrorCode(pub String);
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ErrorBody {
-    pub code: String,
-    pub message: String,
-    pub retry: bool,
-}
+/// The body of every error answer; the devices read the same type.
+pub use fleet_client::wire::ErrorBody;
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -67,7 +63,7 @@ impl ApiError {
         Self::new(
             StatusCode::FORBIDDEN,
             "BROKER_USER_NOT_VERIFIED_HERE",
-            "This customer has not confirmed their code on this device recently. Start their enrollment again.",
+            messages::USER_NOT_VERIFIED_HERE,
             false,
         )
     }
@@ -85,7 +81,7 @@ impl ApiError {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "BROKER_IDEMPOTENCY_KEY_REUSED",
-            "This request was already sent with other details. Start this step again.",
+            messages::IDEMPOTENCY_KEY_REUSED,
             false,
         )
     }
@@ -94,14 +90,13 @@ impl ApiError {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "BROKER_INTERNAL",
-            "Something went wrong on the fleet's server. Please try again.",
+            messages::INTERNAL,
             true,
         )
     }
 }
 
-const NOT_ENROLLED: &str =
-    "This device is not enrolled with the fleet. Ask your manager for an enrollment code.";
+const NOT_ENROLLED: &str = messages::NOT_ENROLLED;
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
@@ -111,62 +106,37 @@ impl From<StoreError> for ApiError {
             E::DeviceUnknown | E::CredentialInvalid | E::DeviceNotEnrolled => {
                 (StatusCode::UNAUTHORIZED, NOT_ENROLLED, false)
             }
-            E::DeviceRevoked => (
-                StatusCode::FORBIDDEN,
-                "This device has been removed from the fleet. Ask your manager to enroll it again.",
-                false,
-            ),
-            E::DeviceDisabled => (
-                StatusCode::FORBIDDEN,
-                "This device is paused by the fleet's operator. Ask your manager to enable it again.",
-                false,
-            ),
-            E::CodeInvalid => (
-                StatusCode::BAD_REQUEST,
-                "This enrollment code is not valid. Check it was typed as printed.",
-                false,
-            ),
-            E::CodeExpired => (
-                StatusCode::BAD_REQUEST,
-                "This enrollment code has expired. Ask your manager for a new one.",
-                false,
-            ),
-            E::CodeUsed => (
-                StatusCode::BAD_REQUEST,
-                "This enrollment code was already used. Ask your manager for a new one.",
-                false,
-            ),
+            E::DeviceRevoked => (StatusCode::FORBIDDEN, messages::DEVICE_REVOKED, false),
+            E::DeviceDisabled => (StatusCode::FORBIDDEN, messages::DEVICE_DISABLED, false),
+            E::CodeInvalid => (StatusCode::BAD_REQUEST, messages::CODE_INVALID, false),
+            E::CodeExpired => (StatusCode::BAD_REQUEST, messages::CODE_EXPIRED, false),
+            E::CodeUsed => (StatusCode::BAD_REQUEST, messages::CODE_USED, false),
             E::Limited { retry_after, .. } => {
-                let secs = (retry_after.whole_milliseconds() + 999).div_euclid(1000).max(1) as u64;
+                let secs = (retry_after.whole_milliseconds() + 999)
+                    .div_euclid(1000)
+                    .max(1) as u64;
                 let mut error = ApiError::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     code,
-                    "Too many attempts from this device. Please wait a little and try again.",
+                    messages::RATE_LIMITED,
                     true,
                 );
                 error.retry_after = Some(secs);
                 return error;
             }
-            E::Unavailable { .. } => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The fleet's server is briefly unavailable. Please try again in a moment.",
-                true,
-            ),
+            E::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, messages::UNAVAILABLE, true),
             E::AuditSequenceConflict { .. } => (
                 StatusCode::CONFLICT,
                 "The audit trail was sent out of order.",
                 false,
             ),
-            E::CursorInvalid | E::InvalidArgument(_) | E::InvalidName { .. } | E::InvalidGroup { .. } => {
-                (StatusCode::BAD_REQUEST, "The request is not valid.", false)
-            }
+            E::CursorInvalid
+            | E::InvalidArgument(_)
+            | E::InvalidName { .. }
+            | E::InvalidGroup { .. } => (StatusCode::BAD_REQUEST, messages::BAD_REQUEST, false),
             _ => {
                 tracing::error!(code, error = %e, "broker store failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong on the fleet's server. Please try again.",
-                    true,
-                )
+                (StatusCode::INTERNAL_SERVER_ERROR, messages::INTERNAL, true)
             }
         };
         if e.is_unavailable() {

@@ -27,11 +27,15 @@ impl Drop for Process {
 }
 
 fn serve(database_url: &str, sim: &RunningSimulator) -> Process {
+    serve_on(database_url, sim, "127.0.0.1:0")
+}
+
+fn serve_on(database_url: &str, sim: &RunningSimulator, listen: &str) -> Process {
     let creds = sim.credentials();
     let mut child = Command::new(env!("CARGO_BIN_EXE_aeropay-onboarding-broker"))
         .arg("serve")
         .env("BROKER_DATABASE_URL", database_url)
-        .env("BROKER_LISTEN", "127.0.0.1:0")
+        .env("BROKER_LISTEN", listen)
         .env("BROKER_AEROPAY_ENVIRONMENT", sim.base_url())
         .env("AEROPAY_API_KEY", &creds.api_key)
         .env("AEROPAY_API_SECRET", &creds.api_secret)
@@ -136,6 +140,70 @@ async fn a_broker_killed_mid_create_user_leaves_one_aeropay_user() {
     assert_eq!(token.status, 200, "{:?}", token.body);
     // The second process read the first one's merchant token from the database.
     assert_eq!(sim.counts().merchant_mints, 1);
+    drop(second);
+    sim.shutdown().await;
+}
+
+/// The device's own client (`fleet_client::BrokerClient`) meets the same
+/// kill: its connection is cut, it repeats the request with the same
+/// Idempotency-Key until the new process on the same address answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_devices_client_repeats_through_a_broker_restart_and_aeropay_keeps_one_user() {
+    use fleet_client::{BrokerClient, BrokerConfig, IdempotencyKey, RetryPolicy};
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("broker.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let (_, code) = store.add_device("kiosk-1", "store-1").await.unwrap();
+
+    let first = serve(&url, &sim);
+    let mut config = BrokerConfig::new(first.url.parse().unwrap());
+    config.retry = RetryPolicy {
+        attempts: 12,
+        first_backoff: Duration::from_millis(100),
+        max_backoff: Duration::from_secs(1),
+    };
+    let unenrolled = BrokerClient::new(config, None).unwrap();
+    let enrolled = unenrolled.enroll(&code.reveal().into()).await.unwrap();
+    let kiosk = unenrolled.with_credential(enrolled.credential);
+
+    let admin = reqwest::Client::new();
+    let r = admin
+        .post(format!("{}/__admin/faults", sim.base_url()))
+        .header(ADMIN_TOKEN_HEADER, sim.admin_token())
+        .json(&json!({"operation": "createUser", "kind": "hold_answer", "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let customer: fleet_client::wire::NewUser = serde_json::from_value(new_user(&phone())).unwrap();
+    let pending = {
+        let kiosk = kiosk.clone();
+        tokio::spawn(async move {
+            kiosk
+                .create_user(&customer, &IdempotencyKey::new("create-1").unwrap())
+                .await
+        })
+    };
+    for _ in 0..500 {
+        if sim.counts().create_user_calls == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(sim.counts().create_user_calls, 1);
+    let listen = first.url.trim_start_matches("http://").to_owned();
+    drop(first);
+    let second = serve_on(&url, &sim, &listen);
+
+    let created = pending
+        .await
+        .unwrap()
+        .expect("the repeat reached the new process");
+    let counts = sim.counts();
+    assert_eq!(counts.users_created, 1, "one user for one customer");
+    assert_eq!(counts.create_user_calls, 2);
+    assert!(!created.user.id.is_empty());
     drop(second);
     sim.shutdown().await;
 }

@@ -292,6 +292,7 @@ impl Machine {
         let enrollments = Enrollments::new(
             EnrollmentDeps {
                 client: client.clone(),
+                merchant: client.clone(),
                 store: self.store.clone(),
                 vault: self.vault.clone(),
                 phone_hasher: Arc::new(PhoneHasher::new(b"bench-key")),

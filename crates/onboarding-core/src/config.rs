@@ -30,6 +30,23 @@ pub fn environment_label(environment: &Environment) -> String {
     }
 }
 
+/// The badge of a device of a fleet: its name and the broker's Aeropay.
+pub fn fleet_label(fleet: &FleetSettings, environment: &Environment) -> String {
+    crate::i18n::tr_args(
+        "env-fleet",
+        &crate::i18n::args([
+            (
+                "device",
+                fluent_bundle::FluentValue::from(fleet.device_name.clone()),
+            ),
+            (
+                "aeropay",
+                fluent_bundle::FluentValue::from(environment_label(environment)),
+            ),
+        ]),
+    )
+}
+
 /// Where the app runs: a kiosk (customers alone, full screen, reset between
 /// customers) or a back-office desk (staff, a normal window).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -124,6 +141,36 @@ pub struct Settings {
     /// Signed updates: off unless staff turn them on (never in the
     /// simulator).
     pub updates: crate::updates::UpdateSettings,
+    /// Fleet mode: the merchant's calls go through this broker, which
+    /// keeps the API secret; the device keeps only its own credential.
+    /// `environment` and `api_version` are then the broker's, as it named
+    /// them when the device was configured. Absent in older files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<FleetSettings>,
+}
+
+/// Where a device of a fleet finds its broker, and who it is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FleetSettings {
+    pub broker_url: url::Url,
+    pub device_name: String,
+    pub group: String,
+}
+
+/// The environment a broker's Aeropay base URL stands for: the named ones
+/// when it is theirs, else a custom base URL.
+pub fn environment_of_base(base_url: &url::Url) -> Environment {
+    let same = |known: &str| base_url.as_str().trim_end_matches('/') == known.trim_end_matches('/');
+    if same(aeropay_client::SANDBOX_BASE_URL) {
+        Environment::Sandbox
+    } else if same(aeropay_client::PRODUCTION_BASE_URL) {
+        Environment::Production
+    } else {
+        Environment::Custom {
+            base_url: base_url.clone(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -138,6 +185,7 @@ impl Default for Settings {
             kiosk: KioskTimers::default(),
             language: crate::i18n::LanguageSetting::Auto,
             updates: crate::updates::UpdateSettings::default(),
+            fleet: None,
         }
     }
 }
@@ -271,6 +319,36 @@ impl Settings {
 mod tests {
     use super::*;
     use url::Url;
+
+    #[test]
+    fn older_files_read_without_a_fleet_and_a_fleet_reads_back() {
+        let old: Settings =
+            serde_json::from_str(r#"{"environment":{"kind":"sandbox"},"merchantId":7}"#).unwrap();
+        assert_eq!(old.fleet, None);
+        assert!(!serde_json::to_string(&old).unwrap().contains("fleet"));
+        let fleet = Settings {
+            environment: environment_of_base(
+                &Url::parse("https://api.sandbox-pay.aero.inc/").unwrap(),
+            ),
+            fleet: Some(FleetSettings {
+                broker_url: Url::parse("https://broker.example").unwrap(),
+                device_name: "store-12-kiosk-1".into(),
+                group: "store-12".into(),
+            }),
+            ..Settings::default()
+        };
+        assert_eq!(fleet.environment, Environment::Sandbox);
+        let json = serde_json::to_string(&fleet).unwrap();
+        assert!(
+            json.contains(r#""fleet":{"brokerUrl":"https://broker.example/""#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), fleet);
+        assert_eq!(
+            environment_of_base(&Url::parse("http://127.0.0.1:9/").unwrap()).id(),
+            "custom:127.0.0.1:9"
+        );
+    }
 
     #[test]
     fn the_kiosk_countdown_is_never_under_twenty_seconds() {

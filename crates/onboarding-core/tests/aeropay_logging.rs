@@ -131,6 +131,7 @@ async fn enroll(sim: &RunningSimulator, version: ApiVersion, person: &Person) ->
     let store = Arc::new(Store::open(&dir.path().join("app.sqlite3")).unwrap());
     let enrollments = Enrollments::new(
         EnrollmentDeps {
+            merchant: client.clone(),
             client,
             store: store.clone(),
             vault: Arc::new(MemoryVault::new()),

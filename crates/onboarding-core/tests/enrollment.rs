@@ -259,6 +259,7 @@ fn enrollments(
     Enrollments::new(
         EnrollmentDeps {
             client: client.clone(),
+            merchant: client.clone(),
             store: store.clone(),
             vault: vault.clone(),
             phone_hasher: Arc::new(PhoneHasher::new(b"test-key")),

@@ -59,6 +59,11 @@ impl From<&crate::backend::StartError> for CommandError {
             StartError::Store(store) => Self::shown(code, &store.text(), false),
             StartError::Client(client) => Self::shown(code, &client.text(), false),
             StartError::Policy(policy) => Self::shown(code, &policy.text(), false),
+            StartError::Fleet(fleet) => {
+                let err = crate::enrollment::EnrollmentError::Fleet(fleet.clone());
+                Self::shown(code, &err.text(), fleet.retryable())
+            }
+            StartError::Vault(vault) => Self::shown(code, &vault.text(), true),
             StartError::Simulator(_) | StartError::Interrupted => {
                 Self::localized(code, &err.to_string(), false)
             }

@@ -57,10 +57,17 @@ fn info_of(state: &AppState, backend: &crate::backend::Backend) -> AppInfo {
     AppInfo {
         product: "Aeropay Onboarding".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        environment: EnvironmentInfo {
-            id: environment.id(),
-            label: crate::config::environment_label(environment),
-            simulated: environment.is_simulated(),
+        environment: match &state.settings.fleet {
+            Some(fleet) => EnvironmentInfo {
+                id: "fleet".into(),
+                label: crate::config::fleet_label(fleet, environment),
+                simulated: false,
+            },
+            None => EnvironmentInfo {
+                id: environment.id(),
+                label: crate::config::environment_label(environment),
+                simulated: environment.is_simulated(),
+            },
         },
         mode: state.settings.mode,
         kiosk: state.settings.kiosk.normalized(),

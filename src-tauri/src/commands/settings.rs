@@ -67,7 +67,12 @@ pub async fn settings_save(
     form: SettingsForm,
 ) -> Result<SettingsSaved, CommandError> {
     require_staff(&state).await?;
-    let (settings, credentials) = match form.validate() {
+    let previous = Settings::load_from(&state.settings_path)?;
+    let validated = match &previous.fleet {
+        Some(_) => form.validate_in_fleet(&previous).map(|s| (s, None)),
+        None => form.validate(),
+    };
+    let (settings, credentials) = match validated {
         Ok(valid) => valid,
         Err(field_errors) => {
             return Ok(SettingsSaved {
@@ -100,7 +105,6 @@ pub async fn settings_save(
             false,
         ));
     }
-    let previous = Settings::load_from(&state.settings_path)?;
     // The file keeps the user's own values of the managed fields.
     let to_save = state.policy.keep_user_values(settings.clone(), &previous);
     let mut changed = changed_fields(&previous, &to_save);

@@ -234,3 +234,24 @@ err-code-format = Type the code from the message: digits only.
 err-some-not-linked-unknown = Some accounts could not be linked.
 # $reason is the last refusal's message, in the same language.
 err-some-not-linked = { $failed } of { $requested } accounts could not be linked: { $reason }
+
+## The fleet's broker (crates/fleet-client/src/messages.rs, error.rs)
+
+err-fleet-not-enrolled = This device is not enrolled with the fleet. Ask your manager for an enrollment code.
+err-fleet-revoked = This device has been removed from the fleet. Ask your manager to enroll it again.
+err-fleet-disabled = This device is paused by the fleet's operator. Ask your manager to enable it again.
+err-fleet-user-not-verified = This customer has not confirmed their code on this device recently. Start their enrollment again.
+err-fleet-rate-limited = Too many attempts from this device. Please wait a little and try again.
+err-fleet-unavailable = The fleet's server is briefly unavailable. Please try again in a moment.
+err-fleet-internal = Something went wrong on the fleet's server. Please try again.
+err-fleet-bad-request = The request is not valid.
+err-fleet-key-reused = This request was already sent with other details. Start this step again.
+err-fleet-no-such-call = There is no such call.
+err-fleet-code-invalid = This enrollment code is not valid. Check it was typed as printed.
+err-fleet-code-expired = This enrollment code has expired. Ask your manager for a new one.
+err-fleet-code-used = This enrollment code was already used. Ask your manager for a new one.
+# $host is the fleet server's address (host and port).
+err-fleet-unreachable = The fleet's server ({ $host }) could not be reached. Please try again in a moment, or ask your manager to check the network.
+err-fleet-unexpected = The fleet's server ({ $host }) gave an answer this app cannot read. Ask your manager to check the fleet's server address.
+# $reason says what is wrong with the address.
+err-fleet-url = The fleet's server address is not usable: { $reason }

@@ -248,10 +248,13 @@ ui-pin-saved = Staff PIN saved.
 
 ui-settings-title = Settings
 ui-settings-managed = Managed by your organization
+ui-settings-fleet-managed = Set by the fleet's server
+ui-settings-fleet = This device is { $device } (group { $group }) of the fleet at { $broker }. The fleet's server holds the Aeropay API key and secret.
 ui-env-simulator = Simulator (no real bank data)
 ui-env-sandbox = Aeropay sandbox
 ui-env-production = Production
 ui-env-custom = Custom address
+ui-env-broker = Fleet server
 ui-settings-base-url = API address
 ui-settings-base-url-hint = For a custom environment, e.g. https://staging-api.aeropay.com
 ui-settings-secret-kept = A key and secret are stored in the keychain. Leave both empty to keep them.
@@ -299,6 +302,7 @@ env-simulator = Simulator — no real bank data
 env-sandbox = Aeropay sandbox
 env-production = Production
 env-custom = Custom ({ $url })
+env-fleet = Fleet: { $device } — { $aeropay }
 
 ## Dates (see crates/onboarding-core/src/i18n/format.rs)
 

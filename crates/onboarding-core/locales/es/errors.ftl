@@ -235,3 +235,22 @@ err-some-not-linked =
         [one] No se pudo vincular { $failed } de { $requested } cuentas
        *[other] No se pudieron vincular { $failed } de { $requested } cuentas
     }: { $reason }
+
+## The fleet's broker (crates/fleet-client/src/messages.rs, error.rs)
+
+err-fleet-not-enrolled = Este dispositivo no está inscrito en la flota. Pida un código de inscripción a su gerente.
+err-fleet-revoked = Este dispositivo fue retirado de la flota. Pida a su gerente que lo inscriba de nuevo.
+err-fleet-disabled = El operador de la flota pausó este dispositivo. Pida a su gerente que lo vuelva a habilitar.
+err-fleet-user-not-verified = Este cliente no confirmó su código en este dispositivo recientemente. Empiece su inscripción de nuevo.
+err-fleet-rate-limited = Demasiados intentos desde este dispositivo. Espere un poco e inténtelo de nuevo.
+err-fleet-unavailable = El servidor de la flota no está disponible por un momento. Inténtelo de nuevo en un momento.
+err-fleet-internal = Algo salió mal en el servidor de la flota. Inténtelo de nuevo.
+err-fleet-bad-request = La solicitud no es válida.
+err-fleet-key-reused = Esta solicitud ya se envió con otros datos. Empiece este paso de nuevo.
+err-fleet-no-such-call = Esa llamada no existe.
+err-fleet-code-invalid = Este código de inscripción no es válido. Compruebe que lo escribió tal como está impreso.
+err-fleet-code-expired = Este código de inscripción venció. Pida uno nuevo a su gerente.
+err-fleet-code-used = Este código de inscripción ya se usó. Pida uno nuevo a su gerente.
+err-fleet-unreachable = No se pudo conectar con el servidor de la flota ({ $host }). Inténtelo de nuevo en un momento o pida a su gerente que revise la red.
+err-fleet-unexpected = El servidor de la flota ({ $host }) dio una respuesta que esta aplicación no puede leer. Pida a su gerente que revise la dirección del servidor de la flota.
+err-fleet-url = La dirección del servidor de la flota no se puede usar: { $reason }

@@ -247,10 +247,13 @@ ui-pin-saved = Se guardó el PIN del personal.
 
 ui-settings-title = Configuración
 ui-settings-managed = Administrado por su organización
+ui-settings-fleet-managed = Definido por el servidor de la flota
+ui-settings-fleet = Este dispositivo es { $device } (grupo { $group }) de la flota en { $broker }. El servidor de la flota guarda la clave y el secreto de la API de Aeropay.
 ui-env-simulator = Simulador (sin datos bancarios reales)
 ui-env-sandbox = Entorno de pruebas de Aeropay
 ui-env-production = Producción
 ui-env-custom = Dirección personalizada
+ui-env-broker = Servidor de la flota
 ui-settings-base-url = Dirección de la API
 ui-settings-base-url-hint = Para un entorno personalizado, p. ej., https://staging-api.aeropay.com
 ui-settings-secret-kept = Hay una clave y un secreto guardados en el llavero. Deje ambos vacíos para conservarlos.
@@ -298,6 +301,7 @@ env-simulator = Simulador: sin datos bancarios reales
 env-sandbox = Entorno de pruebas de Aeropay
 env-production = Producción
 env-custom = Personalizado ({ $url })
+env-fleet = Flota: { $device } — { $aeropay }
 
 ## Fechas (ver crates/onboarding-core/src/i18n/format.rs)
 

@@ -16,6 +16,9 @@ pub enum EnrollmentError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    /// The fleet's broker refused, or could not be reached.
+    #[error(transparent)]
+    Fleet(#[from] fleet_client::FleetError),
     #[error("this action does not fit the current step ({step}); the screen has been refreshed")]
     WrongStep { step: &'static str },
     #[error("the bank-link widget is not open")]
@@ -50,6 +53,26 @@ pub enum EnrollmentError {
     CodeRequired,
 }
 
+/// The broker's own messages are fixed sentences (`fleet_client::messages`);
+/// the device's about reaching it name the server.
+fn fleet_text(err: &fleet_client::FleetError) -> crate::i18n::ErrorText {
+    use crate::i18n::ErrorText;
+    use fleet_client::FleetError as F;
+    match err {
+        F::Broker { body, .. } => ErrorText::sentence(body.message.clone()),
+        F::Unreachable { host, .. } => {
+            ErrorText::message("err-fleet-unreachable", [("host", host.as_str().into())])
+        }
+        F::UnexpectedAnswer { host, .. } => {
+            ErrorText::message("err-fleet-unexpected", [("host", host.as_str().into())])
+        }
+        F::InvalidUrl { reason } => {
+            ErrorText::message("err-fleet-url", [("reason", reason.as_str().into())])
+        }
+        F::NotEnrolled => ErrorText::sentence(fleet_client::messages::NOT_ENROLLED),
+    }
+}
+
 /// "1 minute", "7 minutes".
 fn minutes(count: i64) -> String {
     if count == 1 {
@@ -66,6 +89,7 @@ impl EnrollmentError {
             EnrollmentError::Widget(err) => err.code().to_owned(),
             EnrollmentError::Store(err) => err.code().to_owned(),
             EnrollmentError::Vault(err) => err.code().to_owned(),
+            EnrollmentError::Fleet(err) => err.code().to_owned(),
             EnrollmentError::WrongStep { .. } => "ENROLLMENT_WRONG_STEP".into(),
             EnrollmentError::WidgetNotOpen => "WIDGET_NOT_OPEN".into(),
             EnrollmentError::NoWidgetUrl => "WIDGET_NO_URL".into(),
@@ -91,6 +115,7 @@ impl EnrollmentError {
             EnrollmentError::Widget(err) => err.text(),
             EnrollmentError::Store(err) => err.text(),
             EnrollmentError::Vault(err) => err.text(),
+            EnrollmentError::Fleet(err) => fleet_text(err),
             EnrollmentError::WrongStep { step } => {
                 ErrorText::message("err-wrong-step", [("step", (*step).into())])
             }
@@ -134,6 +159,7 @@ impl EnrollmentError {
             EnrollmentError::Widget(_) | EnrollmentError::WidgetReported { .. } => true,
             EnrollmentError::Vault(VaultError::Locked { .. })
             | EnrollmentError::Vault(VaultError::NoSecretService { .. }) => true,
+            EnrollmentError::Fleet(err) => err.retryable(),
             EnrollmentError::NoWidgetUrl
             | EnrollmentError::LinkOutcomeUnknown
             | EnrollmentError::Internal => true,

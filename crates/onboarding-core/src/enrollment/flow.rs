@@ -28,7 +28,11 @@ pub const CODE_SEND_WINDOW_SECS: i64 = 15 * 60;
 
 /// What an enrollment needs from the rest of the app.
 pub struct EnrollmentDeps {
+    /// The customer's own calls (widget credentials, linking, accounts).
     pub client: Arc<AeropayClient>,
+    /// The merchant's calls: `client` itself, or a fleet's broker
+    /// ([`super::FleetMerchant`]).
+    pub merchant: Arc<dyn super::MerchantCalls>,
     pub store: Arc<Store>,
     pub vault: Arc<dyn Vault>,
     pub phone_hasher: Arc<PhoneHasher>,
@@ -65,6 +69,9 @@ pub(super) struct Session {
     /// checked the customer's ID.
     pub(super) after_id_check: AfterIdCheck,
     pub(super) code_attempts_left: u32,
+    /// Codes asked for in this session: names each `POST /user` (see
+    /// [`request_key`]).
+    pub(super) codes_asked: u32,
     pub(super) widget: Option<WidgetSession>,
     /// Accounts the customer had before the widget opened: to spot an
     /// account linked twice, and to reconcile a link whose answer was lost.
@@ -239,6 +246,19 @@ impl Enrollments {
             return Err(EnrollmentError::IdCheckRequired);
         }
         tracing::info!(enrollment = %session.record.id, "customer's ID checked by staff");
+        // A device of a fleet gets a customer's token only for a code
+        // confirmed on it recently: without one, the customer confirms a
+        // new code instead of meeting a dead end.
+        let user_id = session.user_id.clone().unwrap_or_default();
+        if let Err(err) = self.user_scope(&user_id).await {
+            if err.code() == fleet_client::USER_NOT_VERIFIED_HERE
+                && !session.details.phone.is_empty()
+            {
+                tracing::info!(enrollment = %session.record.id, "no token from the fleet without a code; sending one");
+                return Ok(self.create_user(session, false).await);
+            }
+            return Ok(self.fail(session, err));
+        }
         // Whoever confirms this at a desk speaks as staff, PIN or not.
         self.audit_by(
             session,
@@ -307,6 +327,7 @@ impl Enrollments {
             verified: false,
             after_id_check: AfterIdCheck::Accounts,
             code_attempts_left: CODE_ATTEMPTS,
+            codes_asked: 0,
             widget: None,
             accounts_before: Vec::new(),
             step: empty_details(),
@@ -336,10 +357,24 @@ impl Enrollments {
             phone_number: session.details.phone.clone(),
             email: session.details.email.clone(),
         };
-        let created = match self.deps.client.create_user(&new_user).await {
+        if resend {
+            session.codes_asked += 1;
+        }
+        let key = request_key(
+            &session.record.id,
+            "create",
+            &[
+                &new_user.first_name,
+                &new_user.last_name,
+                &new_user.phone_number,
+                &new_user.email,
+                &session.codes_asked.to_string(),
+            ],
+        );
+        let created = match self.deps.merchant.create_user(&new_user, &key).await {
             Ok(created) => created,
-            Err(err) if resend => return self.code_error(session, err.into()),
-            Err(err) => return self.details_error(session, err.into()),
+            Err(err) if resend => return self.code_error(session, err),
+            Err(err) => return self.details_error(session, err),
         };
         let user_id = created.user.id.clone();
         let confirmed = !created.needs_confirmation();
@@ -456,7 +491,9 @@ impl Enrollments {
             return view_of(Some(session));
         }
         let user_id = session.user_id.clone().unwrap_or_default();
-        match self.deps.client.confirm_user(&user_id, code).await {
+        // The same code again (its answer lost) is the same request.
+        let key = request_key(&session.record.id, "confirm", &[&user_id, code]);
+        match self.deps.merchant.confirm_user(&user_id, code, &key).await {
             Ok(user) => {
                 tracing::info!(enrollment = %session.record.id, "code confirmed");
                 session.widget_user_id = Some(user.aero_pass_user_uuid);
@@ -475,10 +512,10 @@ impl Enrollments {
                     "wrong code",
                     Some(err.code().to_owned()),
                 );
-                self.code_error(session, err.into())
+                self.code_error(session, err)
             }
-            Err(err) if err.aeropay_code() == Some("AP112") => self.fail(session, err.into()),
-            Err(err) => self.code_error(session, err.into()),
+            Err(err) if err.aeropay_code() == Some("AP112") => self.fail(session, err),
+            Err(err) => self.code_error(session, err),
         }
     }
 
@@ -532,6 +569,7 @@ impl Enrollments {
         self.save(session);
         self.publish(session);
         let user_id = session.user_id.clone().unwrap_or_default();
+        self.user_scope(&user_id).await?;
         let accounts = self.deps.client.bank_accounts(&user_id).await?;
         let after_a_link = !self.deps.store.links_of(&session.record.id)?.is_empty();
         let usable = accounts
@@ -601,6 +639,9 @@ impl Enrollments {
 
     pub(super) async fn open_widget(&self, session: &mut Session) -> EnrollmentView {
         let user_id = session.user_id.clone().unwrap_or_default();
+        if let Err(err) = self.user_scope(&user_id).await {
+            return self.fail(session, err);
+        }
         let credentials = match self.deps.client.aggregator_credentials(&user_id).await {
             Ok(credentials) => credentials,
             Err(err) => return self.fail(session, err.into()),
@@ -809,8 +850,21 @@ impl Enrollments {
         self.publish(session)
     }
 
+    /// Makes sure the client holds the customer's token for their own
+    /// calls: a device of a fleet asks its broker when it has none (the
+    /// direct client mints it, as the call itself would have).
+    pub(super) async fn user_scope(&self, user_id: &str) -> Result<(), EnrollmentError> {
+        if self.deps.client.cached_user_token(user_id).is_some() {
+            return Ok(());
+        }
+        self.deps.merchant.user_token(user_id).await.map(|_| ())
+    }
+
     pub(super) async fn keep_token(&self, user_id: &str) -> Result<(), EnrollmentError> {
-        let token = self.deps.client.user_token(user_id).await?;
+        let token = match self.deps.client.cached_user_token(user_id) {
+            Some(token) => token,
+            None => self.deps.merchant.user_token(user_id).await?,
+        };
         let key = SecretKey::UserToken {
             environment: self.environment_id(),
             user_id: user_id.to_owned(),
@@ -1048,6 +1102,25 @@ fn view_from(
         verified: is_verified(status),
         selected: selected.unwrap_or(false),
     }
+}
+
+/// The `Idempotency-Key` of one merchant request of one enrollment: the
+/// same request (its kind and what it sends) gets the same key, so a repeat
+/// after a lost answer gets the broker's kept answer, not a second code;
+/// anything else gets another. A digest, so the key names no customer.
+pub(super) fn request_key(enrollment_id: &str, kind: &str, parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in std::iter::once(enrollment_id)
+        .chain(std::iter::once(kind))
+        .chain(parts.iter().copied())
+    {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part.as_bytes());
+    }
+    let digest = hash.finalize();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{kind}-{hex}")
 }
 
 /// A code that is not digits, or is too long.

@@ -238,6 +238,16 @@ impl Enrollments {
     ) -> Outcome {
         let user_id = session.user_id.clone().unwrap_or_default();
         let user_id = user_id.as_str();
+        // Without the customer's token nothing is sent: a new link was
+        // not made; one already sent stays to be settled later.
+        if let Err(err) = self.user_scope(user_id).await {
+            tracing::warn!(enrollment = %session.record.id, code = %err.code(), "no token for the customer's link");
+            return if reconcile_first {
+                Outcome::Unsettled
+            } else {
+                Outcome::Refused(err)
+            };
+        }
         if !reconcile_first {
             match self.deps.client.link_account(user_id, &job.source).await {
                 Ok(account) => {

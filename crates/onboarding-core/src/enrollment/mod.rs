@@ -7,6 +7,7 @@ mod details;
 mod error;
 pub(crate) mod flow;
 pub(crate) mod linking;
+pub mod merchant;
 pub(crate) mod resume;
 mod view;
 
@@ -16,5 +17,6 @@ pub use flow::{
     EnrollmentDeps, Enrollments, StateListener, CODE_SENDS_PER_WINDOW, CODE_SEND_WINDOW_SECS,
 };
 pub use linking::SETTLE_EVERY;
+pub use merchant::{FleetMerchant, MerchantCalls, NoApiKey};
 pub use resume::{resume_point, ListRow, ResumePoint};
 pub use view::{AccountView, EnrollmentView, Step, ViewError};

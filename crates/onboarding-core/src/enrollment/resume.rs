@@ -229,6 +229,7 @@ pub(super) fn known_customer_session(record: EnrollmentRecord) -> Session {
         verified: false,
         after_id_check: AfterIdCheck::Accounts,
         code_attempts_left: CODE_ATTEMPTS,
+        codes_asked: 0,
         widget: None,
         accounts_before: Vec::new(),
         step: empty_details(),

@@ -434,6 +434,21 @@ mod tests {
             enrollment.push(EnrollmentError::NotResumable { reason });
         }
         enrollment.extend(vault().into_iter().map(EnrollmentError::Vault));
+        enrollment.extend(
+            fleet_client::FleetError::every_own_error()
+                .into_iter()
+                .map(EnrollmentError::Fleet),
+        );
+        for (code, message) in fleet_client::messages::ALL {
+            enrollment.push(EnrollmentError::Fleet(fleet_client::FleetError::Broker {
+                status: 403,
+                body: fleet_client::wire::ErrorBody {
+                    code: (*code).into(),
+                    message: (*message).into(),
+                    retry: false,
+                },
+            }));
+        }
         enrollment.extend(store().into_iter().map(EnrollmentError::Store));
         enrollment.extend(widget().into_iter().map(EnrollmentError::Widget));
         enrollment.extend(
@@ -483,6 +498,7 @@ mod tests {
         use aerosync::AerosyncError as W;
         match e {
             E::Aeropay(_) | E::Widget(_) | E::Store(_) | E::Vault(_) | E::WrongStep { .. } => {}
+            E::Fleet(_) => {}
             E::WidgetNotOpen | E::NoWidgetUrl | E::LinkOutcomeUnknown | E::NotLinked { .. } => {}
             E::WidgetReported { .. } | E::Internal | E::NotFound | E::OtherEnvironment { .. } => {}
             E::NotResumable { .. } | E::CodeLimit { .. } | E::IdCheckRequired | E::CodeRequired => {

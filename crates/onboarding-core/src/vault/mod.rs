@@ -9,6 +9,7 @@
 //! | Aeropay token for a customer | `<environment>/user-token/<user id>`     |
 //! | staff PIN hash               | `staff-pin`                              |
 //! | key of the phone-number hash | `phone-hash-key`                         |
+//! | this device's fleet credential | `fleet/device-credential`              |
 //!
 //! `<environment>` is [`crate::config::Environment::id`], so sandbox and
 //! production credentials can never be mixed up. Values are typed
@@ -40,6 +41,8 @@ pub enum SecretKey {
     },
     StaffPin,
     PhoneHashKey,
+    /// Fleet mode: the device id and secret the broker gave this device.
+    DeviceCredential,
     /// The v1 widget's `user_password` for a link written down but not yet
     /// settled (`store::PendingLink`): kept only until the link is settled.
     PendingLink {
@@ -61,6 +64,7 @@ impl SecretKey {
             } => format!("{environment}/user-token/{user_id}"),
             SecretKey::StaffPin => "staff-pin".into(),
             SecretKey::PhoneHashKey => "phone-hash-key".into(),
+            SecretKey::DeviceCredential => "fleet/device-credential".into(),
             SecretKey::PendingLink {
                 environment,
                 enrollment_id,
@@ -75,6 +79,7 @@ impl SecretKey {
             SecretKey::UserToken { .. } => SecretKind::AeropayToken,
             SecretKey::StaffPin => SecretKind::StaffPin,
             SecretKey::PhoneHashKey => SecretKind::PhoneHashKey,
+            SecretKey::DeviceCredential => SecretKind::DeviceCredential,
             SecretKey::PendingLink { .. } => SecretKind::LinkPassword,
         }
     }
@@ -86,6 +91,7 @@ enum SecretKind {
     AeropayToken,
     StaffPin,
     PhoneHashKey,
+    DeviceCredential,
     LinkPassword,
 }
 
@@ -128,6 +134,12 @@ pub enum Secret {
     PhoneHashKey {
         key: SecretString,
     },
+    /// The fleet broker's credential for this device.
+    #[serde(rename_all = "camelCase")]
+    DeviceCredential {
+        device_id: uuid::Uuid,
+        secret: SecretString,
+    },
     /// A v1 widget's `user_password`, until its link is settled.
     #[serde(rename_all = "camelCase")]
     LinkPassword {
@@ -142,6 +154,7 @@ impl Secret {
             Secret::AeropayToken(_) => SecretKind::AeropayToken,
             Secret::StaffPin { .. } => SecretKind::StaffPin,
             Secret::PhoneHashKey { .. } => SecretKind::PhoneHashKey,
+            Secret::DeviceCredential { .. } => SecretKind::DeviceCredential,
             Secret::LinkPassword { .. } => SecretKind::LinkPassword,
         }
     }
@@ -194,6 +207,10 @@ mod tests {
         assert_eq!(merchant.account(), "sandbox/merchant-credentials");
         assert_eq!(token.account(), "production/user-token/9f1c");
         assert_eq!(SecretKey::StaffPin.account(), "staff-pin");
+        assert_eq!(
+            SecretKey::DeviceCredential.account(),
+            "fleet/device-credential"
+        );
         assert_eq!(SERVICE, "app.aeropay-onboarding.desktop");
     }
 
