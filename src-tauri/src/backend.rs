@@ -170,10 +170,14 @@ impl Backend {
             credentials,
         )?);
         let merchant: Arc<dyn MerchantCalls> = match &settings.fleet {
-            Some(fleet) => Arc::new(FleetMerchant {
-                broker: broker_client(fleet, vault.clone()).await?,
-                client: client.clone(),
-            }),
+            Some(fleet) => {
+                let broker = broker_client(fleet, vault.clone()).await?;
+                upload_audit_trail(store.clone(), broker.clone());
+                Arc::new(FleetMerchant {
+                    broker,
+                    client: client.clone(),
+                })
+            }
             None => client.clone(),
         };
         startup::mark(Mark::ClientBuilt);
@@ -265,6 +269,24 @@ async fn broker_client(
     let mut config = BrokerConfig::new(fleet.broker_url.clone());
     config.user_agent = format!("aeropay-onboarding/{}", env!("CARGO_PKG_VERSION"));
     Ok(BrokerClient::new(config, Some(credential))?)
+}
+
+/// A device of a fleet sends its audit trail to the broker for as long as
+/// the app runs, off the start-up path; what it has not sent yet waits in
+/// the store across restarts (`fleet_audit`).
+fn upload_audit_trail(store: Arc<Store>, broker: crate::fleet_client::BrokerClient) {
+    use onboarding_core::fleet_audit::{AuditUploader, UploadSchedule};
+    tokio::spawn(async move {
+        // Its first status reads the store: a blocking call.
+        let made = tokio::task::spawn_blocking(move || {
+            AuditUploader::new(store, broker, UploadSchedule::default())
+        })
+        .await;
+        match made {
+            Ok(uploader) => uploader.run().await,
+            Err(_) => tracing::error!("the audit upload to the fleet's server could not start"),
+        }
+    });
 }
 
 /// Where the app leaves the built-in simulator's admin token, for tooling

@@ -78,6 +78,36 @@ fn files_text(dir: &Path) -> Vec<(String, String)> {
 /// The tests of this file share the keychain's one device credential.
 static DEVICE_CREDENTIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// The device's entries the broker holds, once one of `kind` has arrived
+/// (the upload runs in the background; waits at most a minute).
+async fn broker_trail_until(
+    store: &broker_store::Store,
+    device: &str,
+    kind: &str,
+) -> Vec<broker_store::AuditRecord> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let page = store
+            .list_audit(&broker_store::AuditFilter {
+                group: None,
+                device: Some(device.to_owned()),
+                after: None,
+                limit: 0,
+            })
+            .await
+            .unwrap();
+        if page.entries.iter().any(|e| e.kind == kind) {
+            return page.entries;
+        }
+        let kinds: Vec<String> = page.entries.into_iter().map(|e| e.kind).collect();
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {kind} in the broker's trail of {device}: {kinds:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fleet_kiosk_enrolls_through_the_broker_and_says_when_it_is_removed() {
     let _one_at_a_time = DEVICE_CREDENTIAL.lock().await;
@@ -227,6 +257,38 @@ async fn a_fleet_kiosk_enrolls_through_the_broker_and_says_when_it_is_removed() 
     assert!(
         app.log().contains("enrollment started"),
         "the log was read at debug level"
+    );
+
+    // The kiosk's audit trail reaches the broker by itself, in order, with
+    // no personal data of the customer's.
+    let fleet_trail = broker_trail_until(&store, "store-12-kiosk-1", "link_succeeded").await;
+    let seqs: Vec<u64> = fleet_trail.iter().map(|e| e.seq).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    let kinds: Vec<&str> = fleet_trail.iter().map(|e| e.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"enrollment_started") && kinds.contains(&"code_confirmed"),
+        "{kinds:?}"
+    );
+    let trail_text = serde_json::to_string(
+        &fleet_trail
+            .iter()
+            .map(|e| (&e.kind, &e.detail))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    for personal in [
+        customer.first_name,
+        customer.last_name,
+        customer.email.as_str(),
+    ] {
+        assert!(
+            !trail_text.contains(personal),
+            "{personal} in the fleet's trail"
+        );
+    }
+    assert!(
+        !trail_text.contains(&customer.phone_digits()),
+        "the phone number in the fleet's trail"
     );
 
     // Removed from the fleet: the next customer's details say so.

@@ -8,6 +8,7 @@
 //! [`AuditSink`], so this module holds no HTTP client. Plain Rust, no tauri.
 
 mod backoff;
+mod broker_sink;
 mod error;
 
 pub use crate::store::{OutgoingAuditDetail, OutgoingAuditEntry};
