@@ -7,6 +7,7 @@
 pub mod config;
 pub mod desk;
 pub mod enrollment;
+pub mod group_settings;
 pub mod i18n;
 pub mod kiosk;
 pub mod policy;

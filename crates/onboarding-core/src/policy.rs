@@ -28,8 +28,13 @@ pub use managed_settings::{KioskPolicy, ManagedSettings, UpdatesPolicy, WidgetPo
 /// where it was read from. Reads of its fields go to the document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
-    /// Where the policy was read from; `None`: no policy, nothing managed.
+    /// Where the policy was read from; `None`: no policy file.
     pub source: Option<PathBuf>,
+    /// Fleet mode: the device group whose settings (from the broker) are
+    /// layered under the policy file's, if any.
+    pub group: Option<String>,
+    /// What is managed: the policy file's fields, then the group's for
+    /// the fields the file leaves alone.
     pub document: ManagedSettings,
 }
 
@@ -128,9 +133,25 @@ pub fn managed_refusal(fields: &[&str]) -> crate::i18n::ErrorText {
 }
 
 impl Policy {
-    /// Whether a policy file is in force (it may manage nothing).
+    /// Whether a policy file or a group's settings are in force (they may
+    /// manage nothing).
     pub fn in_force(&self) -> bool {
-        self.source.is_some()
+        self.source.is_some() || self.group.is_some()
+    }
+
+    /// This policy with the settings of the device's group (fleet mode)
+    /// under it: a field the policy file sets wins, since whoever
+    /// administers the machine is closer to it; the group's other fields
+    /// are managed too.
+    pub fn with_group(self, group: Option<crate::group_settings::GroupSettings>) -> Policy {
+        match group {
+            None => self,
+            Some(group) => Policy {
+                document: self.document.over(&group.settings),
+                group: Some(group.group),
+                source: self.source,
+            },
+        }
     }
 
     /// The managed fields, named as the Settings screen names them.
@@ -261,6 +282,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Policy, PolicyError> {
         ManagedSettings::from_json(bytes).map_err(|err| invalid(err.field, err.reason))?;
     Ok(Policy {
         source: Some(path.to_owned()),
+        group: None,
         document,
     })
 }
@@ -620,5 +642,44 @@ mod tests {
         );
         // Without the policy the user's settings are what they were.
         assert_eq!(Policy::default().apply(users.clone()), users);
+    }
+
+    #[test]
+    fn the_policy_file_beats_the_group_field_by_field_and_both_are_managed() {
+        use crate::group_settings::GroupSettings;
+        let machine = parse(&path(), br#"{"kiosk": {"idleSeconds": 45}}"#).unwrap();
+        let group = GroupSettings {
+            group: "store".into(),
+            version: "v1".into(),
+            settings: ManagedSettings::from_json(
+                br#"{"mode": "kiosk", "kiosk": {"idleSeconds": 120, "warningSeconds": 40}, "widget": {"theme": "dark"}}"#,
+            )
+            .unwrap(),
+        };
+        let policy = machine.clone().with_group(Some(group.clone()));
+        assert_eq!(policy.group.as_deref(), Some("store"));
+        assert_eq!(
+            policy.fields(),
+            ["mode", "kioskIdleSeconds", "kioskWarningSeconds", "theme"]
+        );
+        let effective = policy.apply(Settings::default());
+        assert_eq!(effective.kiosk.idle_seconds, 45, "the policy file's");
+        assert_eq!(effective.kiosk.warning_seconds, 40, "the group's");
+        assert_eq!(effective.mode, Mode::Kiosk);
+        assert_eq!(effective.widget.theme, aerosync::Theme::Dark);
+        // A save may change neither kind.
+        let mut changed = effective.clone();
+        changed.kiosk.idle_seconds = 60;
+        changed.kiosk.warning_seconds = 60;
+        assert_eq!(
+            policy.changed_by(&changed),
+            ["kioskIdleSeconds", "kioskWarningSeconds"]
+        );
+        // A group alone, without a policy file, is in force too.
+        let alone = Policy::default().with_group(Some(group));
+        assert!(alone.in_force());
+        assert_eq!(alone.apply(Settings::default()).kiosk.idle_seconds, 120);
+        // No group: the policy file as it was.
+        assert_eq!(machine.clone().with_group(None), machine);
     }
 }
