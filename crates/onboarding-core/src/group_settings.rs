@@ -63,7 +63,7 @@ pub enum Refreshed {
     /// The broker has the version this device keeps.
     Unchanged,
     /// A new version, now kept; used from the next start.
-    Changed(GroupSettings),
+    Changed(Box<GroupSettings>),
 }
 
 fn cache_path(data_dir: &Path) -> PathBuf {
@@ -129,6 +129,27 @@ pub async fn refresh(
     accept(data_dir, answer)
 }
 
+/// The group settings a start uses: those kept in `fleet_data_dir` when
+/// the device is in fleet mode (`None`: not in fleet mode, nothing).
+pub fn at_start(fleet_data_dir: Option<&Path>) -> Option<GroupSettings> {
+    fleet_data_dir.and_then(load_cached)
+}
+
+/// [`refresh`] once, in the background, after the app started: a new
+/// version is kept for the next start; a failure is logged (the kept
+/// settings stay).
+pub fn spawn_refresh(client: BrokerClient, data_dir: PathBuf) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        match refresh(&client, &data_dir).await {
+            Ok(Refreshed::Unchanged) => tracing::debug!("the group settings are current"),
+            Ok(Refreshed::Changed(_)) => {}
+            Err(err) => {
+                tracing::warn!(code = err.code(), %err, "the group settings were not refreshed")
+            }
+        }
+    })
+}
+
 /// Checks and keeps one answer of the broker.
 pub fn accept(
     data_dir: &Path,
@@ -148,7 +169,7 @@ pub fn accept(
     }
     write_cache(data_dir, &received)?;
     tracing::info!(group = %received.group, version = %received.version, managed = ?received.settings.fields(), "new group settings kept, used from the next start");
-    Ok(Refreshed::Changed(received))
+    Ok(Refreshed::Changed(Box::new(received)))
 }
 
 /// Writes the cache whole or not at all (a temporary file renamed over

@@ -123,7 +123,7 @@ async fn each_device_keeps_its_groups_settings_and_sees_a_new_version() {
     // Offline, at the next start: the kept settings are managed.
     broker.shutdown(Duration::from_secs(5)).await;
     let kept = group_settings::load_cached(&kiosk_dir);
-    assert_eq!(kept.as_ref(), Some(&first));
+    assert_eq!(kept.as_ref(), Some(&*first));
     let policy = Policy::default().with_group(kept);
     let settings = policy.apply(Settings::default());
     assert_eq!(settings.mode, Mode::Kiosk);
