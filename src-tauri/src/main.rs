@@ -175,7 +175,12 @@ fn open_window(mode: Option<aeropay_onboarding::config::Mode>) -> ExitCode {
     }
     // What the policy manages wins, over `--mode` too. A policy that
     // cannot be used stops the start with its code on the page.
-    let policy = policy::load();
+    // Fleet mode: the settings of the device's group, as the broker last
+    // sent them, under the policy file. Set to the data folder once the
+    // settings say fleet mode; `None`: not in fleet mode.
+    let fleet_data_dir: Option<&std::path::Path> = None;
+    let policy = policy::load()
+        .map(|policy| policy.with_group(onboarding_core::group_settings::at_start(fleet_data_dir)));
     if let Ok(policy) = &policy {
         settings = policy.apply(settings);
         if policy.in_force() {
