@@ -123,6 +123,20 @@ async fn each_device_gets_its_groups_settings_and_a_new_version_after_a_change()
     let anonymous = BrokerClient::new(config(&broker.url()), None).unwrap();
     assert!(anonymous.settings().await.is_err());
 
+    // Counted like every other route.
+    let metrics = reqwest::get(format!("{}/metrics", broker.url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.contains("route=\"/v1/device/settings\"") && l.contains("status=\"304\"")),
+        "{metrics}"
+    );
+
     // The store group's file changes; the broker reads it at its restart.
     std::fs::write(
         fleet.groups.join("store.json"),
