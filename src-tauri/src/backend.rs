@@ -173,6 +173,10 @@ impl Backend {
             Some(fleet) => {
                 let broker = broker_client(fleet, vault.clone()).await?;
                 upload_audit_trail(store.clone(), broker.clone());
+                // The group's settings as the broker has them now: kept
+                // for the next start (a running kiosk never changes
+                // under a customer).
+                onboarding_core::group_settings::spawn_refresh(broker.clone(), data_dir.to_owned());
                 Arc::new(FleetMerchant {
                     broker,
                     client: client.clone(),

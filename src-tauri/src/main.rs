@@ -215,7 +215,11 @@ fn open_window(mode: Option<aeropay_onboarding::config::Mode>) -> ExitCode {
     }
     // What the policy manages wins, over `--mode` too. A policy that
     // cannot be used stops the start with its code on the page.
-    let policy = policy::load();
+    // Fleet mode: the settings of the device's group, as the broker last
+    // sent them (kept in the data folder), under the policy file.
+    let fleet_data_dir = settings.fleet.is_some().then_some(data_dir.as_path());
+    let policy = policy::load()
+        .map(|policy| policy.with_group(onboarding_core::group_settings::at_start(fleet_data_dir)));
     if let Ok(policy) = &policy {
         settings = policy.apply(settings);
         if policy.in_force() {

@@ -114,10 +114,19 @@ async fn a_fleet_kiosk_enrolls_through_the_broker_and_says_when_it_is_removed() 
     let sim = Simulator::start(SimulatorConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("broker.db").display());
+    // The store's kiosks get a longer countdown from the broker.
+    let groups_dir = dir.path().join("groups");
+    std::fs::create_dir(&groups_dir).unwrap();
+    std::fs::write(
+        groups_dir.join("store-12.json"),
+        r#"{"kiosk": {"warningSeconds": 45}}"#,
+    )
+    .unwrap();
     let env = |name: &str| match name {
         "BROKER_DATABASE_URL" => Some(database_url.clone()),
         "BROKER_LISTEN" => Some("127.0.0.1:0".to_owned()),
         "BROKER_AEROPAY_ENVIRONMENT" => Some(sim.base_url().to_owned()),
+        "BROKER_GROUPS_SETTINGS_DIR" => Some(groups_dir.display().to_string()),
         _ => None,
     };
     let creds = sim.credentials().clone();
@@ -291,9 +300,38 @@ async fn a_fleet_kiosk_enrolls_through_the_broker_and_says_when_it_is_removed() 
         "the phone number in the fleet's trail"
     );
 
+    // The group's settings arrived after the start and are kept for the
+    // next one, which applies them under the policy file.
+    let kept = data_dir(&app).join("group-settings.json");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !kept.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no group settings kept"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !app.log().contains("settings managed by the policy"),
+        "nothing was managed at the first start"
+    );
+    let app = app
+        .relaunch(Launch {
+            args: vec!["--mode".into(), "kiosk".into()],
+            env: vec![("RUST_LOG".into(), "debug".into())],
+            ..Launch::default()
+        })
+        .await;
+    app.wait_for_text("#app-status", "Ready").await;
+    let log = app.log();
+    let managed = log
+        .lines()
+        .find(|line| line.contains("settings managed by the policy"))
+        .unwrap_or_else(|| panic!("the group's settings were not applied: {log}"));
+    assert!(managed.contains("kioskWarningSeconds"), "{managed}");
+
     // Removed from the fleet: the next customer's details say so.
     store.revoke("store-12-kiosk-1").await.unwrap();
-    app.click("#next-customer").await;
     app.wait_for_text("#attract-start", "Tap to start").await;
     app.click("#attract-start").await;
     common::submit_details(&app, &Customer::new("Dorothy", "Vaughan", 62)).await;

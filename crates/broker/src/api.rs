@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | `POST /v1/devices/enroll` `{code}` | a new device | `{device_id, name, group, secret}`, once |
 //! | `GET /v1/device` | device | `{deviceId, name, group, aeropay: {baseUrl, apiVersion}}` |
+//! | `GET /v1/device/settings` | device | `{group, version, settings}`: its group's managed settings; `ETag` is the version, `If-None-Match` with it: 304 |
 //! | `POST /v1/users` `{firstName, lastName, phoneNumber, email}` | device | Aeropay POST /user (merchant scope, on the broker): `{user: {id, aeroPassUserUuid}, mfaType}` |
 //! | `POST /v1/users/{id}/confirm` `{code}` | device | Aeropay confirmUser: `{user: {id, aeroPassUserUuid, userStatus}}` |
 //! | `POST /v1/users/{id}/token` | device | a userForMerchant token for a user this device verified: `{token, scope, userId, expiresAt}` |
@@ -246,6 +247,7 @@ fn router(broker: Shared) -> Router {
     let limits = broker.config.limits.clone();
     let devices = Router::new()
         .route("/v1/device", get(whoami))
+        .route("/v1/device/settings", get(device_settings))
         .route("/v1/users", post(create_user))
         .route("/v1/users/{user_id}/confirm", post(confirm_user))
         .route("/v1/users/{user_id}/token", post(user_token))
@@ -316,6 +318,35 @@ async fn whoami(
         },
     })
     .into_response())
+}
+
+/// The managed settings of the device's group (an empty document for a
+/// group without a file), read at start; 304 when the device already has
+/// this version.
+async fn device_settings(
+    State(b): State<Shared>,
+    axum::Extension(device): axum::Extension<Device>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let group = b.config.groups.of(&device.group);
+    let etag = format!("\"{}\"", group.version);
+    let known = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    if known {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+    }
+    let settings = serde_json::to_value(&group.settings).map_err(|_| ApiError::internal())?;
+    Ok((
+        [(header::ETAG, etag)],
+        Json(wire::DeviceSettings {
+            group: device.group,
+            version: group.version,
+            settings,
+        }),
+    )
+        .into_response())
 }
 
 /// Checks `Authorization: Bearer <device_id>.<secret>` and hands the device

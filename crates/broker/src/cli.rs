@@ -25,6 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// Serves the broker's HTTP API.
     Serve,
+    /// Reads and checks the configuration and the groups' settings, then
+    /// says what it found; the same checks `serve` makes at start.
+    CheckConfig,
     /// Adds, lists and manages the fleet's devices.
     #[command(subcommand)]
     Device(DeviceCommand),
@@ -63,11 +66,40 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Strin
             broker.wait().await;
             Ok(String::new())
         }
+        Command::CheckConfig => Ok(check_config(&config)),
         Command::Device(command) => {
             let store = open(&config).await?;
             device(&store, command).await.map_err(|e| e.to_string())
         }
     }
+}
+
+/// What `check-config` prints for a configuration that was read.
+fn check_config(config: &Config) -> String {
+    let mut out = String::from("The configuration is valid.\n");
+    match &config.groups_settings_dir {
+        None => out.push_str("No group settings (groups.settings_dir is not set).\n"),
+        Some(dir) => {
+            out.push_str(&format!(
+                "Group settings from {}: {} group(s).\n",
+                dir.display(),
+                config.groups.len()
+            ));
+            for (name, group) in config.groups.iter() {
+                let fields = group.settings.fields();
+                out.push_str(&format!(
+                    "  {name}\tversion {}\t{}\n",
+                    group.version,
+                    if fields.is_empty() {
+                        "manages nothing".to_owned()
+                    } else {
+                        fields.join(", ")
+                    }
+                ));
+            }
+        }
+    }
+    out
 }
 
 async fn open(config: &Config) -> Result<Store, String> {

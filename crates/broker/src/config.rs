@@ -21,6 +21,9 @@
 //!
 //! [audit]
 //! reader_groups = ["office"]       # devices of these groups may read the audit trail
+//!
+//! [groups]
+//! settings_dir = "/etc/aeropay-onboarding-broker/groups"  # <group>.json: each group's managed settings
 //! ```
 
 use aeropay_client::secret::SecretString;
@@ -43,6 +46,7 @@ pub const ENV_MERCHANT_ID: &str = "AEROPAY_MERCHANT_ID";
 pub const ENV_CREDENTIALS_FILE: &str = "BROKER_CREDENTIALS_FILE";
 pub const ENV_API_KEY: &str = "AEROPAY_API_KEY";
 pub const ENV_API_SECRET: &str = "AEROPAY_API_SECRET";
+pub const ENV_GROUPS_SETTINGS_DIR: &str = "BROKER_GROUPS_SETTINGS_DIR";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -74,6 +78,8 @@ struct FileConfig {
     limits: LimitsFile,
     #[serde(default)]
     audit: AuditFile,
+    #[serde(default)]
+    groups: GroupsFile,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,6 +106,12 @@ struct LimitsFile {
 struct AuditFile {
     #[serde(default)]
     reader_groups: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupsFile {
+    settings_dir: Option<PathBuf>,
 }
 
 /// Per-device limits and request bounds.
@@ -135,6 +147,10 @@ pub struct Config {
     pub credentials_file: Option<PathBuf>,
     pub limits: Limits,
     pub audit_reader_groups: Vec<String>,
+    /// Where the groups' settings were read from, if anywhere.
+    pub groups_settings_dir: Option<PathBuf>,
+    /// Each device group's managed settings (none without a folder).
+    pub groups: crate::groups::Groups,
 }
 
 impl Config {
@@ -208,6 +224,13 @@ impl Config {
                 detail: e.to_string(),
             })?;
         }
+        let groups_settings_dir = env(ENV_GROUPS_SETTINGS_DIR)
+            .map(PathBuf::from)
+            .or(parsed.groups.settings_dir);
+        let groups = match &groups_settings_dir {
+            Some(dir) => crate::groups::Groups::load_dir(dir)?,
+            None => crate::groups::Groups::default(),
+        };
         Ok(Config {
             database_url,
             listen,
@@ -217,6 +240,8 @@ impl Config {
             credentials_file,
             limits,
             audit_reader_groups: parsed.audit.reader_groups,
+            groups_settings_dir,
+            groups,
         })
     }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fleet_token;
+pub mod groups;
 pub mod logging;
 pub mod metrics;
 pub mod seal;

@@ -92,3 +92,70 @@ fn serve_refuses_a_credentials_file_others_can_read() {
     assert!(!out.status.success());
     assert!(text(&out).contains("AEROPAY_API_KEY"), "{}", text(&out));
 }
+
+/// A configuration file naming the groups' settings folder `groups`.
+fn config_with_groups(dir: &std::path::Path, groups: &[(&str, &str)]) -> String {
+    let folder = dir.join("groups");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (name, text) in groups {
+        std::fs::write(folder.join(name), text).unwrap();
+    }
+    let file = dir.join("broker.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[groups]\nsettings_dir = {:?}\n",
+            folder.display().to_string()
+        ),
+    )
+    .unwrap();
+    file.display().to_string()
+}
+
+#[test]
+fn check_config_lists_the_groups_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("broker.db").display());
+    let file = config_with_groups(
+        dir.path(),
+        &[
+            (
+                "store.json",
+                r#"{"mode": "kiosk", "kiosk": {"idleSeconds": 60}}"#,
+            ),
+            ("office.json", "{}"),
+        ],
+    );
+    let out = broker(&db, &["--config", &file, "check-config"]);
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("2 group(s)"), "{shown}");
+    assert!(shown.contains("office\tversion"), "{shown}");
+    assert!(shown.contains("manages nothing"), "{shown}");
+    assert!(shown.contains("mode, kioskIdleSeconds"), "{shown}");
+}
+
+#[test]
+fn a_bad_group_file_refuses_start_and_check_config_with_its_file_and_field() {
+    for (document, field) in [
+        (
+            r#"{"kiosk": {"warningSeconds": 5}}"#,
+            "kiosk.warningSeconds",
+        ),
+        (r#"{"kiosk": {"idle": 60}}"#, "kiosk.idle"),
+        (r#"{"apiVersion": "v1"}"#, "apiVersion"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = format!("sqlite://{}", dir.path().join("broker.db").display());
+        let file = config_with_groups(dir.path(), &[("store.json", document)]);
+        for command in ["check-config", "serve"] {
+            let out = broker(&db, &["--config", &file, command]);
+            let shown = text(&out);
+            assert!(!out.status.success(), "{command} {document}: {shown}");
+            assert!(
+                shown.contains("store.json") && shown.contains(&format!("field \"{field}\"")),
+                "{command} {document}: {shown}"
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@ use crate::credential::DeviceCredential;
 use crate::error::FleetError;
 use crate::wire::{
     AuditEntry, AuditUpload, AuditUploaded, ConfirmRequest, ConfirmedUser, CreatedUser, DeviceInfo,
-    EnrollRequest, Enrolled, ErrorBody, NewUser, UserToken,
+    DeviceSettings, EnrollRequest, Enrolled, ErrorBody, NewUser, UserToken,
 };
 use aeropay_client::secret::SecretString;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
@@ -184,6 +184,20 @@ impl BrokerClient {
     pub async fn device(&self) -> Result<DeviceInfo, FleetError> {
         self.call::<(), _>(Method::GET, "/v1/device", None, None, true, Repeat::Safe)
             .await
+    }
+
+    /// `GET /v1/device/settings`: the managed settings of this device's
+    /// group, to be checked by the caller before use.
+    pub async fn settings(&self) -> Result<DeviceSettings, FleetError> {
+        self.call::<(), _>(
+            Method::GET,
+            "/v1/device/settings",
+            None,
+            None,
+            true,
+            Repeat::Safe,
+        )
+        .await
     }
 
     /// `POST /v1/users`: Aeropay's POST /user, made by the broker.

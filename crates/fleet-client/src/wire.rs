@@ -56,6 +56,18 @@ pub struct AeropayTarget {
     pub api_version: ApiVersion,
 }
 
+/// `GET /v1/device/settings`: the managed settings of the device's group.
+/// `settings` is a managed-settings document (the policy file's shape); the
+/// device checks it with `managed_settings` before using it. `version`
+/// changes when the document does (also sent as the `ETag`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceSettings {
+    pub group: String,
+    pub version: String,
+    pub settings: Value,
+}
+
 /// A user as the broker's user calls name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -47,24 +47,9 @@ pub fn fleet_label(fleet: &FleetSettings, environment: &Environment) -> String {
     )
 }
 
-/// Where the app runs: a kiosk (customers alone, full screen, reset between
-/// customers) or a back-office desk (staff, a normal window).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    #[default]
-    Desk,
-    Kiosk,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Desk => "desk",
-            Mode::Kiosk => "kiosk",
-        }
-    }
-}
+/// Where the app runs (kiosk or desk); shared with the managed-settings
+/// document.
+pub use managed_settings::Mode;
 
 /// Kiosk idle handling, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,9 +79,7 @@ impl Default for KioskTimers {
 }
 
 /// Bounds of the kiosk timers Settings (and a policy) may set, in seconds.
-pub const KIOSK_IDLE_RANGE: (u32, u32) = (10, 3600);
-pub const KIOSK_WARNING_RANGE: (u32, u32) = (20, 600);
-pub const KIOSK_WIDGET_IDLE_MAX: u32 = 7200;
+pub use managed_settings::{KIOSK_IDLE_RANGE, KIOSK_WARNING_RANGE, KIOSK_WIDGET_IDLE_MAX};
 
 impl KioskTimers {
     /// The countdown is never shorter than 20 s, so a customer can react.

@@ -8,6 +8,7 @@ pub mod config;
 pub mod desk;
 pub mod enrollment;
 pub mod fleet_audit;
+pub mod group_settings;
 pub mod i18n;
 pub mod kiosk;
 pub mod policy;

@@ -10,11 +10,8 @@
 //! is worse than none). Windows (a registry key under HKLM) and macOS
 //! (managed preferences) have no reader yet: nothing is managed there.
 
-use crate::config::{ApiVersion, Environment, Mode, Settings};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use crate::config::Settings;
 use std::path::{Path, PathBuf};
-use url::Url;
 
 /// Where a Linux machine's policy lives.
 pub const POLICY_FILE: &str = "/etc/aeropay-onboarding/policy.json";
@@ -24,64 +21,29 @@ pub const POLICY_FILE: &str = "/etc/aeropay-onboarding/policy.json";
 /// trials. The same ownership and permission checks apply.
 pub const POLICY_ENV: &str = "AEROPAY_ONBOARDING_POLICY";
 
-/// The managed kiosk timers (the "More time" choice stays with the kiosk:
-/// it is an accessibility adjustment, not a fleet setting).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct KioskPolicy {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub idle_seconds: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub warning_seconds: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub widget_idle_seconds: Option<u32>,
-}
+pub use managed_settings::{KioskPolicy, ManagedSettings, UpdatesPolicy, WidgetPolicy};
 
-/// The managed update settings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct UpdatesPolicy {
-    /// Whether signed updates are installed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub feed_url: Option<Url>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-}
-
-/// The managed widget options (those the Settings screen offers).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct WidgetPolicy {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub configuration_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub theme: Option<aerosync::Theme>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub handle_oauth_manually: Option<bool>,
-}
-
-/// The policy file: the settings' own names and shapes, each optional; a
-/// field that is present is managed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// The machine's policy: the managed-settings document (the settings' own
+/// names and shapes, each optional; a field that is present is managed) and
+/// where it was read from. Reads of its fields go to the document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
-    /// Where the policy was read from; `None`: no policy, nothing managed.
-    #[serde(skip)]
+    /// Where the policy was read from; `None`: no policy file.
     pub source: Option<PathBuf>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub environment: Option<Environment>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<ApiVersion>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kiosk: Option<KioskPolicy>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updates: Option<UpdatesPolicy>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub widget: Option<WidgetPolicy>,
+    /// Fleet mode: the device group whose settings (from the broker) are
+    /// layered under the policy file's, if any.
+    pub group: Option<String>,
+    /// What is managed: the policy file's fields, then the group's for
+    /// the fields the file leaves alone.
+    pub document: ManagedSettings,
+}
+
+impl std::ops::Deref for Policy {
+    type Target = ManagedSettings;
+
+    fn deref(&self) -> &ManagedSettings {
+        &self.document
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -171,104 +133,30 @@ pub fn managed_refusal(fields: &[&str]) -> crate::i18n::ErrorText {
 }
 
 impl Policy {
-    /// The values the Settings screen would refuse are refused here too
-    /// (staff could not save the screen otherwise): the field at fault and
-    /// why.
-    fn check_values(&self) -> Result<(), (&'static str, String)> {
-        use crate::config::{KIOSK_IDLE_RANGE, KIOSK_WARNING_RANGE, KIOSK_WIDGET_IDLE_MAX};
-        let within = |field, value: Option<u32>, (min, max): (u32, u32)| match value {
-            Some(value) if !(min..=max).contains(&value) => {
-                Err((field, format!("{value} is not from {min} to {max} seconds")))
-            }
-            _ => Ok(()),
-        };
-        if let Some(Environment::Custom { base_url }) = &self.environment {
-            if !aeropay_client::is_safe_base_url(base_url) {
-                return Err((
-                    "environment",
-                    format!("{base_url} is not https (plain http only for 127.0.0.1)"),
-                ));
-            }
-        }
-        if let Some(kiosk) = &self.kiosk {
-            within("kiosk.idleSeconds", kiosk.idle_seconds, KIOSK_IDLE_RANGE)?;
-            within(
-                "kiosk.warningSeconds",
-                kiosk.warning_seconds,
-                KIOSK_WARNING_RANGE,
-            )?;
-            let least = kiosk.idle_seconds.unwrap_or(KIOSK_IDLE_RANGE.0);
-            within(
-                "kiosk.widgetIdleSeconds",
-                kiosk.widget_idle_seconds,
-                (least, KIOSK_WIDGET_IDLE_MAX),
-            )?;
-        }
-        if let Some(updates) = &self.updates {
-            if let Some(url) = &updates.feed_url {
-                if !crate::updates::feed_url_allowed(url) {
-                    return Err(("updates.feedUrl", format!("{url} is not https")));
-                }
-            }
-            if let Some(channel) = &updates.channel {
-                if !crate::updates::channel_ok(channel) {
-                    return Err((
-                        "updates.channel",
-                        format!("{channel:?} is not one word of letters, digits, - _ or ."),
-                    ));
-                }
-            }
-        }
-        if let Some(id) = self
-            .widget
-            .as_ref()
-            .and_then(|w| w.configuration_id.as_ref())
-        {
-            if id.trim().is_empty() || !aerosync::configuration_id_ok(id) {
-                return Err((
-                    "widget.configurationId",
-                    "not a valid configuration id".into(),
-                ));
-            }
-        }
-        Ok(())
+    /// Whether a policy file or a group's settings are in force (they may
+    /// manage nothing).
+    pub fn in_force(&self) -> bool {
+        self.source.is_some() || self.group.is_some()
     }
 
-    /// Whether a policy file is in force (it may manage nothing).
-    pub fn in_force(&self) -> bool {
-        self.source.is_some()
+    /// This policy with the settings of the device's group (fleet mode)
+    /// under it: a field the policy file sets wins, since whoever
+    /// administers the machine is closer to it; the group's other fields
+    /// are managed too.
+    pub fn with_group(self, group: Option<crate::group_settings::GroupSettings>) -> Policy {
+        match group {
+            None => self,
+            Some(group) => Policy {
+                document: self.document.over(&group.settings),
+                group: Some(group.group),
+                source: self.source,
+            },
+        }
     }
 
     /// The managed fields, named as the Settings screen names them.
     pub fn fields(&self) -> Vec<&'static str> {
-        let mut fields = Vec::new();
-        let mut add = |present: bool, name| {
-            if present {
-                fields.push(name)
-            }
-        };
-        add(self.environment.is_some(), "environment");
-        add(self.api_version.is_some(), "apiVersion");
-        add(self.mode.is_some(), "mode");
-        let kiosk = self.kiosk.clone().unwrap_or_default();
-        add(kiosk.idle_seconds.is_some(), "kioskIdleSeconds");
-        add(kiosk.warning_seconds.is_some(), "kioskWarningSeconds");
-        add(
-            kiosk.widget_idle_seconds.is_some(),
-            "kioskWidgetIdleSeconds",
-        );
-        let updates = self.updates.clone().unwrap_or_default();
-        add(updates.enabled.is_some(), "updatesEnabled");
-        add(updates.feed_url.is_some(), "updateFeedUrl");
-        add(updates.channel.is_some(), "updateChannel");
-        let widget = self.widget.clone().unwrap_or_default();
-        add(widget.configuration_id.is_some(), "configurationId");
-        add(widget.theme.is_some(), "theme");
-        add(
-            widget.handle_oauth_manually.is_some(),
-            "handleOAuthManually",
-        );
-        fields
+        self.document.fields()
     }
 
     /// `settings` with every managed field replaced by the policy's value.
@@ -390,43 +278,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Policy, PolicyError> {
         field,
         reason,
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|err| invalid(None, err.to_string()))?;
-    match serde_json::from_value::<Policy>(value.clone()) {
-        Ok(mut policy) => {
-            if let Err((field, reason)) = policy.check_values() {
-                return Err(invalid(Some(field.into()), reason));
-            }
-            policy.source = Some(path.to_owned());
-            Ok(policy)
-        }
-        Err(err) => Err(invalid(field_at_fault(&value), err.to_string())),
-    }
-}
-
-/// The first field (`kiosk.idleSeconds`) that the policy refuses alone.
-fn field_at_fault(value: &serde_json::Value) -> Option<String> {
-    let (name, inner) = first_refused::<Policy>(value)?;
-    let nested = match name.as_str() {
-        "kiosk" => first_refused::<KioskPolicy>(inner),
-        "updates" => first_refused::<UpdatesPolicy>(inner),
-        "widget" => first_refused::<WidgetPolicy>(inner),
-        _ => None,
-    };
-    Some(match nested {
-        Some((field, _)) => format!("{name}.{field}"),
-        None => name,
-    })
-}
-
-fn first_refused<T: DeserializeOwned>(
-    value: &serde_json::Value,
-) -> Option<(String, &serde_json::Value)> {
-    value.as_object()?.iter().find_map(|(name, inner)| {
-        let alone = serde_json::json!({ name.clone(): inner.clone() });
-        serde_json::from_value::<T>(alone)
-            .is_err()
-            .then(|| (name.clone(), inner))
+    let document =
+        ManagedSettings::from_json(bytes).map_err(|err| invalid(err.field, err.reason))?;
+    Ok(Policy {
+        source: Some(path.to_owned()),
+        group: None,
+        document,
     })
 }
 
@@ -551,6 +408,7 @@ pub fn load() -> Result<Policy, PolicyError> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::config::{ApiVersion, Environment, Mode};
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
     const EXAMPLE: &str = r#"{
@@ -784,5 +642,44 @@ mod tests {
         );
         // Without the policy the user's settings are what they were.
         assert_eq!(Policy::default().apply(users.clone()), users);
+    }
+
+    #[test]
+    fn the_policy_file_beats_the_group_field_by_field_and_both_are_managed() {
+        use crate::group_settings::GroupSettings;
+        let machine = parse(&path(), br#"{"kiosk": {"idleSeconds": 45}}"#).unwrap();
+        let group = GroupSettings {
+            group: "store".into(),
+            version: "v1".into(),
+            settings: ManagedSettings::from_json(
+                br#"{"mode": "kiosk", "kiosk": {"idleSeconds": 120, "warningSeconds": 40}, "widget": {"theme": "dark"}}"#,
+            )
+            .unwrap(),
+        };
+        let policy = machine.clone().with_group(Some(group.clone()));
+        assert_eq!(policy.group.as_deref(), Some("store"));
+        assert_eq!(
+            policy.fields(),
+            ["mode", "kioskIdleSeconds", "kioskWarningSeconds", "theme"]
+        );
+        let effective = policy.apply(Settings::default());
+        assert_eq!(effective.kiosk.idle_seconds, 45, "the policy file's");
+        assert_eq!(effective.kiosk.warning_seconds, 40, "the group's");
+        assert_eq!(effective.mode, Mode::Kiosk);
+        assert_eq!(effective.widget.theme, aerosync::Theme::Dark);
+        // A save may change neither kind.
+        let mut changed = effective.clone();
+        changed.kiosk.idle_seconds = 60;
+        changed.kiosk.warning_seconds = 60;
+        assert_eq!(
+            policy.changed_by(&changed),
+            ["kioskIdleSeconds", "kioskWarningSeconds"]
+        );
+        // A group alone, without a policy file, is in force too.
+        let alone = Policy::default().with_group(Some(group));
+        assert!(alone.in_force());
+        assert_eq!(alone.apply(Settings::default()).kiosk.idle_seconds, 120);
+        // No group: the policy file as it was.
+        assert_eq!(machine.clone().with_group(None), machine);
     }
 }

@@ -93,14 +93,7 @@ impl UpdateSettings {
     }
 }
 
-pub fn channel_ok(channel: &str) -> bool {
-    !channel.is_empty()
-        && channel.len() <= 40
-        && channel
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && !channel.starts_with('.')
-}
+pub use managed_settings::channel_ok;
 
 /// `text` with every URL in it cut to scheme, host, port and path: a feed
 /// or a download address may carry a token in its query or a password

@@ -13,7 +13,6 @@
 
 use super::UpdateError;
 use std::path::Path;
-use url::Url;
 
 /// A site's own release key (e.g. a fleet that signs its own builds; the
 /// install test): the contents of the `.pub` file `tauri signer generate`
@@ -24,15 +23,7 @@ pub const ROOT_KEY_FILE: &str = "/etc/aeropay-onboarding/updater.pub";
 pub const DEBUG_KEY_ENV: &str = "AEROPAY_ONBOARDING_UPDATER_PUBKEY";
 
 /// https anywhere, plain http only to this machine.
-pub fn feed_url_allowed(url: &Url) -> bool {
-    match (url.scheme(), url.host()) {
-        ("https", Some(_)) => true,
-        ("http", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
-        ("http", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
-        ("http", Some(url::Host::Domain(host))) => host == "localhost",
-        _ => false,
-    }
-}
+pub use managed_settings::feed_url_allowed;
 
 /// The public key to check signatures with instead of the compiled-in one,
 /// if any. An override file that exists but is not root's alone is an error
@@ -97,6 +88,7 @@ fn key_file_error(path: &Path, why: &str) -> UpdateError {
 mod tests {
     use super::*;
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use url::Url;
 
     #[test]
     fn feeds_are_https_or_this_machine() {
