@@ -73,9 +73,17 @@ impl DoctorInputs {
             vault: Arc::new(OsKeychain::new()),
             probe_vault: Arc::new(probe_keychain()),
             timeout: Duration::from_secs(10),
-            policy: crate::policy::load(),
+            policy: crate::policy::load().map(|policy| policy.with_group(kept_group_settings())),
         }
     }
+}
+
+/// On a device of a fleet, its group's settings as the broker last sent
+/// them; the settings file's own check reports a file that cannot be read.
+fn kept_group_settings() -> Option<onboarding_core::group_settings::GroupSettings> {
+    let settings =
+        crate::config::Settings::load_from(&crate::config::settings_path().ok()?).ok()?;
+    onboarding_core::group_settings::for_settings(&settings, &crate::config::data_dir().ok()?)
 }
 
 /// The probe writes under its own keychain service, so it can never touch
@@ -274,6 +282,27 @@ const POLICY: &str = "policy";
 
 /// Whether a policy is in force, and which fields it manages.
 fn check_policy(policy: &Result<Policy, PolicyError>) -> CheckResult {
+    let mut result = check_policy_file(policy);
+    if let Ok(Policy {
+        group: Some(group), ..
+    }) = policy
+    {
+        let fields = policy.as_ref().map(|p| p.fields()).unwrap_or_default();
+        result.detail = format!(
+            "{}; under it, the settings the fleet's server sent for group {group}; managed in all: {}",
+            result.detail,
+            if fields.is_empty() {
+                "no field".to_owned()
+            } else {
+                fields.join(", ")
+            }
+        );
+    }
+    result
+}
+
+/// The policy file's part of the line.
+fn check_policy_file(policy: &Result<Policy, PolicyError>) -> CheckResult {
     match policy {
         Ok(policy) => match &policy.source {
             None if crate::policy::folder_not_searchable(std::path::Path::new(
@@ -289,6 +318,10 @@ fn check_policy(policy: &Result<Policy, PolicyError>) -> CheckResult {
                     "to manage this machine: chmod 755 /etc/aeropay-onboarding (its keyring credential stays 0600)",
                 )
             }
+            None if policy.group.is_some() => CheckResult::pass(
+                POLICY,
+                format!("no policy file ({} absent)", crate::policy::POLICY_FILE),
+            ),
             None => CheckResult::pass(
                 POLICY,
                 format!(

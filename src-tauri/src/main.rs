@@ -8,6 +8,7 @@ use aeropay_onboarding::startup::{self, Mark};
 use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::OsKeychain;
 use clap::Parser;
+use onboarding_core::group_settings;
 use std::process::ExitCode;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -124,9 +125,11 @@ type Machine = (Settings, std::path::PathBuf, policy::Policy, Store);
 
 fn machine() -> Result<Machine, cli::CliError> {
     let path = config::settings_path()?;
-    let policy = policy::load()?;
-    let settings = policy.apply(Settings::load_from(&path)?);
-    let store = Store::open_in(&config::data_dir()?)?;
+    let data_dir = config::data_dir()?;
+    let settings = Settings::load_from(&path)?;
+    let policy = policy::load()?.with_group(group_settings::for_settings(&settings, &data_dir));
+    let settings = policy.apply(settings);
+    let store = Store::open_in(&data_dir)?;
     Ok((settings, path, policy, store))
 }
 
@@ -217,9 +220,8 @@ fn open_window(mode: Option<aeropay_onboarding::config::Mode>) -> ExitCode {
     // cannot be used stops the start with its code on the page.
     // Fleet mode: the settings of the device's group, as the broker last
     // sent them (kept in the data folder), under the policy file.
-    let fleet_data_dir = settings.fleet.is_some().then_some(data_dir.as_path());
-    let policy = policy::load()
-        .map(|policy| policy.with_group(onboarding_core::group_settings::at_start(fleet_data_dir)));
+    let group = group_settings::for_settings(&settings, &data_dir);
+    let policy = policy::load().map(|policy| policy.with_group(group));
     if let Ok(policy) = &policy {
         settings = policy.apply(settings);
         if policy.in_force() {

@@ -139,6 +139,26 @@ fn a_device_is_configured_for_a_broker_and_doctor_follows_its_standing() {
     assert!(report.contains("store-12-kiosk-1"), "{report}");
     assert!(report.contains("ok    credentials"), "{report}");
     assert!(!report.contains(secret.expose()), "{report}");
+    assert!(
+        report.contains("nothing is managed") && !report.contains("the fleet's server sent"),
+        "{report}"
+    );
+
+    // Once the app has kept its group's settings, `doctor` (and `configure`)
+    // see them managed, as the app's next start does.
+    let data_dir = home.path().join("data/app.aeropay-onboarding.desktop");
+    std::fs::create_dir_all(&data_dir).unwrap();
+    std::fs::write(
+        data_dir.join("group-settings.json"),
+        r#"{"group":"store-12","version":"v1","settings":{"kiosk":{"warningSeconds":45}}}"#,
+    )
+    .unwrap();
+    let doctor = app(home.path(), &["doctor"]).output().unwrap();
+    let report = printed(&doctor);
+    assert!(
+        report.contains("group store-12; managed in all: kioskWarningSeconds"),
+        "{report}"
+    );
 
     // The code again: refused, and nothing changes.
     let before = std::fs::read(settings_file(home.path())).unwrap();

@@ -135,6 +135,14 @@ pub fn at_start(fleet_data_dir: Option<&Path>) -> Option<GroupSettings> {
     fleet_data_dir.and_then(load_cached)
 }
 
+/// The group settings for `settings`: those kept in `data_dir` when the
+/// settings name a broker (a device of a fleet), else none. For the app's
+/// start and for the commands that read the settings (`configure`,
+/// `doctor`), so all of them see the same managed fields.
+pub fn for_settings(settings: &crate::config::Settings, data_dir: &Path) -> Option<GroupSettings> {
+    at_start(settings.fleet.is_some().then_some(data_dir))
+}
+
 /// [`refresh`] once, in the background, after the app started: a new
 /// version is kept for the next start; a failure is logged (the kept
 /// settings stay).
