@@ -461,6 +461,7 @@ function showInfoOf(info) {
 // first command, and when "Ready." was written.
 const BOOT_MARK = "app-boot";
 const READY_MARK = "app-ready";
+const SCREEN_BUILT_MARK = "app-screen-built"; // the first state's screen is in the page
 const SCREEN_MARK = "app-screen"; // the first state's screen is drawn
 
 async function boot() {
@@ -503,7 +504,10 @@ async function boot() {
   });
   // Marked in the next frame's callback: when the page's main thread is
   // free to draw it.
-  render(booted.state).then(() => requestAnimationFrame(() => performance.mark(SCREEN_MARK)));
+  render(booted.state).then(() => {
+    performance.mark(SCREEN_BUILT_MARK);
+    requestAnimationFrame(() => performance.mark(SCREEN_MARK));
+  });
 }
 
 boot();

@@ -100,7 +100,7 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
     let script = "const nav = performance.getEntriesByType('navigation')[0];
         const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
         return [performance.timeOrigin, nav?.responseEnd ?? null, nav?.domContentLoadedEventEnd ?? null,
-          nav?.loadEventEnd ?? null, mark('app-modules'), mark('app-boot'), mark('app-ready'), mark('app-screen')];";
+          nav?.loadEventEnd ?? null, mark('app-modules'), mark('app-boot'), mark('app-ready'), mark('app-screen-built'), mark('app-screen')];";
     let values = app.execute(script).await;
     let now_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -126,13 +126,14 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
 }
 
 /// The page-side marks `page_marks` reports, in its script's order.
-const PAGE_MARKS: [&str; 7] = [
+const PAGE_MARKS: [&str; 8] = [
     "page: index.html received",
     "page: DOMContentLoaded done",
     "page: load done",
     "page: its modules fetched, first runs",
     "page: boot() asks app_boot",
     "page: \"Ready.\" written",
+    "page: the first screen is in the page (built, focused)",
     "page: the first screen is drawn (next frame)",
 ];
 

@@ -128,6 +128,40 @@ async fn the_page_frames_no_other_loopback_port_than_the_simulators() {
     app.quit().await;
 }
 
+/// The page's script and style sheets come from the app; a script or a
+/// style put into the page as inline code is refused: the policy has no
+/// `'unsafe-inline'`.
+#[tokio::test]
+async fn inline_code_put_into_the_page_is_refused() {
+    let app = App::launch().await;
+    app.wait_for_text("#app-status", "Ready").await;
+    let own_style = app
+        .execute(r#"return getComputedStyle(document.getElementById("app-status")).color;"#)
+        .await;
+    let result = app
+        .execute(
+            r##"window.injectedRan = false;
+            const script = document.createElement("script");
+            script.textContent = "window.injectedRan = true";
+            document.head.appendChild(script);
+            const style = document.createElement("style");
+            style.textContent = "#app-status { color: rgb(1, 2, 3) !important }";
+            document.head.appendChild(style);
+            return {
+              ran: window.injectedRan,
+              color: getComputedStyle(document.getElementById("app-status")).color,
+            };"##,
+        )
+        .await;
+    assert_eq!(result["ran"], false, "an added inline script ran: {result}");
+    assert_eq!(
+        result["color"], own_style,
+        "an added inline style applied: {result}"
+    );
+    assert_ne!(own_style, "rgb(1, 2, 3)");
+    app.quit().await;
+}
+
 #[tokio::test]
 async fn the_web_processes_inherit_the_engine_settings() {
     let app = App::launch().await;
