@@ -294,20 +294,23 @@ impl BrokerClient {
     /// `BROKER_AUDIT_FORBIDDEN`).
     pub async fn audit(&self, filter: &AuditFilter) -> Result<AuditPage, FleetError> {
         let limit = filter.limit.min(AUDIT_PAGE_MAX);
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(group) = &filter.group {
-            query.append_pair("group", group);
-        }
-        if let Some(device) = &filter.device {
-            query.append_pair("device", device);
-        }
-        if let Some(after) = &filter.after {
-            query.append_pair("after", after);
-        }
-        if limit > 0 {
-            query.append_pair("limit", &limit.to_string());
-        }
-        let query = query.finish();
+        // The serializer is not Send: it is gone before the call awaits.
+        let query = {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            if let Some(group) = &filter.group {
+                query.append_pair("group", group);
+            }
+            if let Some(device) = &filter.device {
+                query.append_pair("device", device);
+            }
+            if let Some(after) = &filter.after {
+                query.append_pair("after", after);
+            }
+            if limit > 0 {
+                query.append_pair("limit", &limit.to_string());
+            }
+            query.finish()
+        };
         let path = if query.is_empty() {
             "/v1/audit".to_owned()
         } else {

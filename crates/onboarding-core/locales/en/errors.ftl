@@ -139,6 +139,7 @@ err-not-kiosk = The app is not in kiosk mode.
 ## Desk (crates/onboarding-core/src/desk/error.rs, commands)
 
 err-desk-only = The list of enrollments is for the back office; it is not shown on a kiosk.
+err-desk-not-fleet = This desk is not part of a fleet: it shows its own enrollments only.
 err-backwards-range = The start date is after the end date; swap them.
 err-bad-offset = The time zone offset from the page is out of range.
 err-no-export-folder = No folder to save the export in: set a home or Downloads folder.
