@@ -14,6 +14,8 @@ use aeropay_onboarding::fleet_client::wire::AuditEntry;
 use aeropay_onboarding::fleet_client::{BrokerClient, BrokerConfig};
 use aeropay_onboarding_broker::config::Config;
 use aeropay_onboarding_broker::{RunningBroker, Secrets};
+use aeropay_onboarding_e2e::a11y::{assert_accessible, press, tab_to, type_keys, wait_focus};
+use aeropay_onboarding_e2e::fantoccini::key::Key;
 use aeropay_onboarding_e2e::{app_binary, App, Launch};
 use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use onboarding_core::vault::{OsKeychain, SecretKey, Vault};
@@ -246,11 +248,14 @@ async fn a_reader_desk_sees_the_fleets_enrollments_by_store_and_device() {
         json!("true")
     );
 
-    // Staff only: the PIN first.
-    app.click("#scope-fleet").await;
+    // By keyboard: Tab to "Whole fleet", Enter; staff only, so the PIN
+    // dialog first, its field focused.
+    tab_to(&app, "#scope-fleet", 10).await;
+    press(&app, Key::Enter).await;
     app.wait_for_text("#staff-pin-dialog", "Staff only").await;
-    app.type_into("#staff-pin", PIN).await;
-    app.click("#staff-pin-unlock").await;
+    wait_focus(&app, "#staff-pin").await;
+    type_keys(&app, PIN).await;
+    press(&app, Key::Enter).await;
     app.wait_for_text("#screen-title", "Enrollments in the fleet")
         .await;
     let rows = wait_rows(&app, 3).await;
@@ -326,6 +331,9 @@ async fn a_reader_desk_sees_the_fleets_enrollments_by_store_and_device() {
             "{expected} not offered: {offered}"
         );
     }
+    // The switch keeps the focus, and the screen passes the audit.
+    wait_focus(&app, "#scope-fleet").await;
+    assert_accessible(&app, "desk: fleet list").await;
     app.screenshot("fleet-list");
 
     // One device: the other store's row goes.
@@ -389,6 +397,7 @@ async fn a_desk_outside_the_reader_groups_is_told_to_ask_the_fleets_operator() {
     app.wait_for_text(".banner-code", "BROKER_AUDIT_FORBIDDEN")
         .await;
     assert!(!app.is_present("#fleet-enrollments").await);
+    assert_accessible(&app, "desk: fleet list refused").await;
     app.screenshot("fleet-forbidden");
 
     // The broker gone: "Refresh" says it cannot be reached.
