@@ -27,6 +27,7 @@ fn main() {
         "kiosk_activity",
         "kiosk_more_time",
         "desk_enrollments",
+        "desk_fleet_enrollments",
         "enrollment_resume",
         "enrollment_link_another",
         "desk_export",

@@ -108,8 +108,9 @@ function table(rows, actions) {
   );
 }
 
-// The list screen. `state`: { filter, rows, error, exported, loading, current }.
-export function listScreen(state, actions) {
+// The list screen. `state`: { filter, rows, error, exported, loading, current };
+// `scope`: the "This desk / Whole fleet" switch on a desk of a fleet.
+export function listScreen(state, actions, scope = null) {
   const { filter } = state;
   const from = el("input", { type: "date", id: "filter-from", value: filter.from, max: filter.to });
   const to = el("input", { type: "date", id: "filter-to", value: filter.to, min: filter.from });
@@ -163,6 +164,7 @@ export function listScreen(state, actions) {
         "div",
         { class: "list-tools" },
         el("span", { class: "count", id: "enrollments-count", role: "status", ...count }),
+        scope,
         button("ui-export-csv", () => actions.exportCsv(read()), { kind: "secondary", id: "export-csv" }),
       ),
     ),

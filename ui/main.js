@@ -9,6 +9,7 @@ import { stopWidget } from "./widget-host.js";
 import { settingsScreen } from "./settings.js";
 import { attractScreen, followIdle, lockDown } from "./kiosk.js";
 import { listScreen, defaultFilter, rangeOf } from "./desk.js";
+import { emptyFleet, fleetScreen, learn, scopeSwitch } from "./fleet.js";
 import { initStaff, staffCornerButton, staffGate, staffSettingsClosed } from "./staff.js";
 import { forgetFormatted, loadBundle, loc, localize, observe, remember, setL10n, useBundle } from "./l10n.js";
 
@@ -258,6 +259,11 @@ function startKiosk() {
 // Desk: the list of enrollments beside the enrollment itself.
 let listOpen = false;
 const desk = { filter: defaultFilter(), rows: null, error: null, exported: null, exportError: null };
+// Desk of a fleet: which list is shown ("desk" or "fleet"), and the fleet's.
+let fleetDesk = false;
+let scope = "desk";
+let fleet = emptyFleet();
+let fleetTurn = 0; // an answer for an earlier choice is dropped
 const deskNav = document.getElementById("desk-nav");
 
 function setNav(current) {
@@ -275,7 +281,8 @@ function drawList() {
   const focusId = active && screen.contains(active) ? active.id : null;
   const caret = focusId && active.selectionStart !== undefined ? active.selectionStart : null;
   ++drawn;
-  screen.replaceChildren(listScreen(desk, deskActions));
+  const choice = fleetDesk ? scopeSwitch(scope, chooseScope) : null;
+  screen.replaceChildren(scope === "fleet" ? fleetScreen(fleet, fleetActions, choice) : listScreen(desk, deskActions, choice));
   const again = focusId ? document.getElementById(focusId) : null;
   if (again) {
     again.focus();
@@ -296,6 +303,7 @@ async function loadList() {
 
 async function openList() {
   settingsOpen = false;
+  leaveFleet();
   listOpen = true;
   setNav("list");
   stopWidget();
@@ -309,8 +317,76 @@ async function openList() {
   screen.querySelector("h2")?.focus();
 }
 
+// The fleet's list goes from the page: nothing of it stays on screen or
+// in memory.
+function forgetFleet() {
+  fleet = emptyFleet();
+}
+
+async function loadFleet() {
+  const turn = ++fleetTurn;
+  fleet.loading = true;
+  fleet.error = null;
+  fleet.listing = null;
+  drawList();
+  try {
+    const { store, device } = fleet.filter;
+    const listing = await invoke("desk_fleet_enrollments", { filter: { store: store || null, device: device || null, utcOffsetMinutes: -new Date().getTimezoneOffset() } });
+    if (turn !== fleetTurn) return;
+    learn(fleet, listing);
+    fleet.listing = listing;
+  } catch (error) {
+    if (turn !== fleetTurn) return;
+    fleet.error = error;
+  }
+  fleet.loading = false;
+  drawList();
+}
+
+async function chooseScope(next) {
+  if (next === scope) return;
+  if (next === "fleet") {
+    // Staff only: with a PIN set, the PIN dialog first.
+    if (!(await staffGate())) return;
+    scope = "fleet";
+    forgetFleet();
+    loadFleet();
+  } else {
+    leaveFleet();
+    drawList();
+    loadList();
+  }
+  document.getElementById(next === "fleet" ? "scope-fleet" : "scope-desk")?.focus();
+}
+
+const fleetActions = {
+  filter: (filter) => {
+    fleet.filter = filter;
+    loadFleet();
+  },
+  refresh: async () => {
+    if (await staffGate()) loadFleet();
+  },
+};
+
+// Staff locked (Lock, or their session ran out): the fleet's list goes,
+// and Rust's refusal says why.
+function staffLocked() {
+  if (scope !== "fleet") return;
+  forgetFleet();
+  if (listOpen) loadFleet();
+}
+
+// Back to this desk's list, the fleet's forgotten.
+function leaveFleet() {
+  scope = "desk";
+  forgetFleet();
+  ++fleetTurn;
+}
+
 async function closeList() {
   listOpen = false;
+  leaveFleet();
   setNav("enroll");
   shown = null;
   render(await invoke("enrollment_state"));
@@ -391,6 +467,7 @@ async function openSettings(result) {
   try {
     const view = await invoke("settings_get");
     listOpen = false;
+    leaveFleet();
     setNav(null);
     settingsOpen = true;
     stopWidget();
@@ -495,7 +572,8 @@ async function boot() {
   performance.mark(READY_MARK);
   if (info.mode === "kiosk") startKiosk();
   else startDesk();
-  initStaff({ kiosk: info.mode === "kiosk", openSettings, closeSettings, settingsOpen: () => settingsOpen });
+  fleetDesk = info.mode !== "kiosk" && info.environment.id === "fleet";
+  initStaff({ kiosk: info.mode === "kiosk", openSettings, closeSettings, settingsOpen: () => settingsOpen, staffLocked });
   window.__TAURI__.event.listen("enrollment-state", (event) => render(event.payload));
   // Rust changed the language (a kiosk reset forgets the customer's).
   window.__TAURI__.event.listen("l10n-changed", async () => {

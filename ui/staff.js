@@ -15,11 +15,11 @@ const PIN_DIALOG_IDLE_MS = 60000;
 // Kiosk: the staff menu and the settings screen close, and staff are
 // locked, after this long without input.
 const KIOSK_STAFF_IDLE_MS = 60000;
-let hooks = { kiosk: false, openSettings() {}, closeSettings() {}, settingsOpen: () => false };
+let hooks = { kiosk: false, openSettings() {}, closeSettings() {}, settingsOpen: () => false, staffLocked() {} };
 let status = null; // the last StaffStatus from Rust
 let dialog = null; // the open PIN dialog or staff menu
 
-// `options`: { kiosk, openSettings(), closeSettings(), settingsOpen() }.
+// `options`: { kiosk, openSettings(), closeSettings(), settingsOpen(), staffLocked() }.
 export function initStaff(options) {
   hooks = { ...hooks, ...options };
   refresh();
@@ -70,6 +70,7 @@ function follow(next) {
   if (wasUnlocked && !status.unlocked) {
     if (dialog?.kind === "menu") closeDialog();
     if (hooks.settingsOpen()) hooks.closeSettings();
+    hooks.staffLocked();
   }
 }
 

@@ -141,6 +141,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::kiosk_activity,
             crate::commands::kiosk_more_time,
             crate::commands::desk_enrollments,
+            crate::commands::desk_fleet_enrollments,
             crate::commands::enrollment_resume,
             crate::commands::enrollment_link_another,
             crate::commands::desk_export,

@@ -89,6 +89,8 @@ pub struct Backend {
     /// The staff PIN, its wait after wrong PINs, and the staff session.
     pub staff: Arc<StaffGuard>,
     pub environment: Environment,
+    /// The broker, on a device of a fleet (its credential included).
+    pub broker: Option<crate::fleet_client::BrokerClient>,
     /// Kept alive for as long as the app runs.
     simulator: Option<RunningSimulator>,
     phone_hasher: Arc<PhoneHasher>,
@@ -169,9 +171,11 @@ impl Backend {
             aeropay::ClientConfig::with_base_url(base_url, version),
             credentials,
         )?);
+        let mut fleet_broker = None;
         let merchant: Arc<dyn MerchantCalls> = match &settings.fleet {
             Some(fleet) => {
                 let broker = broker_client(fleet, vault.clone()).await?;
+                fleet_broker = Some(broker.clone());
                 upload_audit_trail(store.clone(), broker.clone());
                 // The group's settings as the broker has them now: kept
                 // for the next start (a running kiosk never changes
@@ -235,6 +239,7 @@ impl Backend {
             store,
             staff,
             environment: settings.environment.clone(),
+            broker: fleet_broker,
             simulator,
             phone_hasher,
         })

@@ -253,10 +253,28 @@ fn a_kiosk_shows_no_list_and_resumes_nothing() {
         ("enrollment_link_another", json!({ "id": "x" })),
         ("desk_export", json!({ "range": today_range() })),
         ("desk_show_export", json!({})),
+        ("desk_fleet_enrollments", json!({ "filter": {} })),
     ] {
         let err = invoke_with(&main, command, args).unwrap_err();
         assert_eq!(err["code"], "DESK_ONLY", "{command}: {err}");
     }
+}
+
+#[test]
+fn a_desk_outside_a_fleet_has_no_fleet_list() {
+    let (app, _dir) = app(Settings::default());
+    let main = window(&app, "main");
+    let err = invoke_with(
+        &main,
+        "desk_fleet_enrollments",
+        json!({ "filter": { "store": "store-12", "device": null, "utcOffsetMinutes": 60 } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "DESK_NOT_FLEET", "{err}");
+    assert_eq!(
+        err["message"],
+        "This desk is not part of a fleet: it shows its own enrollments only."
+    );
 }
 const STAFF_PIN: &str = "482913";
 

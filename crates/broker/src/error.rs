@@ -71,8 +71,8 @@ impl ApiError {
     pub fn audit_forbidden() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
-            "BROKER_AUDIT_FORBIDDEN",
-            "This device cannot read the fleet's audit trail. Use a desk of the office group.",
+            fleet_client::AUDIT_FORBIDDEN,
+            messages::AUDIT_FORBIDDEN,
             false,
         )
     }

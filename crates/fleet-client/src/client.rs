@@ -3,8 +3,8 @@
 use crate::credential::DeviceCredential;
 use crate::error::FleetError;
 use crate::wire::{
-    AuditEntry, AuditUpload, AuditUploaded, ConfirmRequest, ConfirmedUser, CreatedUser, DeviceInfo,
-    DeviceSettings, EnrollRequest, Enrolled, ErrorBody, NewUser, UserToken,
+    AuditEntry, AuditPage, AuditUpload, AuditUploaded, ConfirmRequest, ConfirmedUser, CreatedUser,
+    DeviceInfo, DeviceSettings, EnrollRequest, Enrolled, ErrorBody, NewUser, UserToken,
 };
 use aeropay_client::secret::SecretString;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
@@ -14,9 +14,30 @@ use serde::Serialize;
 use std::time::Duration;
 use url::Url;
 
-/// Answers larger than this are not the broker's (its largest, an audit
-/// page, is far smaller) and are not read further.
+/// Answers larger than this are not the broker's and are not read further
+/// (audit pages have their own bound, [`AUDIT_ENTRY_MAX_BYTES`] per entry).
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
+/// The most one entry of an audit page can take: the broker accepts a
+/// `detail` of up to 16 KiB, plus the entry's other fields.
+const AUDIT_ENTRY_MAX_BYTES: usize = 17 * 1024;
+
+/// Most entries the broker puts in one audit page.
+pub const AUDIT_PAGE_MAX: u32 = 1000;
+
+/// Which part of the fleet's audit trail to read (`GET /v1/audit`). The
+/// broker lists entries by device, then by the device's `seq`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only devices of this group.
+    pub group: Option<String>,
+    /// Only this device, by name.
+    pub device: Option<String>,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+    /// Entries in the page, 1 to [`AUDIT_PAGE_MAX`]; 0: the broker's default (100).
+    pub limit: u32,
+}
 
 /// How a device reaches its broker.
 #[derive(Debug, Clone)]
@@ -268,6 +289,46 @@ impl BrokerClient {
         .await
     }
 
+    /// `GET /v1/audit`: one page of the fleet's audit trail, for a device
+    /// of one of the broker's `audit.reader_groups` (others get 403
+    /// `BROKER_AUDIT_FORBIDDEN`).
+    pub async fn audit(&self, filter: &AuditFilter) -> Result<AuditPage, FleetError> {
+        let limit = filter.limit.min(AUDIT_PAGE_MAX);
+        // The serializer is not Send: it is gone before the call awaits.
+        let query = {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            if let Some(group) = &filter.group {
+                query.append_pair("group", group);
+            }
+            if let Some(device) = &filter.device {
+                query.append_pair("device", device);
+            }
+            if let Some(after) = &filter.after {
+                query.append_pair("after", after);
+            }
+            if limit > 0 {
+                query.append_pair("limit", &limit.to_string());
+            }
+            query.finish()
+        };
+        let path = if query.is_empty() {
+            "/v1/audit".to_owned()
+        } else {
+            format!("/v1/audit?{query}")
+        };
+        let entries = if limit == 0 { 100 } else { limit as usize };
+        self.call_bounded::<(), _>(
+            Method::GET,
+            &path,
+            None,
+            None,
+            true,
+            Repeat::Safe,
+            MAX_ANSWER_BYTES.max(entries * AUDIT_ENTRY_MAX_BYTES),
+        )
+        .await
+    }
+
     async fn call<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,
@@ -277,12 +338,42 @@ impl BrokerClient {
         authenticated: bool,
         repeat: Repeat,
     ) -> Result<T, FleetError> {
+        self.call_bounded(
+            method,
+            path,
+            body,
+            key,
+            authenticated,
+            repeat,
+            MAX_ANSWER_BYTES,
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn call_bounded<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        key: Option<&IdempotencyKey>,
+        authenticated: bool,
+        repeat: Repeat,
+        max_answer_bytes: usize,
+    ) -> Result<T, FleetError> {
         let policy = &self.config.retry;
         let mut backoff = policy.first_backoff;
         let mut attempt = 1;
         loop {
             match self
-                .attempt(method.clone(), path, body, key, authenticated)
+                .attempt(
+                    method.clone(),
+                    path,
+                    body,
+                    key,
+                    authenticated,
+                    max_answer_bytes,
+                )
                 .await
             {
                 Err(failure) if attempt < policy.attempts.max(1) && failure.repeatable(repeat) => {
@@ -318,6 +409,7 @@ impl BrokerClient {
         body: Option<&B>,
         key: Option<&IdempotencyKey>,
         authenticated: bool,
+        max_answer_bytes: usize,
     ) -> Result<T, Failure> {
         let url = self.url(path).map_err(Failure::final_)?;
         let mut request = self.http.request(method, url);
@@ -348,7 +440,7 @@ impl BrokerClient {
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
-                    if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    if bytes.len() + chunk.len() > max_answer_bytes {
                         return Err(Failure::final_(unexpected()));
                     }
                     bytes.extend_from_slice(&chunk);

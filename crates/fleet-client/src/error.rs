@@ -12,6 +12,9 @@ pub const DEVICE_DISABLED: &str = "BROKER_DEVICE_DISABLED";
 /// The broker's code for a user token asked for a customer this device has
 /// not confirmed recently.
 pub const USER_NOT_VERIFIED_HERE: &str = "BROKER_USER_NOT_VERIFIED_HERE";
+/// The broker's code for a device whose group may not read the fleet's
+/// audit trail (not in `audit.reader_groups`).
+pub const AUDIT_FORBIDDEN: &str = "BROKER_AUDIT_FORBIDDEN";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FleetError {
@@ -65,7 +68,7 @@ impl FleetError {
     /// The broker refuses this device itself (revoked, paused, unknown or
     /// wrong secret): nothing works until the operator acts.
     pub fn is_device_refused(&self) -> bool {
-        matches!(self, FleetError::Broker { status: 401 | 403, body } if body.code != USER_NOT_VERIFIED_HERE && body.code != "BROKER_AUDIT_FORBIDDEN")
+        matches!(self, FleetError::Broker { status: 401 | 403, body } if body.code != USER_NOT_VERIFIED_HERE && body.code != AUDIT_FORBIDDEN)
     }
 
     /// Every code of this crate's own, with sample data, for a catalog's

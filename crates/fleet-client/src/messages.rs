@@ -19,6 +19,7 @@ pub const IDEMPOTENCY_KEY_REUSED: &str =
 pub const NO_SUCH_CALL: &str = "There is no such call.";
 pub const CODE_INVALID: &str = "This enrollment code is not valid. Check it was typed as printed.";
 pub const CODE_EXPIRED: &str = "This enrollment code has expired. Ask your manager for a new one.";
+pub const AUDIT_FORBIDDEN: &str = "This desk may not read the fleet's trail. Ask the fleet's operator to add this desk's group to audit.reader_groups.";
 pub const CODE_USED: &str =
     "This enrollment code was already used. Ask your manager for a new one.";
 
@@ -37,4 +38,5 @@ pub const ALL: &[(&str, &str)] = &[
     ("BROKER_ENROLLMENT_CODE_INVALID", CODE_INVALID),
     ("BROKER_ENROLLMENT_CODE_EXPIRED", CODE_EXPIRED),
     ("BROKER_ENROLLMENT_CODE_USED", CODE_USED),
+    ("BROKER_AUDIT_FORBIDDEN", AUDIT_FORBIDDEN),
 ];

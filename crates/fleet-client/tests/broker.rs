@@ -7,7 +7,7 @@ use aeropay_onboarding_broker::{RunningBroker, Secrets};
 use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use broker_store::Store;
 use fleet_client::wire::{AuditEntry, NewUser};
-use fleet_client::{BrokerClient, BrokerConfig, IdempotencyKey, RetryPolicy};
+use fleet_client::{AuditFilter, BrokerClient, BrokerConfig, IdempotencyKey, RetryPolicy};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -32,6 +32,7 @@ async fn fleet() -> Fleet {
     };
     let mut config = Config::load(None, &env).unwrap();
     config.limits = Limits::default();
+    config.audit_reader_groups = vec!["office".into()];
     let store = Store::open(&url).await.unwrap();
     let c = sim.credentials();
     let secrets = Secrets {
@@ -66,7 +67,11 @@ impl Fleet {
     }
 
     async fn enrolled(&self, name: &str) -> BrokerClient {
-        let (_, code) = self.store.add_device(name, "store-1").await.unwrap();
+        self.enrolled_in(name, "store-1").await
+    }
+
+    async fn enrolled_in(&self, name: &str, group: &str) -> BrokerClient {
+        let (_, code) = self.store.add_device(name, group).await.unwrap();
         let client = self.client();
         let enrolled = client.enroll(&code.reveal().into()).await.unwrap();
         assert_eq!(enrolled.name, name);
@@ -224,6 +229,98 @@ async fn audit_batches_sent_twice_add_nothing() {
     assert_eq!((first.new, first.duplicates), (1, 0));
     let again = kiosk.upload_audit(&entries).await.unwrap();
     assert_eq!((again.new, again.duplicates), (0, 1));
+}
+
+fn entries(seqs: std::ops::RangeInclusive<u64>, kind: &str) -> Vec<AuditEntry> {
+    seqs.map(|seq| AuditEntry {
+        id: uuid::Uuid::new_v4(),
+        seq,
+        at: time::OffsetDateTime::now_utc(),
+        kind: kind.into(),
+        detail: serde_json::json!({"mode": "kiosk", "correlation_id": format!("e-{seq}")}),
+    })
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_desk_pages_through_the_fleets_trail_and_others_are_refused() {
+    let f = fleet().await;
+    let kiosk_1 = f.enrolled_in("kiosk-1", "store-1").await;
+    let kiosk_2 = f.enrolled_in("kiosk-2", "store-2").await;
+    let desk = f.enrolled_in("desk-1", "office").await;
+    kiosk_1
+        .upload_audit(&entries(1..=3, "code_sent"))
+        .await
+        .unwrap();
+    kiosk_2
+        .upload_audit(&entries(1..=2, "link_succeeded"))
+        .await
+        .unwrap();
+
+    // Every entry once, page by page, by device then seq.
+    let mut filter = AuditFilter {
+        limit: 2,
+        ..AuditFilter::default()
+    };
+    let mut read = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = desk.audit(&filter).await.unwrap();
+        pages += 1;
+        assert!(page.entries.len() <= 2);
+        read.extend(page.entries);
+        match page.next {
+            Some(next) => filter.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let mut seen: Vec<(String, String, u64)> = read
+        .iter()
+        .map(|e| (e.device.clone(), e.group.clone(), e.seq))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            ("kiosk-1".into(), "store-1".into(), 1),
+            ("kiosk-1".into(), "store-1".into(), 2),
+            ("kiosk-1".into(), "store-1".into(), 3),
+            ("kiosk-2".into(), "store-2".into(), 1),
+            ("kiosk-2".into(), "store-2".into(), 2),
+        ]
+    );
+    assert_eq!(read[0].detail["correlation_id"], "e-1");
+
+    // Filters by group and by device name.
+    let by_group = desk
+        .audit(&AuditFilter {
+            group: Some("store-2".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_group.entries.len(), 2);
+    assert!(by_group.entries.iter().all(|e| e.device == "kiosk-2"));
+    assert_eq!(by_group.next, None);
+    let by_device = desk
+        .audit(&AuditFilter {
+            device: Some("kiosk-1".into()),
+            limit: 1000,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let seqs: Vec<u64> = by_device.entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, vec![1, 2, 3]);
+
+    // A device outside the reader groups: the broker's code and message.
+    let refused = kiosk_1.audit(&AuditFilter::default()).await.unwrap_err();
+    assert_eq!(refused.code(), fleet_client::AUDIT_FORBIDDEN);
+    assert_eq!(refused.status(), Some(403));
+    assert_eq!(refused.to_string(), fleet_client::messages::AUDIT_FORBIDDEN);
+    assert!(!refused.is_device_refused());
+    assert!(!refused.retryable());
 }
 
 /// A server that answers every request with `answer`, as raw HTTP.

@@ -1,9 +1,11 @@
 //! The back office: the list of this machine's enrollments, continuing one,
-//! linking another account for a known customer, and CSV exports. None of
-//! it is offered on a kiosk, where the next customer stands at the screen.
+//! linking another account for a known customer, CSV exports, and on a
+//! desk of a fleet the whole fleet's enrollments. None of it is offered on a
+//! kiosk, where the next customer stands at the screen.
 
 use super::CommandError;
 use crate::config::Mode;
+use crate::desk::fleet::{read_fleet, FleetFilter, FleetListing};
 use crate::desk::{export_enrollments, DateRange, DeskError, DeskFilter, ExportSummary};
 use crate::enrollment::{EnrollmentView, ListRow};
 use crate::store::AuditAction;
@@ -42,6 +44,52 @@ pub async fn desk_enrollments(
             crate::i18n::format_datetime(lang, row.started_at, filter.range.utc_offset_minutes);
     }
     Ok(rows)
+}
+
+/// The whole fleet's enrollments from the broker's audit trail: a desk of
+/// a fleet, staff unlocked (the same rule as Settings), and the broker
+/// letting this desk's group read the trail (`audit.reader_groups`).
+#[tauri::command]
+pub async fn desk_fleet_enrollments(
+    state: State<'_, AppState>,
+    filter: FleetFilter,
+) -> Result<FleetListing, CommandError> {
+    desk_only(&state)?;
+    let backend = state.backend().await?;
+    let Some(broker) = backend.broker.clone() else {
+        return Err(CommandError::localized(
+            "DESK_NOT_FLEET",
+            "This desk is not part of a fleet: it shows its own enrollments only.",
+            false,
+        ));
+    };
+    super::staff::require_staff(&state).await?;
+    let mut listing = read_fleet(&filter, |query| {
+        let broker = broker.clone();
+        async move { broker.audit(&query).await }
+    })
+    .await
+    .map_err(|err| {
+        let retry = err.retryable();
+        let code = err.code().to_owned();
+        CommandError::shown(
+            code,
+            &crate::enrollment::EnrollmentError::Fleet(err).text(),
+            retry,
+        )
+    })?;
+    let lang = crate::i18n::current();
+    for row in &mut listing.rows {
+        row.started_at_text =
+            crate::i18n::format_datetime(lang, row.started_at, filter.utc_offset_minutes);
+    }
+    tracing::info!(
+        entries = listing.entries_read,
+        rows = listing.rows.len(),
+        complete = listing.complete,
+        "fleet enrollments read"
+    );
+    Ok(listing)
 }
 
 /// Continues an enrollment from the list where it stopped.

@@ -139,6 +139,7 @@ err-not-kiosk = The app is not in kiosk mode.
 ## Desk (crates/onboarding-core/src/desk/error.rs, commands)
 
 err-desk-only = The list of enrollments is for the back office; it is not shown on a kiosk.
+err-desk-not-fleet = This desk is not part of a fleet: it shows its own enrollments only.
 err-backwards-range = The start date is after the end date; swap them.
 err-bad-offset = The time zone offset from the page is out of range.
 err-no-export-folder = No folder to save the export in: set a home or Downloads folder.
@@ -250,6 +251,7 @@ err-fleet-no-such-call = There is no such call.
 err-fleet-code-invalid = This enrollment code is not valid. Check it was typed as printed.
 err-fleet-code-expired = This enrollment code has expired. Ask your manager for a new one.
 err-fleet-code-used = This enrollment code was already used. Ask your manager for a new one.
+err-fleet-audit-forbidden = This desk may not read the fleet's trail. Ask the fleet's operator to add this desk's group to audit.reader_groups.
 # $host is the fleet server's address (host and port).
 err-fleet-unreachable = The fleet's server ({ $host }) could not be reached. Please try again in a moment, or ask your manager to check the network.
 err-fleet-unexpected = The fleet's server ({ $host }) gave an answer this app cannot read. Ask your manager to check the fleet's server address.

@@ -205,6 +205,40 @@ ui-export-saved =
     }
 ui-show-in-folder = Show in folder
 
+## Desk of a fleet: the whole fleet's enrollments (ui/fleet.js)
+
+ui-scope-label = Which enrollments
+ui-scope-desk = This desk
+ui-scope-fleet = Whole fleet
+ui-fleet-title = Enrollments in the fleet
+ui-fleet-caption = Enrollments of every device of the fleet, newest first
+ui-col-store = Store
+ui-col-device = Device
+ui-col-mode = Mode
+ui-col-last-step = Last step
+ui-fleet-store = Store
+ui-fleet-device = Device
+ui-fleet-all-stores = All stores
+ui-fleet-all-devices = All devices
+ui-fleet-refresh = Refresh
+ui-fleet-loading = Reading the fleet's enrollments from the fleet's server…
+ui-fleet-empty = No enrollments in the fleet's trail for this store and device.
+# $count is the most entries of the trail read at once (10,000).
+ui-fleet-incomplete = Only the first { $count } entries of the fleet's trail were read. Pick a store or a device to see the rest.
+ui-fleet-status-abandoned = Abandoned
+ui-fleet-mode-kiosk = Kiosk
+ui-fleet-mode-desk = Desk
+ui-fleet-step-started = Started
+ui-fleet-step-code-sent = Code sent
+ui-fleet-step-code-confirmed = Code confirmed
+ui-fleet-step-code-failed = Code refused
+ui-fleet-step-id-checked = ID checked
+ui-fleet-step-widget-opened = Bank widget opened
+ui-fleet-step-linked = Account linked
+ui-fleet-step-link-failed = Link failed
+ui-fleet-step-link-unconfirmed = Link not confirmed
+ui-fleet-step-cancelled = Cancelled
+
 ## Staff
 
 ui-staff-unlocked = Staff unlocked ·

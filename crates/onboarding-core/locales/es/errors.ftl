@@ -136,6 +136,7 @@ err-not-kiosk = La app no está en modo quiosco.
 ## Mostrador
 
 err-desk-only = La lista de inscripciones es para la oficina; no se muestra en un quiosco.
+err-desk-not-fleet = Este mostrador no forma parte de una flota: solo muestra sus propias inscripciones.
 err-backwards-range = La fecha de inicio es posterior a la fecha final; inviértalas.
 err-bad-offset = La diferencia horaria que envió la página está fuera de rango.
 err-no-export-folder = No hay una carpeta donde guardar la exportación: configure una carpeta personal o de Descargas.
@@ -251,6 +252,7 @@ err-fleet-no-such-call = Esa llamada no existe.
 err-fleet-code-invalid = Este código de inscripción no es válido. Compruebe que lo escribió tal como está impreso.
 err-fleet-code-expired = Este código de inscripción venció. Pida uno nuevo a su gerente.
 err-fleet-code-used = Este código de inscripción ya se usó. Pida uno nuevo a su gerente.
+err-fleet-audit-forbidden = Este mostrador no puede leer el registro de la flota. Pida al operador de la flota que agregue el grupo de este mostrador a audit.reader_groups.
 err-fleet-unreachable = No se pudo conectar con el servidor de la flota ({ $host }). Inténtelo de nuevo en un momento o pida a su gerente que revise la red.
 err-fleet-unexpected = El servidor de la flota ({ $host }) dio una respuesta que esta aplicación no puede leer. Pida a su gerente que revise la dirección del servidor de la flota.
 err-fleet-url = La dirección del servidor de la flota no se puede usar: { $reason }

@@ -204,6 +204,39 @@ ui-export-saved =
     }
 ui-show-in-folder = Mostrar en la carpeta
 
+## Mostrador de una flota: las inscripciones de toda la flota (ui/fleet.js)
+
+ui-scope-label = Qué inscripciones
+ui-scope-desk = Este mostrador
+ui-scope-fleet = Toda la flota
+ui-fleet-title = Inscripciones en la flota
+ui-fleet-caption = Inscripciones de todos los dispositivos de la flota, de la más reciente a la más antigua
+ui-col-store = Tienda
+ui-col-device = Dispositivo
+ui-col-mode = Modo
+ui-col-last-step = Último paso
+ui-fleet-store = Tienda
+ui-fleet-device = Dispositivo
+ui-fleet-all-stores = Todas las tiendas
+ui-fleet-all-devices = Todos los dispositivos
+ui-fleet-refresh = Actualizar
+ui-fleet-loading = Leyendo las inscripciones de la flota en el servidor de la flota…
+ui-fleet-empty = No hay inscripciones en el registro de la flota para esta tienda y este dispositivo.
+ui-fleet-incomplete = Solo se leyeron las primeras { $count } entradas del registro de la flota. Elija una tienda o un dispositivo para ver el resto.
+ui-fleet-status-abandoned = Abandonada
+ui-fleet-mode-kiosk = Quiosco
+ui-fleet-mode-desk = Mostrador
+ui-fleet-step-started = Iniciada
+ui-fleet-step-code-sent = Código enviado
+ui-fleet-step-code-confirmed = Código confirmado
+ui-fleet-step-code-failed = Código rechazado
+ui-fleet-step-id-checked = Identificación revisada
+ui-fleet-step-widget-opened = Ventana del banco abierta
+ui-fleet-step-linked = Cuenta vinculada
+ui-fleet-step-link-failed = Vinculación fallida
+ui-fleet-step-link-unconfirmed = Vinculación sin confirmar
+ui-fleet-step-cancelled = Cancelada
+
 ## Personal
 
 ui-staff-unlocked = Personal desbloqueado ·
