@@ -13,6 +13,8 @@
 use crate::config::Settings;
 use std::path::{Path, PathBuf};
 
+pub mod registry;
+
 /// Where a Linux machine's policy lives.
 pub const POLICY_FILE: &str = "/etc/aeropay-onboarding/policy.json";
 
@@ -282,6 +284,24 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Policy, PolicyError> {
         ManagedSettings::from_json(bytes).map_err(|err| invalid(err.field, err.reason))?;
     Ok(Policy {
         source: Some(path.to_owned()),
+        group: None,
+        document,
+    })
+}
+
+/// The policy the Windows key's values say ([`registry`]): an error names
+/// the key and the value at fault.
+pub fn from_registry_values(
+    values: impl IntoIterator<Item = (String, registry::RegistryValue)>,
+) -> Result<Policy, PolicyError> {
+    let key = PathBuf::from(registry::POLICY_KEY);
+    let document = registry::document_from_values(values).map_err(|err| PolicyError::Invalid {
+        path: key.clone(),
+        field: err.field,
+        reason: err.reason,
+    })?;
+    Ok(Policy {
+        source: Some(key),
         group: None,
         document,
     })
@@ -587,6 +607,33 @@ mod tests {
         let err = load_from(&file).unwrap_err();
         assert_eq!(err.code(), "POLICY_UNSAFE");
         assert!(err.to_string().contains("not root"), "{err}");
+    }
+
+    #[test]
+    fn a_refused_registry_value_is_policy_invalid_naming_the_key_and_the_value() {
+        use registry::RegistryValue;
+        let policy = from_registry_values(vec![(
+            "KioskIdleSeconds".to_owned(),
+            RegistryValue::Dword(45),
+        )])
+        .unwrap();
+        assert_eq!(policy.fields(), ["kioskIdleSeconds"]);
+        assert_eq!(
+            policy.source.as_deref(),
+            Some(Path::new(registry::POLICY_KEY))
+        );
+        let err = from_registry_values(vec![(
+            "KioskIdleSeconds".to_owned(),
+            RegistryValue::String("45".into()),
+        )])
+        .unwrap_err();
+        assert_eq!(err.code(), "POLICY_INVALID");
+        let text = err.to_string();
+        assert!(
+            text.contains(r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Aeropay\Onboarding")
+                && text.contains("field \"KioskIdleSeconds\""),
+            "{text}"
+        );
     }
 
     #[test]
