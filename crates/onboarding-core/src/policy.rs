@@ -376,7 +376,6 @@ pub fn load_from(path: &Path) -> Result<Policy, PolicyError> {
 }
 
 /// The name itself cannot be looked at: its folder is not searchable.
-#[cfg(unix)]
 pub fn folder_not_searchable(path: &Path) -> bool {
     matches!(
         std::fs::symlink_metadata(path),
@@ -445,9 +444,52 @@ pub fn load() -> Result<Policy, PolicyError> {
     load_from(&path_for_this_machine())
 }
 
-/// This machine's policy: none on the systems without a reader (Windows'
-/// key is not read yet); nothing is managed there.
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+/// This machine's policy: Windows reads the values under
+/// [`registry::POLICY_KEY`]; no key, nothing is managed. Only
+/// administrators may write under `HKLM\SOFTWARE\Policies`, so unlike a
+/// file the key's owner is not checked. The checks of what it holds are
+/// [`registry::document_from_values`]'s, tested everywhere; this read is
+/// the part compiled for Windows only.
+#[cfg(windows)]
+pub fn load() -> Result<Policy, PolicyError> {
+    /// `HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)`: the key is not there.
+    const NOT_FOUND: i32 = 0x8007_0002_u32 as i32;
+    let read_err = |code: i32| PolicyError::Read {
+        path: PathBuf::from(registry::POLICY_KEY),
+        source: std::io::Error::from_raw_os_error(code),
+    };
+    let key = match windows_registry::LOCAL_MACHINE.open(registry::POLICY_SUBKEY) {
+        Ok(key) => key,
+        Err(err) if err.code().0 == NOT_FOUND => return Ok(Policy::default()),
+        Err(err) => return Err(read_err(err.code().0)),
+    };
+    let values = key.values().map_err(|err| read_err(err.code().0))?;
+    from_registry_values(values.map(|(name, value)| (name, registry_value(value))))
+}
+
+/// A registry value as [`registry::document_from_values`] takes it.
+#[cfg(windows)]
+fn registry_value(value: windows_registry::Value) -> registry::RegistryValue {
+    use registry::RegistryValue::{Dword, Other, String as Text};
+    use windows_registry::Type;
+    match value.ty() {
+        Type::String => String::try_from(value)
+            .map(Text)
+            .unwrap_or_else(|_| Other("REG_SZ that is not text".into())),
+        Type::U32 => u32::try_from(value)
+            .map(Dword)
+            .unwrap_or_else(|_| Other("REG_DWORD of the wrong size".into())),
+        Type::ExpandString => Other("REG_EXPAND_SZ".into()),
+        Type::MultiString => Other("REG_MULTI_SZ".into()),
+        Type::U64 => Other("REG_QWORD".into()),
+        Type::Bytes => Other("REG_BINARY".into()),
+        Type::Other(number) => Other(format!("registry type {number}")),
+    }
+}
+
+/// This machine's policy: none on the systems without a reader (the BSDs);
+/// nothing is managed there.
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 pub fn load() -> Result<Policy, PolicyError> {
     Ok(Policy::default())
 }
