@@ -423,6 +423,16 @@ pub fn policy_file_for(os: &str) -> Option<&'static str> {
     }
 }
 
+/// Where a system keeps its policy, by its `std::env::consts::OS` name, as
+/// `doctor` names it: the file, or Windows' key; `None` where no policy
+/// is read.
+pub fn place_for(os: &str) -> Option<&'static str> {
+    match os {
+        "windows" => Some(registry::POLICY_KEY),
+        _ => policy_file_for(os),
+    }
+}
+
 /// The policy file this machine reads ([`policy_file_for`] this system),
 /// or the one [`POLICY_ENV`] names while that file does not exist.
 #[cfg(unix)]
@@ -721,6 +731,10 @@ mod tests {
         );
         assert_eq!(policy_file_for("windows"), None, "a registry key");
         assert_eq!(policy_file_for("freebsd"), None);
+        assert_eq!(place_for("windows"), Some(registry::POLICY_KEY));
+        assert_eq!(place_for("macos"), Some(MACOS_POLICY_FILE));
+        assert_eq!(place_for("linux"), Some(POLICY_FILE));
+        assert_eq!(place_for("freebsd"), None);
         // The bundle id the profile's payload must name.
         let conf: serde_json::Value =
             serde_json::from_str(include_str!("../../../src-tauri/tauri.conf.json")).unwrap();
