@@ -303,31 +303,38 @@ fn check_policy(policy: &Result<Policy, PolicyError>) -> CheckResult {
 
 /// The policy file's part of the line.
 fn check_policy_file(policy: &Result<Policy, PolicyError>) -> CheckResult {
+    // This system's policy file or key (the Linux file, macOS' managed
+    // preferences, Windows' key).
+    let place = crate::policy::place_for(std::env::consts::OS);
     match policy {
         Ok(policy) => match &policy.source {
-            None if crate::policy::folder_not_searchable(std::path::Path::new(
-                crate::policy::POLICY_FILE,
-            )) =>
+            None if cfg!(unix)
+                && place.is_some_and(|place| {
+                    crate::policy::folder_not_searchable(std::path::Path::new(place))
+                }) =>
             {
                 CheckResult::fail(
                     POLICY,
                     format!(
                         "{} cannot be looked at by this account (its folder is not searchable): no policy applies",
-                        crate::policy::POLICY_FILE
+                        place.unwrap_or_default()
                     ),
                     "to manage this machine: chmod 755 /etc/aeropay-onboarding (its keyring credential stays 0600)",
                 )
             }
             None if policy.group.is_some() => CheckResult::pass(
                 POLICY,
-                format!("no policy file ({} absent)", crate::policy::POLICY_FILE),
+                match place {
+                    Some(place) => format!("no machine policy ({place} absent)"),
+                    None => "no machine policy on this system".into(),
+                },
             ),
             None => CheckResult::pass(
                 POLICY,
-                format!(
-                    "none in force ({} absent): nothing is managed",
-                    crate::policy::POLICY_FILE
-                ),
+                match place {
+                    Some(place) => format!("none in force ({place} absent): nothing is managed"),
+                    None => "none: this system has no policy; nothing is managed".into(),
+                },
             ),
             Some(path) if policy.fields().is_empty() => CheckResult::pass(
                 POLICY,

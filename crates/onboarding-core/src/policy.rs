@@ -1,24 +1,38 @@
 //! Managed settings: a system-wide policy that a deployment tool writes and
-//! the app obeys. Each field the policy file holds is *managed*: it
-//! replaces the user's value in the settings this run uses, and neither the
-//! Settings screen nor `configure` may change it. The user's own values
-//! stay in their settings file untouched, so removing the policy restores
-//! them.
+//! the app obeys. Each field the policy holds is *managed*: it replaces the
+//! user's value in the settings this run uses, and neither the Settings
+//! screen nor `configure` may change it. The user's own values stay in
+//! their settings file untouched, so removing the policy restores them.
 //!
-//! On Linux the policy is `/etc/aeropay-onboarding/policy.json`, which must
-//! belong to root and be writable by nobody else (a policy anyone can edit
-//! is worse than none). Windows (a registry key under HKLM) and macOS
-//! (managed preferences) have no reader yet: nothing is managed there.
-
+//! Where the policy is, by system:
+//! - Linux: `/etc/aeropay-onboarding/policy.json`, which must belong to
+//!   root and be writable by nobody else (a policy anyone can edit is worse
+//!   than none).
+//! - macOS: the managed preferences an MDM's configuration profile installs
+//!   for the whole machine, [`MACOS_POLICY_FILE`] ([`profile`]), with the
+//!   same owner and mode checks.
+//! - Windows: the values under [`registry::POLICY_KEY`], as Group Policy or
+//!   Intune write them ([`registry`]).
 use crate::config::Settings;
 use std::path::{Path, PathBuf};
+
+pub mod profile;
+pub mod registry;
 
 /// Where a Linux machine's policy lives.
 pub const POLICY_FILE: &str = "/etc/aeropay-onboarding/policy.json";
 
-/// Names another policy file, but only while [`POLICY_FILE`] does not
-/// exist (so nobody can point away from a real policy); for tests and
-/// trials. The same ownership and permission checks apply.
+/// Where a Mac's policy lives: the managed preferences of the app's bundle
+/// id that a configuration profile installs for the whole machine. The
+/// per-user ones (`/Library/Managed Preferences/<user>/`) are not read:
+/// the policy manages every account of the machine alike, as on Linux and
+/// Windows.
+pub const MACOS_POLICY_FILE: &str =
+    "/Library/Managed Preferences/app.aeropay-onboarding.desktop.plist";
+
+/// Names another policy file, but only while this system's policy file
+/// does not exist (so nobody can point away from a real policy); for tests
+/// and trials. The same ownership and permission checks apply.
 pub const POLICY_ENV: &str = "AEROPAY_ONBOARDING_POLICY";
 
 pub use managed_settings::{KioskPolicy, ManagedSettings, UpdatesPolicy, WidgetPolicy};
@@ -271,17 +285,41 @@ fn differing(a: &Settings, b: &Settings) -> Vec<&'static str> {
 }
 
 /// Reads the policy file's text: the settings' names, nothing else, each
-/// of the right type. An error names the file and, when it can, the field.
+/// of the right type. A file named `*.plist` is a property list (macOS'
+/// managed preferences, [`profile`]), any other JSON. An error names the
+/// file and, when it can, the field.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Policy, PolicyError> {
     let invalid = |field: Option<String>, reason: String| PolicyError::Invalid {
         path: path.to_owned(),
         field,
         reason,
     };
-    let document =
-        ManagedSettings::from_json(bytes).map_err(|err| invalid(err.field, err.reason))?;
+    let document = if path.extension().is_some_and(|ext| ext == "plist") {
+        profile::document_from_plist(bytes)
+    } else {
+        ManagedSettings::from_json(bytes)
+    }
+    .map_err(|err| invalid(err.field, err.reason))?;
     Ok(Policy {
         source: Some(path.to_owned()),
+        group: None,
+        document,
+    })
+}
+
+/// The policy the Windows key's values say ([`registry`]): an error names
+/// the key and the value at fault.
+pub fn from_registry_values(
+    values: impl IntoIterator<Item = (String, registry::RegistryValue)>,
+) -> Result<Policy, PolicyError> {
+    let key = PathBuf::from(registry::POLICY_KEY);
+    let document = registry::document_from_values(values).map_err(|err| PolicyError::Invalid {
+        path: key.clone(),
+        field: err.field,
+        reason: err.reason,
+    })?;
+    Ok(Policy {
+        source: Some(key),
         group: None,
         document,
     })
@@ -338,7 +376,6 @@ pub fn load_from(path: &Path) -> Result<Policy, PolicyError> {
 }
 
 /// The name itself cannot be looked at: its folder is not searchable.
-#[cfg(unix)]
 pub fn folder_not_searchable(path: &Path) -> bool {
     matches!(
         std::fs::symlink_metadata(path),
@@ -376,11 +413,31 @@ fn check_owner_and_mode(
     Ok(())
 }
 
-/// The policy file this machine reads: [`POLICY_FILE`], or the one
-/// [`POLICY_ENV`] names while [`POLICY_FILE`] does not exist.
+/// The policy file of a system, by its `std::env::consts::OS` name; `None`
+/// where the policy is not a file (Windows) or not read.
+pub fn policy_file_for(os: &str) -> Option<&'static str> {
+    match os {
+        "linux" => Some(POLICY_FILE),
+        "macos" => Some(MACOS_POLICY_FILE),
+        _ => None,
+    }
+}
+
+/// Where a system keeps its policy, by its `std::env::consts::OS` name, as
+/// `doctor` names it: the file, or Windows' key; `None` where no policy
+/// is read.
+pub fn place_for(os: &str) -> Option<&'static str> {
+    match os {
+        "windows" => Some(registry::POLICY_KEY),
+        _ => policy_file_for(os),
+    }
+}
+
+/// The policy file this machine reads ([`policy_file_for`] this system),
+/// or the one [`POLICY_ENV`] names while that file does not exist.
 #[cfg(unix)]
 pub fn path_for_this_machine() -> PathBuf {
-    let real = PathBuf::from(POLICY_FILE);
+    let real = PathBuf::from(policy_file_for(std::env::consts::OS).unwrap_or(POLICY_FILE));
     let exists = match std::fs::symlink_metadata(&real) {
         Ok(_) => true,
         Err(err) => err.kind() != std::io::ErrorKind::NotFound,
@@ -391,16 +448,58 @@ pub fn path_for_this_machine() -> PathBuf {
     }
 }
 
-/// This machine's policy. Linux reads [`path_for_this_machine`]; the other
-/// systems have no reader yet, so nothing is managed there.
-#[cfg(target_os = "linux")]
+/// This machine's policy: Linux and macOS read [`path_for_this_machine`].
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 pub fn load() -> Result<Policy, PolicyError> {
     load_from(&path_for_this_machine())
 }
 
-/// This machine's policy: none yet outside Linux (Windows' HKLM policy key
-/// and macOS' managed preferences are not read).
-#[cfg(not(target_os = "linux"))]
+/// This machine's policy: Windows reads the values under
+/// [`registry::POLICY_KEY`]; no key, nothing is managed. Only
+/// administrators may write under `HKLM\SOFTWARE\Policies`, so unlike a
+/// file the key's owner is not checked. The checks of what it holds are
+/// [`registry::document_from_values`]'s, tested everywhere; this read is
+/// the part compiled for Windows only.
+#[cfg(windows)]
+pub fn load() -> Result<Policy, PolicyError> {
+    /// `HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)`: the key is not there.
+    const NOT_FOUND: i32 = 0x8007_0002_u32 as i32;
+    let read_err = |code: i32| PolicyError::Read {
+        path: PathBuf::from(registry::POLICY_KEY),
+        source: std::io::Error::from_raw_os_error(code),
+    };
+    let key = match windows_registry::LOCAL_MACHINE.open(registry::POLICY_SUBKEY) {
+        Ok(key) => key,
+        Err(err) if err.code().0 == NOT_FOUND => return Ok(Policy::default()),
+        Err(err) => return Err(read_err(err.code().0)),
+    };
+    let values = key.values().map_err(|err| read_err(err.code().0))?;
+    from_registry_values(values.map(|(name, value)| (name, registry_value(value))))
+}
+
+/// A registry value as [`registry::document_from_values`] takes it.
+#[cfg(windows)]
+fn registry_value(value: windows_registry::Value) -> registry::RegistryValue {
+    use registry::RegistryValue::{Dword, Other, String as Text};
+    use windows_registry::Type;
+    match value.ty() {
+        Type::String => String::try_from(value)
+            .map(Text)
+            .unwrap_or_else(|_| Other("REG_SZ that is not text".into())),
+        Type::U32 => u32::try_from(value)
+            .map(Dword)
+            .unwrap_or_else(|_| Other("REG_DWORD of the wrong size".into())),
+        Type::ExpandString => Other("REG_EXPAND_SZ".into()),
+        Type::MultiString => Other("REG_MULTI_SZ".into()),
+        Type::U64 => Other("REG_QWORD".into()),
+        Type::Bytes => Other("REG_BINARY".into()),
+        Type::Other(number) => Other(format!("registry type {number}")),
+    }
+}
+
+/// This machine's policy: none on the systems without a reader (the BSDs);
+/// nothing is managed there.
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 pub fn load() -> Result<Policy, PolicyError> {
     Ok(Policy::default())
 }
@@ -427,9 +526,13 @@ mod tests {
     /// A policy file in a fresh folder, root's and 0644 when the tests run
     /// as root (as they do in CI).
     fn written(text: &str) -> (tempfile::TempDir, PathBuf) {
+        written_as("policy.json", text.as_bytes())
+    }
+
+    fn written_as(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("policy.json");
-        std::fs::write(&file, text).unwrap();
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         (dir, file)
     }
@@ -587,6 +690,97 @@ mod tests {
         let err = load_from(&file).unwrap_err();
         assert_eq!(err.code(), "POLICY_UNSAFE");
         assert!(err.to_string().contains("not root"), "{err}");
+    }
+
+    #[test]
+    fn a_refused_registry_value_is_policy_invalid_naming_the_key_and_the_value() {
+        use registry::RegistryValue;
+        let policy = from_registry_values(vec![(
+            "KioskIdleSeconds".to_owned(),
+            RegistryValue::Dword(45),
+        )])
+        .unwrap();
+        assert_eq!(policy.fields(), ["kioskIdleSeconds"]);
+        assert_eq!(
+            policy.source.as_deref(),
+            Some(Path::new(registry::POLICY_KEY))
+        );
+        let err = from_registry_values(vec![(
+            "KioskIdleSeconds".to_owned(),
+            RegistryValue::String("45".into()),
+        )])
+        .unwrap_err();
+        assert_eq!(err.code(), "POLICY_INVALID");
+        let text = err.to_string();
+        assert!(
+            text.contains(r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Aeropay\Onboarding")
+                && text.contains("field \"KioskIdleSeconds\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn each_system_reads_its_own_policy_file() {
+        assert_eq!(
+            policy_file_for("linux"),
+            Some("/etc/aeropay-onboarding/policy.json")
+        );
+        assert_eq!(
+            policy_file_for("macos"),
+            Some("/Library/Managed Preferences/app.aeropay-onboarding.desktop.plist")
+        );
+        assert_eq!(policy_file_for("windows"), None, "a registry key");
+        assert_eq!(policy_file_for("freebsd"), None);
+        assert_eq!(place_for("windows"), Some(registry::POLICY_KEY));
+        assert_eq!(place_for("macos"), Some(MACOS_POLICY_FILE));
+        assert_eq!(place_for("linux"), Some(POLICY_FILE));
+        assert_eq!(place_for("freebsd"), None);
+        // The bundle id the profile's payload must name.
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../../../src-tauri/tauri.conf.json")).unwrap();
+        let identifier = conf["identifier"].as_str().unwrap();
+        assert!(
+            MACOS_POLICY_FILE.ends_with(&format!("/{identifier}.plist")),
+            "{identifier}"
+        );
+    }
+
+    #[test]
+    fn a_property_list_policy_is_read_and_checked_like_the_json_one() {
+        let mut kiosk = plist::Dictionary::new();
+        kiosk.insert("idleSeconds".into(), plist::Value::Integer(45.into()));
+        let mut top = plist::Dictionary::new();
+        top.insert("mode".into(), plist::Value::String("kiosk".into()));
+        top.insert("kiosk".into(), plist::Value::Dictionary(kiosk));
+        let top = plist::Value::Dictionary(top);
+        let (mut xml, mut binary) = (Vec::new(), Vec::new());
+        top.to_writer_xml(&mut xml).unwrap();
+        top.to_writer_binary(&mut binary).unwrap();
+        for bytes in [xml, binary] {
+            let (_dir, file) = written_as("app.aeropay-onboarding.desktop.plist", &bytes);
+            if as_root() {
+                let policy = load_from(&file).unwrap();
+                assert_eq!(policy.fields(), ["mode", "kioskIdleSeconds"]);
+                assert_eq!(policy.source.as_deref(), Some(file.as_path()));
+            }
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o664)).unwrap();
+            assert_eq!(load_from(&file).unwrap_err().code(), "POLICY_UNSAFE");
+            // The same bytes as JSON are not a policy.
+            let err = parse(Path::new("/etc/aeropay-onboarding/policy.json"), &bytes).unwrap_err();
+            assert_eq!(err.code(), "POLICY_INVALID");
+        }
+        let err = parse(
+            Path::new(MACOS_POLICY_FILE),
+            br#"<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict><key>kiosk</key><dict><key>idleSeconds</key><string>45</string></dict></dict></plist>"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "POLICY_INVALID");
+        let text = err.to_string();
+        assert!(
+            text.contains(MACOS_POLICY_FILE) && text.contains("field \"kiosk.idleSeconds\""),
+            "{text}"
+        );
     }
 
     #[test]
