@@ -319,7 +319,12 @@ fn check_policy_file(policy: &Result<Policy, PolicyError>) -> CheckResult {
                         "{} cannot be looked at by this account (its folder is not searchable): no policy applies",
                         place.unwrap_or_default()
                     ),
-                    "to manage this machine: chmod 755 /etc/aeropay-onboarding (its keyring credential stays 0600)",
+                    match place.and_then(|place| std::path::Path::new(place).parent()) {
+                        Some(folder) if folder != std::path::Path::new("/etc/aeropay-onboarding") => {
+                            format!("to manage this machine: chmod 755 {}", folder.display())
+                        }
+                        _ => "to manage this machine: chmod 755 /etc/aeropay-onboarding (its keyring credential stays 0600)".into(),
+                    },
                 )
             }
             None if policy.group.is_some() => CheckResult::pass(
