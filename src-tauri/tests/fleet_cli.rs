@@ -10,8 +10,7 @@ use aeropay_onboarding::policy::Policy;
 use aeropay_onboarding::simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use aeropay_onboarding::store::Store;
 use aeropay_onboarding::vault::{MemoryVault, OsKeychain, Secret, SecretKey, Vault, VaultError};
-use aeropay_onboarding_broker::config::Config;
-use aeropay_onboarding_broker::{RunningBroker, Secrets};
+use aeropay_onboarding_broker::{testing, RunningBroker};
 use clap::Parser;
 use cli_support::{app, printed, run_with_input};
 use std::sync::Mutex;
@@ -33,23 +32,8 @@ async fn fleet() -> Fleet {
     let sim = Simulator::start(SimulatorConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("broker.db").display());
-    let env = |name: &str| match name {
-        "BROKER_DATABASE_URL" => Some(url.clone()),
-        "BROKER_LISTEN" => Some("127.0.0.1:0".to_owned()),
-        "BROKER_AEROPAY_ENVIRONMENT" => Some(sim.base_url().to_owned()),
-        _ => None,
-    };
-    let config = Config::load(None, &env).unwrap();
     let store = broker_store::Store::open(&url).await.unwrap();
-    let c = sim.credentials();
-    let secrets = Secrets {
-        api_key: c.api_key.as_str().into(),
-        api_secret: c.api_secret.as_str().into(),
-        merchant_id: c.merchant_id,
-    };
-    let broker = RunningBroker::start(config, secrets, store.clone())
-        .await
-        .unwrap();
+    let broker = testing::start(testing::config(&url, &sim, &[]), &sim).await;
     Fleet {
         sim,
         store,

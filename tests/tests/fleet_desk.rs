@@ -12,8 +12,7 @@ mod common;
 
 use aeropay_onboarding::fleet_client::wire::AuditEntry;
 use aeropay_onboarding::fleet_client::{BrokerClient, BrokerConfig};
-use aeropay_onboarding_broker::config::Config;
-use aeropay_onboarding_broker::{RunningBroker, Secrets};
+use aeropay_onboarding_broker::{testing, RunningBroker};
 use aeropay_onboarding_e2e::a11y::{assert_accessible, press, tab_to, type_keys, wait_focus};
 use aeropay_onboarding_e2e::fantoccini::key::Key;
 use aeropay_onboarding_e2e::{app_binary, App, Launch};
@@ -53,27 +52,10 @@ async fn fleet() -> Fleet {
     let sim = Simulator::start(SimulatorConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("broker.db").display());
-    let env = |name: &str| match name {
-        "BROKER_DATABASE_URL" => Some(database_url.clone()),
-        "BROKER_LISTEN" => Some("127.0.0.1:0".to_owned()),
-        "BROKER_AEROPAY_ENVIRONMENT" => Some(sim.base_url().to_owned()),
-        _ => None,
-    };
-    let mut config = Config::load(None, &env).unwrap();
+    let mut config = testing::config(&database_url, &sim, &[]);
     config.audit_reader_groups = vec!["office".into()];
-    let creds = sim.credentials().clone();
     let store = broker_store::Store::open(&database_url).await.unwrap();
-    let broker = RunningBroker::start(
-        config,
-        Secrets {
-            api_key: creds.api_key.as_str().into(),
-            api_secret: creds.api_secret.as_str().into(),
-            merchant_id: creds.merchant_id,
-        },
-        store.clone(),
-    )
-    .await
-    .unwrap();
+    let broker = testing::start(config, &sim).await;
     Fleet {
         _sim: sim,
         store,

@@ -7,8 +7,7 @@
 
 mod common;
 
-use aeropay_onboarding_broker::config::Config;
-use aeropay_onboarding_broker::{RunningBroker, Secrets};
+use aeropay_onboarding_broker::testing;
 use aeropay_onboarding_e2e::{app_binary, App, Launch};
 use aeropay_simulator::{Simulator, SimulatorConfig};
 use base64::Engine as _;
@@ -122,26 +121,17 @@ async fn a_fleet_kiosk_enrolls_through_the_broker_and_says_when_it_is_removed() 
         r#"{"kiosk": {"warningSeconds": 45}}"#,
     )
     .unwrap();
-    let env = |name: &str| match name {
-        "BROKER_DATABASE_URL" => Some(database_url.clone()),
-        "BROKER_LISTEN" => Some("127.0.0.1:0".to_owned()),
-        "BROKER_AEROPAY_ENVIRONMENT" => Some(sim.base_url().to_owned()),
-        "BROKER_GROUPS_SETTINGS_DIR" => Some(groups_dir.display().to_string()),
-        _ => None,
-    };
     let creds = sim.credentials().clone();
     let store = broker_store::Store::open(&database_url).await.unwrap();
-    let broker = RunningBroker::start(
-        Config::load(None, &env).unwrap(),
-        Secrets {
-            api_key: creds.api_key.as_str().into(),
-            api_secret: creds.api_secret.as_str().into(),
-            merchant_id: creds.merchant_id,
-        },
-        store.clone(),
-    )
-    .await
-    .unwrap();
+    let config = testing::config(
+        &database_url,
+        &sim,
+        &[(
+            "BROKER_GROUPS_SETTINGS_DIR",
+            groups_dir.display().to_string(),
+        )],
+    );
+    let broker = testing::start(config, &sim).await;
 
     // The operator adds the kiosk; the code is typed into `configure`.
     let (_, code) = store

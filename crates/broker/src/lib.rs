@@ -13,6 +13,8 @@ pub mod groups;
 pub mod logging;
 pub mod metrics;
 pub mod seal;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use api::{RunningBroker, StartError};
 pub use config::{Config, Secrets};

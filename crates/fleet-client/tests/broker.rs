@@ -2,8 +2,8 @@
 //! the simulator as Aeropay), and against servers that are not one.
 
 use aeropay_client::secret::SecretString;
-use aeropay_onboarding_broker::config::{Config, Limits};
-use aeropay_onboarding_broker::{RunningBroker, Secrets};
+use aeropay_onboarding_broker::config::Limits;
+use aeropay_onboarding_broker::{testing, RunningBroker};
 use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use broker_store::Store;
 use fleet_client::wire::{AuditEntry, NewUser};
@@ -24,25 +24,11 @@ async fn fleet() -> Fleet {
     let sim = Simulator::start(SimulatorConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("broker.db").display());
-    let env = |name: &str| match name {
-        "BROKER_DATABASE_URL" => Some(url.clone()),
-        "BROKER_LISTEN" => Some("127.0.0.1:0".to_owned()),
-        "BROKER_AEROPAY_ENVIRONMENT" => Some(sim.base_url().to_owned()),
-        _ => None,
-    };
-    let mut config = Config::load(None, &env).unwrap();
+    let mut config = testing::config(&url, &sim, &[]);
     config.limits = Limits::default();
     config.audit_reader_groups = vec!["office".into()];
     let store = Store::open(&url).await.unwrap();
-    let c = sim.credentials();
-    let secrets = Secrets {
-        api_key: c.api_key.as_str().into(),
-        api_secret: c.api_secret.as_str().into(),
-        merchant_id: c.merchant_id,
-    };
-    let broker = RunningBroker::start(config, secrets, store.clone())
-        .await
-        .unwrap();
+    let broker = testing::start(config, &sim).await;
     Fleet {
         sim,
         store,

@@ -3,8 +3,7 @@
 //! Aeropay, and a device client that holds no API key.
 
 use aeropay_client::{AeropayClient, ClientConfig};
-use aeropay_onboarding_broker::config::Config;
-use aeropay_onboarding_broker::{RunningBroker, Secrets};
+use aeropay_onboarding_broker::{testing, RunningBroker};
 use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig, ADMIN_TOKEN_HEADER};
 use aerosync::WidgetOptions;
 use fleet_client::{BrokerClient, BrokerConfig, DeviceCredential, RetryPolicy};
@@ -30,27 +29,9 @@ struct Fleet {
     _dir: tempfile::TempDir,
 }
 
-fn secrets(sim: &RunningSimulator) -> Secrets {
-    let c = sim.credentials();
-    Secrets {
-        api_key: c.api_key.as_str().into(),
-        api_secret: c.api_secret.as_str().into(),
-        merchant_id: c.merchant_id,
-    }
-}
-
 async fn serve(database_url: &str, sim: &RunningSimulator, listen: &str) -> RunningBroker {
-    let env = |name: &str| match name {
-        "BROKER_DATABASE_URL" => Some(database_url.to_owned()),
-        "BROKER_LISTEN" => Some(listen.to_owned()),
-        "BROKER_AEROPAY_ENVIRONMENT" => Some(sim.base_url().to_owned()),
-        _ => None,
-    };
-    let config = Config::load(None, &env).unwrap();
-    let store = broker_store::Store::open(database_url).await.unwrap();
-    RunningBroker::start(config, secrets(sim), store)
-        .await
-        .unwrap()
+    let config = testing::config(database_url, sim, &[("BROKER_LISTEN", listen.to_owned())]);
+    testing::start(config, sim).await
 }
 
 impl Fleet {

@@ -5,7 +5,7 @@
 //! is stepped when its wait is over, nothing sleeps.
 
 use aeropay_onboarding_broker::config::{Config, Limits};
-use aeropay_onboarding_broker::{RunningBroker, Secrets};
+use aeropay_onboarding_broker::{testing, RunningBroker};
 use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use broker_store::testing::TestPostgres;
 use onboarding_core::fleet_audit::{
@@ -48,32 +48,14 @@ impl Fleet {
     }
 
     fn config(&self) -> Config {
-        let env = |name: &str| match name {
-            "BROKER_DATABASE_URL" => Some(self.database_url.clone()),
-            "BROKER_LISTEN" => Some("127.0.0.1:0".to_owned()),
-            "BROKER_AEROPAY_ENVIRONMENT" => Some(self.sim.base_url().to_owned()),
-            _ => None,
-        };
-        let mut config = Config::load(None, &env).expect("test config");
+        let mut config = testing::config(&self.database_url, &self.sim, &[]);
         config.limits = Limits::default();
         config.audit_reader_groups = vec!["office".into()];
         config
     }
 
     async fn start_broker(&mut self) {
-        let c = self.sim.credentials();
-        let secrets = Secrets {
-            api_key: c.api_key.as_str().into(),
-            api_secret: c.api_secret.as_str().into(),
-            merchant_id: c.merchant_id,
-        };
-        let store = broker_store::Store::open(&self.database_url)
-            .await
-            .expect("broker store opens");
-        let broker = RunningBroker::start(self.config(), secrets, store)
-            .await
-            .expect("broker starts");
-        self.broker = Some(broker);
+        self.broker = Some(testing::start(self.config(), &self.sim).await);
     }
 
     async fn stop_broker(&mut self) {

@@ -2,8 +2,7 @@
 //! 127.0.0.1 (SQLite on disk, the simulator as Aeropay), starts with them
 //! offline, and refuses what the app's rules refuse.
 
-use aeropay_onboarding_broker::config::Config;
-use aeropay_onboarding_broker::{RunningBroker, Secrets};
+use aeropay_onboarding_broker::{testing, RunningBroker};
 use aeropay_simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use broker_store::Store;
 use fleet_client::{BrokerClient, BrokerConfig, DeviceCredential};
@@ -44,22 +43,13 @@ impl Fleet {
 
     /// A broker that reads its configuration and the groups' files now.
     async fn broker(&self) -> RunningBroker {
-        let env = |name: &str| match name {
-            "BROKER_DATABASE_URL" => Some(self.db.clone()),
-            "BROKER_LISTEN" => Some("127.0.0.1:0".to_owned()),
-            "BROKER_AEROPAY_ENVIRONMENT" => Some(self.sim.base_url().to_owned()),
-            "BROKER_GROUPS_SETTINGS_DIR" => Some(self.groups.display().to_string()),
-            _ => None,
-        };
-        let config = Config::load(None, &env).unwrap();
-        let c = self.sim.credentials();
-        let secrets = Secrets {
-            api_key: c.api_key.as_str().into(),
-            api_secret: c.api_secret.as_str().into(),
-            merchant_id: c.merchant_id,
-        };
-        let store = Store::open(&self.db).await.unwrap();
-        RunningBroker::start(config, secrets, store).await.unwrap()
+        let groups = self.groups.display().to_string();
+        let config = testing::config(
+            &self.db,
+            &self.sim,
+            &[("BROKER_GROUPS_SETTINGS_DIR", groups)],
+        );
+        testing::start(config, &self.sim).await
     }
 
     /// A device's own data folder.
