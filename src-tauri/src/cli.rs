@@ -360,13 +360,7 @@ pub fn configure(
         // Not given: the policy's version, or v2.
         None => policy.api_version.unwrap_or(ApiVersion::V2),
     };
-    let managed = policy.changed_by(&settings);
-    if !managed.is_empty() {
-        return Err(CliError::Managed {
-            path: policy.source.clone().unwrap_or_default(),
-            fields: managed,
-        });
-    }
+    refuse_managed(policy, &settings)?;
     let api_key = read_line(input, "the API key is missing")?;
     let api_secret = read_line(input, "the API secret is missing")?;
     let pin = if args.staff_pin_stdin {
@@ -395,24 +389,16 @@ pub fn configure(
     policy
         .keep_user_values(settings.clone(), &on_disk)
         .save_to(settings_path)?;
-    audit(
+    audit_configured(
         store,
         settings.mode,
-        AuditAction::CredentialsChanged,
         &format!(
             "API key and secret stored for {} (merchant {}) from the command line",
             settings.environment.id(),
             merchant_id
         ),
+        pin.is_some(),
     )?;
-    if pin.is_some() {
-        audit(
-            store,
-            settings.mode,
-            AuditAction::PinSet,
-            "staff PIN set from the command line",
-        )?;
-    }
     Ok(settings)
 }
 
@@ -473,13 +459,7 @@ pub async fn configure_fleet(
         device_name: device.name.clone(),
         group: device.group.clone(),
     });
-    let managed = policy.changed_by(&settings);
-    if !managed.is_empty() {
-        return Err(CliError::Managed {
-            path: policy.source.clone().unwrap_or_default(),
-            fields: managed,
-        });
-    }
+    refuse_managed(policy, &settings)?;
     if let Some(pin) = &pin {
         crate::staff::store_pin(vault, pin)?;
     }
@@ -492,26 +472,50 @@ pub async fn configure_fleet(
             tracing::warn!(code = err.code(), account = %old.account(), "old merchant credentials not deleted: {err}");
         }
     }
-    audit(
+    audit_configured(
         store,
         settings.mode,
-        AuditAction::CredentialsChanged,
         &format!(
             "enrolled in the fleet as {} ({}) at {}; device credential stored, no API key",
             device.name,
             device.group,
             unenrolled.base_url()
         ),
+        pin.is_some(),
     )?;
-    if pin.is_some() {
+    Ok(settings)
+}
+
+/// Refuses settings that change a field the machine's policy manages.
+fn refuse_managed(policy: &crate::policy::Policy, settings: &Settings) -> Result<(), CliError> {
+    let managed = policy.changed_by(settings);
+    if managed.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Managed {
+        path: policy.source.clone().unwrap_or_default(),
+        fields: managed,
+    })
+}
+
+/// What `configure` changed, in the audit trail: the credentials, then the
+/// staff PIN when one was set.
+fn audit_configured(
+    store: &Store,
+    mode: crate::config::Mode,
+    credentials: &str,
+    pin_set: bool,
+) -> Result<(), CliError> {
+    audit(store, mode, AuditAction::CredentialsChanged, credentials)?;
+    if pin_set {
         audit(
             store,
-            settings.mode,
+            mode,
             AuditAction::PinSet,
             "staff PIN set from the command line",
         )?;
     }
-    Ok(settings)
+    Ok(())
 }
 
 /// Reads the staff PIN from standard input and stores its hash: the PIN
