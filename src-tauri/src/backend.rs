@@ -171,21 +171,21 @@ impl Backend {
             aeropay::ClientConfig::with_base_url(base_url, version),
             credentials,
         )?);
-        let mut fleet_broker = None;
-        let merchant: Arc<dyn MerchantCalls> = match &settings.fleet {
-            Some(fleet) => {
-                let broker = broker_client(fleet, vault.clone()).await?;
-                fleet_broker = Some(broker.clone());
-                upload_audit_trail(store.clone(), broker.clone());
-                // The group's settings as the broker has them now: kept
-                // for the next start (a running kiosk never changes
-                // under a customer).
-                onboarding_core::group_settings::spawn_refresh(broker.clone(), data_dir.to_owned());
-                Arc::new(FleetMerchant {
-                    broker,
-                    client: client.clone(),
-                })
-            }
+        let broker = match &settings.fleet {
+            Some(fleet) => Some(broker_client(fleet, vault.clone()).await?),
+            None => None,
+        };
+        if let Some(broker) = &broker {
+            upload_audit_trail(store.clone(), broker.clone());
+            // The group's settings as the broker has them now: kept for the
+            // next start (a running kiosk never changes under a customer).
+            onboarding_core::group_settings::spawn_refresh(broker.clone(), data_dir.to_owned());
+        }
+        let merchant: Arc<dyn MerchantCalls> = match &broker {
+            Some(broker) => Arc::new(FleetMerchant {
+                broker: broker.clone(),
+                client: client.clone(),
+            }),
             None => client.clone(),
         };
         startup::mark(Mark::ClientBuilt);
@@ -239,7 +239,7 @@ impl Backend {
             store,
             staff,
             environment: settings.environment.clone(),
-            broker: fleet_broker,
+            broker,
             simulator,
             phone_hasher,
         })
