@@ -112,7 +112,12 @@ async fn each_device_gets_its_groups_settings_and_a_new_version_after_a_change()
     assert_eq!(other.status(), 200);
     // Without a device credential: refused.
     let anonymous = BrokerClient::new(config(&broker.url()), None).unwrap();
-    assert!(anonymous.settings().await.is_err());
+    let refused = anonymous.settings().await.unwrap_err();
+    assert_eq!(
+        refused.code(),
+        "BROKER_DEVICE_CREDENTIAL_MISSING",
+        "{refused:?}"
+    );
 
     // Counted like every other route.
     let metrics = reqwest::get(format!("{}/metrics", broker.url()))
