@@ -537,6 +537,8 @@ function showInfoOf(info) {
 // For the start-up bench (README, Performance): when the page sent its
 // first command, and when "Ready." was written.
 const BOOT_MARK = "app-boot";
+const BOOT_ANSWERED_MARK = "app-boot-answered"; // the answer is in the page
+const BUNDLE_USED_MARK = "app-bundle-used"; // its texts are in the page
 const READY_MARK = "app-ready";
 const SCREEN_BUILT_MARK = "app-screen-built"; // the first state's screen is in the page
 const SCREEN_MARK = "app-screen"; // the first state's screen is drawn
@@ -549,6 +551,7 @@ async function boot() {
   performance.mark(BOOT_MARK);
   try {
     booted = await invoke("app_boot");
+    performance.mark(BOOT_ANSWERED_MARK);
   } catch (error) {
     // The backend could not start: say why, in the language's words.
     try {
@@ -563,6 +566,7 @@ async function boot() {
   }
   const { info } = booted;
   await useBundle(booted.bundle);
+  performance.mark(BUNDLE_USED_MARK);
   remember("ui-version", { product: info.product, version: info.version }, booted.version);
   remember("ui-ready", { environment: info.environment.label }, booted.status);
   showInfoOf(info);

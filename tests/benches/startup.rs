@@ -56,7 +56,8 @@ const STATUS_SCRIPT: &str =
 const WAIT_FOR_READY_SCRIPT: &str = "const answer = arguments[arguments.length - 1];
     const status = document.getElementById('app-status');
     if (!status) return answer(null);
-    const drawn = () => requestAnimationFrame(() => setTimeout(() => answer(status.textContent), 0));
+    performance.mark('bench-wait');
+    const drawn = () => requestAnimationFrame(() => { performance.mark('bench-frame'); setTimeout(() => { performance.mark('bench-answer'); answer(status.textContent); }, 0); });
     const observer = new MutationObserver(() => {
       if (status.textContent.includes('Ready')) { observer.disconnect(); drawn(); }
     });
@@ -92,15 +93,21 @@ impl Settings {
 // ---- the page's own clock ---------------------------------------------------
 
 /// The page's timings, in ms since the app process started: its load
-/// events (Navigation Timing) and the app page's marks (`app-boot`: its
-/// first command sent; `app-ready`: "Ready." written), from `performance.timeOrigin` (wall clock) and the
-/// process's start (uptime), tied together by reading both clocks now.
-/// What WebDriver sees later than these is the measurement's own lag.
+/// events (Navigation Timing), the app page's marks (`app-boot`: its first
+/// command sent; `app-boot-answered`: the answer in the page; `app-ready`:
+/// "Ready." written; …) and the bench's own "Ready" script's (when it
+/// started in the page, saw a frame, answered), from
+/// `performance.timeOrigin` (wall clock) and the process's start (uptime),
+/// tied together by reading both clocks now. What WebDriver sees later than
+/// these is the measurement's own lag.
 async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
     let script = "const nav = performance.getEntriesByType('navigation')[0];
         const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
-        return [performance.timeOrigin, nav?.responseEnd ?? null, nav?.domContentLoadedEventEnd ?? null,
-          nav?.loadEventEnd ?? null, mark('app-modules'), mark('app-boot'), mark('app-ready'), mark('app-screen-built'), mark('app-screen')];";
+        return [performance.timeOrigin, nav?.requestStart ?? null, nav?.responseEnd ?? null,
+          nav?.domInteractive ?? null, nav?.domContentLoadedEventEnd ?? null, nav?.loadEventEnd ?? null,
+          mark('app-modules'), mark('app-boot'), mark('app-boot-answered'), mark('app-bundle-used'),
+          mark('app-ready'), mark('app-screen-built'), mark('app-screen'),
+          mark('bench-wait'), mark('bench-frame'), mark('bench-answer')];";
     let values = app.execute(script).await;
     let now_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -126,15 +133,22 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
 }
 
 /// The page-side marks `page_marks` reports, in its script's order.
-const PAGE_MARKS: [&str; 8] = [
+const PAGE_MARKS: [&str; 15] = [
+    "page: index.html requested",
     "page: index.html received",
+    "page: parsed (domInteractive)",
     "page: DOMContentLoaded done",
     "page: load done",
     "page: its modules fetched, first runs",
     "page: boot() asks app_boot",
+    "page: app_boot's answer in the page",
+    "page: the texts applied",
     "page: \"Ready.\" written",
     "page: the first screen is in the page (built, focused)",
     "page: the first screen is drawn (next frame)",
+    "page: the bench's \"Ready\" script starts",
+    "page: the bench's \"Ready\" script sees a frame",
+    "page: the bench's \"Ready\" script answers",
 ];
 
 // ---- one launch -------------------------------------------------------------
