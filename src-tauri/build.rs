@@ -70,10 +70,14 @@ fn bundle_page() {
              (or `npm ci --prefix tools/page`; it needs Node.js)."
         );
     }
+    // The page differs by platform in one declaration (the text's font;
+    // see bundle.mjs), so the bundler is told which one it builds for.
+    let target_os = std::env::var("CARGO_CFG_TARGET_OS").expect("cargo sets CARGO_CFG_TARGET_OS");
     let status = Command::new("node")
         .arg(root.join("tools/page/bundle.mjs"))
         .arg(&ui)
         .arg(root.join("target/page"))
+        .arg(&target_os)
         .status()
         .unwrap_or_else(|err| panic!("Node.js could not run the page's bundler: {err}"));
     assert!(

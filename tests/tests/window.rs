@@ -162,6 +162,25 @@ async fn inline_code_put_into_the_page_is_refused() {
     app.quit().await;
 }
 
+/// On Linux the page asks for `sans-serif`, not `system-ui`, which
+/// WebKitGTK would look up in fontconfig by name for every text size
+/// (tools/page/bundle.mjs), and it knows its mode before its first layout.
+#[tokio::test]
+async fn the_page_starts_in_its_modes_size_and_the_linux_font() {
+    let app = App::launch().await;
+    app.wait_for_text("#app-status", "Ready").await;
+    let page = app
+        .execute(
+            r#"const root = getComputedStyle(document.documentElement);
+            return { font: root.fontFamily, size: root.fontSize, mode: document.documentElement.dataset.mode };"#,
+        )
+        .await;
+    assert_eq!(page["font"], "sans-serif", "{page}");
+    assert_eq!(page["mode"], "desk", "{page}");
+    assert_eq!(page["size"], "16px", "{page}");
+    app.quit().await;
+}
+
 #[tokio::test]
 async fn the_web_processes_inherit_the_engine_settings() {
     let app = App::launch().await;

@@ -2,20 +2,39 @@
 // one file, beside ui/'s other files (HTML, CSS, images). One request
 // instead of one per module: each goes through the app's custom protocol,
 // which its main thread serves while the window starts.
-//   node tools/page/bundle.mjs <ui dir> <out dir>
+//   node tools/page/bundle.mjs <ui dir> <out dir> [<target os>]
+// <target os> is Rust's (`linux`, `windows`, `macos`, …; default: this
+// machine's, as Node names it).
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const [ui, out] = process.argv.slice(2);
+const [ui, out, targetOs = process.platform] = process.argv.slice(2);
 if (!ui || !out) {
-  console.error("usage: node tools/page/bundle.mjs <ui dir> <out dir>");
+  console.error("usage: node tools/page/bundle.mjs <ui dir> <out dir> [<target os>]");
   process.exit(2);
 }
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const entry of readdirSync(ui, { withFileTypes: true })) {
   if (entry.isFile() && !entry.name.endsWith(".js")) copyFileSync(join(ui, entry.name), join(out, entry.name));
+}
+
+// The text's font. WebView2 and WKWebView map `system-ui` to the system's
+// UI font (Segoe UI, San Francisco). WebKitGTK asks fontconfig for a family
+// literally named "system-ui", which most distributions do not define
+// (Debian 12 does not): every text size the page uses then costs the web
+// process a failed lookup before `sans-serif`, while the page starts. On
+// Linux the page asks for `sans-serif`, the same font without the lookup.
+const UI_FONT = "font-family: system-ui, sans-serif;";
+if (targetOs === "linux") {
+  const styles = join(out, "styles.css");
+  const css = readFileSync(styles, "utf8");
+  if (css.split(UI_FONT).length !== 2) {
+    console.error(`tools/page/bundle.mjs: ui/styles.css must declare \`${UI_FONT}\` exactly once`);
+    process.exit(1);
+  }
+  writeFileSync(styles, css.replace(UI_FONT, "font-family: sans-serif;"));
 }
 await build({
   entryPoints: [join(ui, "main.js")],
