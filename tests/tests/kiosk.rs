@@ -34,6 +34,13 @@ async fn the_idle_warning_gives_more_time_then_start_over_leaves_nothing() {
     // Between customers: the attract screen, no customer data, no settings.
     app.wait_for_text("#attract-start", "Tap to start").await;
     app.screenshot("attract");
+    // The mode was on the page's root before its first layout (the page's
+    // own script sets it only on a desk's root).
+    assert_eq!(
+        app.execute("return document.documentElement.dataset.mode;")
+            .await,
+        "kiosk"
+    );
     assert!(!app.is_present("#open-settings:not([hidden])").await);
     app.click("#attract-start").await;
 
