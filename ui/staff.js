@@ -10,6 +10,7 @@ import { loc, setL10n } from "./l10n.js";
 document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
 
 const POLL_MS = 5000;
+const STAFF_FIRST_LOOK_MS = 1000;
 // A PIN dialog nobody types into closes by itself (a kiosk is public).
 const PIN_DIALOG_IDLE_MS = 60000;
 // Kiosk: the staff menu and the settings screen close, and staff are
@@ -22,7 +23,11 @@ let dialog = null; // the open PIN dialog or staff menu
 // `options`: { kiosk, openSettings(), closeSettings(), settingsOpen(), staffLocked() }.
 export function initStaff(options) {
   hooks = { ...hooks, ...options };
-  refresh();
+  // The first look waits until the first screen is drawn: it reads the PIN
+  // from the keychain, which competes with the page's start for the
+  // machine. Nothing is lost meanwhile: a staff session ends with the app,
+  // so a starting app is locked, and every staff-only door asks first.
+  setTimeout(refresh, STAFF_FIRST_LOOK_MS);
   setInterval(refresh, POLL_MS);
   if (hooks.kiosk) watchStaffIdle();
 }

@@ -247,9 +247,16 @@ impl Backend {
 
     /// Reads the phone-hash key from the keychain in the background, if
     /// not read yet, so the first customer's details do not wait for it.
+    /// It starts once the first screen has had time to be drawn: the read
+    /// keeps the Secret Service and this process busy for a few
+    /// milliseconds, which the web process needs then on a two-core
+    /// machine. Details submitted earlier read the key themselves.
     pub fn load_phone_key_soon(&self) {
         let hasher = self.phone_hasher.clone();
-        tokio::task::spawn_blocking(move || hasher.load_key());
+        tokio::spawn(async move {
+            tokio::time::sleep(PHONE_KEY_AFTER_BOOT).await;
+            tokio::task::spawn_blocking(move || hasher.load_key());
+        });
     }
 
     /// The widget origin of the built-in simulator, when it runs.
@@ -326,6 +333,9 @@ fn write_admin_token(data_dir: &Path, token: &str) {
         tracing::warn!("the simulator's admin token was not written to the data folder: {err}");
     }
 }
+
+/// How long after the page's boot the phone-hash key is read.
+const PHONE_KEY_AFTER_BOOT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The widget generation must match the API version: 1.x widgets return the
 /// v1 `user_id`/`user_password`, 2.x widgets the v2 `connectionId`.
