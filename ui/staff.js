@@ -7,8 +7,6 @@ import { invoke, describeError } from "./ipc.js";
 import { el, button, trapFocus } from "./dom.js";
 import { loc, setL10n } from "./l10n.js";
 
-document.head.append(el("link", { rel: "stylesheet", href: "staff.css" }));
-
 const POLL_MS = 5000;
 const STAFF_FIRST_LOOK_MS = 1000;
 // A PIN dialog nobody types into closes by itself (a kiosk is public).
