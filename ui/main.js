@@ -456,7 +456,8 @@ function startDesk() {
   window.__TAURI__.event.listen("update-available", (event) => showUpdate(event.payload));
   invoke("update_status").then(showUpdate, () => {});
   document.body.dataset.mode = "desk";
-  document.documentElement.dataset.mode = "desk";
+  // The root's `data-mode` (the text size) is set by Rust before the page
+  // starts (app.rs, `mode_script`), so the first layout is the right one.
   deskNav.hidden = false;
   deskNav.querySelector("[data-view='enroll']").addEventListener("click", () => closeList());
   deskNav.querySelector("[data-view='list']").addEventListener("click", () => openList());

@@ -23,8 +23,10 @@ export function initStaff(options) {
   hooks = { ...hooks, ...options };
   // The first look waits until the first screen is drawn: it reads the PIN
   // from the keychain, which competes with the page's start for the
-  // machine. Nothing is lost meanwhile: a staff session ends with the app,
-  // so a starting app is locked, and every staff-only door asks first.
+  // machine. Nothing opens meanwhile: a staff session ends with the app, so
+  // a starting app is locked, and every staff-only door asks Rust first. (A
+  // page reloaded while staff are unlocked shows the indicator a second
+  // later.)
   setTimeout(refresh, STAFF_FIRST_LOOK_MS);
   setInterval(refresh, POLL_MS);
   if (hooks.kiosk) watchStaffIdle();

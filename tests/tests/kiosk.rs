@@ -34,8 +34,8 @@ async fn the_idle_warning_gives_more_time_then_start_over_leaves_nothing() {
     // Between customers: the attract screen, no customer data, no settings.
     app.wait_for_text("#attract-start", "Tap to start").await;
     app.screenshot("attract");
-    // The mode was on the page's root before its first layout (the page's
-    // own script sets it only on a desk's root).
+    // The mode is on the page's root from before its first layout: Rust's
+    // initialization script puts it there, the page's own script never does.
     assert_eq!(
         app.execute("return document.documentElement.dataset.mode;")
             .await,
