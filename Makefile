@@ -3,8 +3,9 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-# Build: WebKitGTK and its headers (pulls GTK, libsoup, D-Bus headers).
-RUN_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config
+# Build: WebKitGTK and its headers (pulls GTK, libsoup, D-Bus headers), and
+# SQLite's (Linux links the system's SQLite; Cargo.toml, rusqlite).
+RUN_PACKAGES := libwebkit2gtk-4.1-dev libsqlite3-dev build-essential pkg-config
 # Tests: a virtual display, the WebDriver for WebKitGTK, a real Secret
 # Service in a private D-Bus session, screenshots, the X clipboard (xclip),
 # real mouse clicks (xdotool) and X window listings (x11-utils: xwininfo),

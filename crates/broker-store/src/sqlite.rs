@@ -23,6 +23,22 @@ use uuid::Uuid;
 
 const BACKEND: &str = "SQLite";
 
+/// The oldest SQLite the broker's statements run on (`RETURNING`, 3.35.0).
+/// On Linux the broker uses the system's library (workspace Cargo.toml).
+const MIN_SQLITE: (i32, &str) = (3_035_000, "3.35.0");
+
+fn check_sqlite_version(number: i32, version: &str) -> Result<()> {
+    if number < MIN_SQLITE.0 {
+        return Err(StoreError::Database {
+            detail: format!(
+                "the system's SQLite is version {version}; the broker needs {} or later",
+                MIN_SQLITE.1
+            ),
+        });
+    }
+    Ok(())
+}
+
 #[derive(Clone)]
 pub struct SqliteStore {
     inner: Arc<Inner>,
@@ -201,6 +217,7 @@ impl SqliteStore {
         let target = path.clone();
         let opened =
             tokio::task::spawn_blocking(move || -> Result<(Connection, Vec<i64>, PathBuf)> {
+                check_sqlite_version(rusqlite::version_number(), rusqlite::version())?;
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable {
                         backend: BACKEND,
@@ -812,4 +829,21 @@ fn read_reply(c: &Connection, device: &str, key: &str) -> CallResult<Option<Idem
         reply,
         created_at: from_millis(created),
     }))
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    #[test]
+    fn a_system_sqlite_without_returning_is_refused_by_name() {
+        let err = check_sqlite_version(3_034_001, "3.34.1").unwrap_err();
+        assert_eq!(err.code(), "BROKER_STORE_FAILED");
+        assert_eq!(
+            err.to_string(),
+            "the broker's database failed: the system's SQLite is version 3.34.1; the broker needs 3.35.0 or later"
+        );
+        check_sqlite_version(3_035_000, "3.35.0").expect("the minimum itself is enough");
+        check_sqlite_version(rusqlite::version_number(), rusqlite::version()).unwrap();
+    }
 }

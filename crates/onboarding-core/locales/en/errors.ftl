@@ -178,6 +178,7 @@ err-vault-wrong-kind = Refusing to store a value of the wrong kind under { $acco
 
 err-store-directory = Cannot create the data folder { $path }: { $reason }.
 err-store-sqlite = The local database failed: { $reason }.
+err-store-sqlite-too-old = This computer's SQLite library is version { $found }; the app needs { $needed } or later. Update the system, then start the app again.
 err-store-unreadable = The local database holds a value this version does not understand: { $value }.
 err-config-no-dir = No configuration directory: set HOME (or XDG_CONFIG_HOME).
 err-config-read = Cannot read { $path }: { $reason }.

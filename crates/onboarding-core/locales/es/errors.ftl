@@ -175,6 +175,7 @@ err-vault-wrong-kind = No se guardó un valor de otro tipo en { $account }.
 
 err-store-directory = No se puede crear la carpeta de datos { $path }: { $reason }.
 err-store-sqlite = Falló la base de datos local: { $reason }.
+err-store-sqlite-too-old = La biblioteca SQLite de este equipo es la versión { $found }; la aplicación necesita la { $needed } o posterior. Actualice el sistema y vuelva a abrir la aplicación.
 err-store-unreadable = La base de datos local tiene un valor que esta versión no entiende: { $value }.
 err-config-no-dir = No hay carpeta de configuración: defina HOME (o XDG_CONFIG_HOME).
 err-config-read = No se puede leer { $path }: { $reason }.

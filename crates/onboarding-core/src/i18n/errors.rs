@@ -271,6 +271,10 @@ mod tests {
                     source: io(),
                 },
                 StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+                StoreError::SqliteTooOld {
+                    found: "3.31.1".into(),
+                    needed: "3.34.1",
+                },
                 StoreError::Unreadable("status \"odd\"".into()),
             ]
         };
@@ -529,6 +533,7 @@ mod tests {
         }
         match st {
             St::Directory { .. } | St::Sqlite(_) | St::Unreadable(_) => {}
+            St::SqliteTooOld { .. } => {}
         }
     }
 

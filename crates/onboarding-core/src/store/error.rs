@@ -10,6 +10,9 @@ pub enum StoreError {
     },
     #[error("the local database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The system's SQLite (Linux links it) is older than the store needs.
+    #[error("the system's SQLite is version {found}; this app needs {needed} or later")]
+    SqliteTooOld { found: String, needed: &'static str },
     #[error("the local database holds a value this version does not understand: {0}")]
     Unreadable(String),
 }
@@ -19,6 +22,7 @@ impl StoreError {
         match self {
             StoreError::Directory { .. } => "STORE_DIRECTORY",
             StoreError::Sqlite(_) => "STORE_SQLITE",
+            StoreError::SqliteTooOld { .. } => "STORE_SQLITE_TOO_OLD",
             StoreError::Unreadable(_) => "STORE_UNREADABLE",
         }
     }
@@ -38,6 +42,13 @@ impl StoreError {
             StoreError::Sqlite(err) => {
                 ErrorText::message("err-store-sqlite", [("reason", err.to_string().into())])
             }
+            StoreError::SqliteTooOld { found, needed } => ErrorText::message(
+                "err-store-sqlite-too-old",
+                [
+                    ("found", found.as_str().into()),
+                    ("needed", (*needed).into()),
+                ],
+            ),
             StoreError::Unreadable(value) => {
                 ErrorText::message("err-store-unreadable", [("value", value.as_str().into())])
             }

@@ -57,6 +57,7 @@ impl Store {
                 source,
             })?;
         }
+        check_sqlite_version(rusqlite::version_number(), rusqlite::version())?;
         let connection = Connection::open(path)?;
         // First of all: the app and a `configure` or `set-staff-pin` from a
         // terminal open the same file, and without a busy timeout the one
@@ -92,6 +93,21 @@ impl Store {
     }
 }
 
+/// The oldest SQLite the store runs on (rusqlite's own minimum; the store's
+/// SQL needs 3.24 for UPSERT, and JSON1's `json_each`). On Linux the app
+/// uses the system's library, which a package cannot pin exactly.
+const MIN_SQLITE: (i32, &str) = (3_034_001, "3.34.1");
+
+fn check_sqlite_version(number: i32, version: &str) -> Result<(), StoreError> {
+    if number < MIN_SQLITE.0 {
+        return Err(StoreError::SqliteTooOld {
+            found: version.to_owned(),
+            needed: MIN_SQLITE.1,
+        });
+    }
+    Ok(())
+}
+
 /// How long a statement waits for another process's lock on the file.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -116,6 +132,19 @@ fn enable_wal(connection: &Connection) -> rusqlite::Result<()> {
 mod tests {
     use super::*;
     use std::sync::{Arc, Barrier};
+
+    #[test]
+    fn a_system_sqlite_older_than_the_minimum_is_refused_by_name() {
+        let err = check_sqlite_version(3_031_001, "3.31.1").unwrap_err();
+        assert_eq!(err.code(), "STORE_SQLITE_TOO_OLD");
+        assert_eq!(
+            err.to_string(),
+            "the system's SQLite is version 3.31.1; this app needs 3.34.1 or later"
+        );
+        check_sqlite_version(3_034_001, "3.34.1").expect("the minimum itself is enough");
+        // The library this build runs on meets it.
+        check_sqlite_version(rusqlite::version_number(), rusqlite::version()).unwrap();
+    }
 
     #[test]
     fn processes_opening_a_new_database_at_once_all_succeed() {
