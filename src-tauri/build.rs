@@ -40,7 +40,6 @@ fn main() {
         "l10n_bundle",
         "l10n_format",
         "l10n_choose",
-        "update_status",
         "update_install",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

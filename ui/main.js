@@ -452,9 +452,10 @@ document.getElementById("update-install").addEventListener("click", async () => 
   }
 });
 
-function startDesk() {
+function startDesk(update) {
+  // A waiting update came with the boot answer; one found later comes as an event.
   window.__TAURI__.event.listen("update-available", (event) => showUpdate(event.payload));
-  invoke("update_status").then(showUpdate, () => {});
+  showUpdate(update);
   document.body.dataset.mode = "desk";
   // The root's `data-mode` (the text size) is set by Rust before the page
   // starts (app.rs, `mode_script`), so the first layout is the right one.
@@ -576,7 +577,7 @@ async function boot() {
   await localize(appStatus);
   performance.mark(READY_MARK);
   if (info.mode === "kiosk") startKiosk();
-  else startDesk();
+  else startDesk(booted.update);
   fleetDesk = info.mode !== "kiosk" && info.environment.id === "fleet";
   initStaff({ kiosk: info.mode === "kiosk", openSettings, closeSettings, settingsOpen: () => settingsOpen, staffLocked });
   window.__TAURI__.event.listen("enrollment-state", (event) => render(event.payload));

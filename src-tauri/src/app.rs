@@ -154,7 +154,6 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::l10n_bundle,
             crate::commands::l10n_format,
             crate::commands::l10n_choose,
-            crate::commands::update_status,
             crate::commands::update_install,
         ])
         .manage(crate::app_updates::UpdateState::default())

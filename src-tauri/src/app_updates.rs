@@ -37,6 +37,16 @@ pub struct UpdateState {
     pub staff_asked: AtomicBool,
 }
 
+impl UpdateState {
+    /// The verified version waiting for staff, if any.
+    pub fn waiting(&self) -> Option<String> {
+        self.available
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Marker {
     from: String,

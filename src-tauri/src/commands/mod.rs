@@ -88,11 +88,17 @@ pub struct AppBoot {
     /// `ui-version` with the product and its version.
     pub version: crate::i18n::PageMessage,
     pub state: crate::enrollment::EnrollmentView,
+    /// The verified update waiting for staff, if any (a desk shows it; the
+    /// `update-available` event says when one arrives later).
+    pub update: Option<String>,
 }
 
 /// The page's first command (see [`AppBoot`]).
 #[tauri::command]
-pub async fn app_boot(state: State<'_, AppState>) -> Result<AppBoot, CommandError> {
+pub async fn app_boot(
+    state: State<'_, AppState>,
+    updates: State<'_, crate::app_updates::UpdateState>,
+) -> Result<AppBoot, CommandError> {
     let backend = state.backend().await?;
     let info = info_of(&state, backend);
     let view = backend.enrollments.view().await;
@@ -117,6 +123,7 @@ pub async fn app_boot(state: State<'_, AppState>) -> Result<AppBoot, CommandErro
         status,
         version,
         state: view,
+        update: updates.waiting(),
     })
 }
 

@@ -8,16 +8,6 @@ use crate::AppState;
 use std::sync::atomic::Ordering;
 use tauri::State;
 
-/// The verified version waiting for staff, if any.
-#[tauri::command]
-pub fn update_status(updates: State<'_, UpdateState>) -> Option<String> {
-    updates
-        .available
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
-}
-
 /// Staff only: install the waiting update as soon as no enrollment is in
 /// progress (at once on a quiet desk), then restart into it.
 #[tauri::command]
@@ -26,12 +16,7 @@ pub async fn update_install(
     updates: State<'_, UpdateState>,
 ) -> Result<String, CommandError> {
     require_staff(&state).await?;
-    let Some(version) = updates
-        .available
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
-    else {
+    let Some(version) = updates.waiting() else {
         return Err(CommandError::localized(
             "UPDATE_NONE",
             "No update is waiting to be installed.",
