@@ -41,6 +41,7 @@ fn main() {
         "l10n_format",
         "l10n_choose",
         "update_install",
+        "page_events",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run tauri-build");

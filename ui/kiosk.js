@@ -4,6 +4,7 @@
 
 import { el, button, trapFocus } from "./dom.js";
 import { invoke } from "./ipc.js";
+import { onPageEvent } from "./page-events.js";
 import { loc, currentLang, setL10n } from "./l10n.js";
 
 // The welcome screen between customers. `onLanguage(lang)`: the customer
@@ -174,14 +175,13 @@ export function followIdle({ active, reset: resetSession, resetShown, screenFocu
     warning = { node, text, announce, trap, announced: left };
   }
 
-  const events = window.__TAURI__.event;
-  events.listen("kiosk-idle", (event) => {
-    const left = event.payload?.secondsLeft;
+  onPageEvent("kiosk-idle", (payload) => {
+    const left = payload?.secondsLeft;
     if (typeof left === "number") {
       if (!moreTimeAsked) showWarning(left);
     } else closeWarning();
   });
-  events.listen("kiosk-reset", () => {
+  onPageEvent("kiosk-reset", () => {
     closeWarning();
     resetShown();
   });

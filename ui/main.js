@@ -3,6 +3,7 @@
 // action runs). Nothing here decides anything about the enrollment.
 
 import { invoke, describeError } from "./ipc.js";
+import { followPageEvents, onPageEvent } from "./page-events.js";
 import { clearAnnouncements, el } from "./dom.js";
 import { screenFor, STAGE } from "./screens.js";
 import { stopWidget } from "./widget-host.js";
@@ -454,7 +455,7 @@ document.getElementById("update-install").addEventListener("click", async () => 
 
 function startDesk(update) {
   // A waiting update came with the boot answer; one found later comes as an event.
-  window.__TAURI__.event.listen("update-available", (event) => showUpdate(event.payload));
+  onPageEvent("update-available", showUpdate);
   showUpdate(update);
   document.body.dataset.mode = "desk";
   // The root's `data-mode` (the text size) is set by Rust before the page
@@ -580,11 +581,17 @@ async function boot() {
   else startDesk(booted.update);
   fleetDesk = info.mode !== "kiosk" && info.environment.id === "fleet";
   initStaff({ kiosk: info.mode === "kiosk", openSettings, closeSettings, settingsOpen: () => settingsOpen, staffLocked });
-  window.__TAURI__.event.listen("enrollment-state", (event) => render(event.payload));
+  onPageEvent("enrollment-state", render);
   // Rust changed the language (a kiosk reset forgets the customer's).
-  window.__TAURI__.event.listen("l10n-changed", async () => {
+  onPageEvent("l10n-changed", async () => {
     await loadBundle();
     await showInfo();
+  });
+  followPageEvents(booted.events, async () => {
+    // Fell behind: what the dropped events would have shown.
+    await loadBundle();
+    await showInfo();
+    render(await invoke("enrollment_state"));
   });
   // Marked in the next frame's callback: when the page's main thread is
   // free to draw it.

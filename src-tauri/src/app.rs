@@ -4,6 +4,7 @@ use crate::commands::CommandError;
 use crate::config::{Environment, Settings};
 use crate::enrollment::{EnrollmentView, Step};
 use crate::kiosk::{IdleState, IdleWatch};
+use crate::page_events::{PageEventName, PageEvents};
 use crate::simulator::Simulator;
 use crate::vault::Vault;
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use tauri::utils::config::Csp;
 use tauri::webview::NewWindowResponse;
 use tauri::{
-    AppHandle, Builder, Context, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindow,
+    AppHandle, Builder, Context, Manager, Runtime, Url, WebviewUrl, WebviewWindow,
     WebviewWindowBuilder, WindowEvent,
 };
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
@@ -155,8 +156,25 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             crate::commands::l10n_format,
             crate::commands::l10n_choose,
             crate::commands::update_install,
+            crate::commands::page_events,
         ])
         .manage(crate::app_updates::UpdateState::default())
+        .manage(PageEvents::default())
+}
+
+/// Tells the page something: queued for its waiting `page_events` command
+/// (see `crate::page_events` for why not a Tauri event).
+pub fn tell_page<R: Runtime>(
+    app: &AppHandle<R>,
+    name: PageEventName,
+    payload: impl serde::Serialize,
+) {
+    let Some(events) = app.try_state::<PageEvents>() else {
+        return;
+    };
+    if let Err(err) = events.send(name, payload) {
+        tracing::warn!(event = ?name, "page event not sent: {err}");
+    }
 }
 
 /// Follows the enrollment for the page: emits each new state to the main
@@ -170,9 +188,7 @@ pub fn state_listener<R: Runtime>(app: AppHandle<R>) -> crate::enrollment::State
             let open = matches!(view.step, Step::Linking { .. });
             state.widget_open.store(open, Ordering::Relaxed);
         }
-        if let Err(err) = app.emit_to("main", "enrollment-state", view) {
-            tracing::warn!("state event not delivered: {err}");
-        }
+        tell_page(&app, PageEventName::EnrollmentState, view);
     })
 }
 
@@ -597,9 +613,7 @@ fn watch_idle<R: Runtime>(app: AppHandle<R>) {
                 IdleState::ResetNow => {
                     shown = None;
                     // The customer's screen goes first; then Rust resets.
-                    if let Err(err) = app.emit_to("main", "kiosk-reset", ()) {
-                        tracing::warn!("reset event not delivered: {err}");
-                    }
+                    tell_page(&app, PageEventName::KioskReset, ());
                     let reset = crate::commands::reset_session(
                         &app,
                         &state,
@@ -617,9 +631,7 @@ fn watch_idle<R: Runtime>(app: AppHandle<R>) {
 
 fn emit_idle<R: Runtime>(app: &AppHandle<R>, seconds_left: Option<u64>) {
     let payload = serde_json::json!({ "secondsLeft": seconds_left });
-    if let Err(err) = app.emit_to("main", "kiosk-idle", payload) {
-        tracing::warn!("idle event not delivered: {err}");
-    }
+    tell_page(app, PageEventName::KioskIdle, payload);
 }
 
 /// What a desk window keeps between runs.

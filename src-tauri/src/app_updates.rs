@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::UpdaterExt;
 
 /// The first check comes this long after start (the window first).
@@ -242,7 +242,11 @@ async fn check_once<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) {
                         *updates.available.lock().unwrap_or_else(|e| e.into_inner()) =
                             Some(version.clone());
                     }
-                    let _ = app.emit_to("main", "update-available", &version);
+                    crate::app::tell_page(
+                        app,
+                        crate::page_events::PageEventName::UpdateAvailable,
+                        &version,
+                    );
                 }
             }
         }

@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod instance;
 pub mod logging;
 pub mod origins;
+pub mod page_events;
 pub mod settings_form;
 pub mod startup;
 pub mod system_open;

@@ -219,8 +219,10 @@ async fn a_desk_set_to_spanish_enrolls_lists_and_can_switch_back() {
     // An update waiting for staff (the event the update check sends once a
     // verified package is in): the banner is Spanish, and so is the refusal
     // when the app itself has nothing waiting.
-    app.execute("window.__TAURI__.event.emit('update-available', '9.9.9'); return true")
-        .await;
+    app.execute(
+        "window.dispatchEvent(new CustomEvent('aeropay:update-available', { detail: '9.9.9' })); return true",
+    )
+    .await;
     app.wait_for_text("#update-version", "Actualización disponible: versión 9.9.9")
         .await;
     app.wait_for_text("#update-install", "Instalar actualización")

@@ -4,7 +4,7 @@ use super::CommandError;
 use crate::enrollment::EnrollmentView;
 use crate::store::AuditAction;
 use crate::AppState;
-use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewWindow};
+use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
 
 /// Ends the current customer's session: the enrollment and the customer's
 /// cached tokens are dropped (a link call under way finishes and records its
@@ -34,9 +34,7 @@ pub async fn reset_session<R: Runtime>(
     // The customer's language goes with them: the next one starts in the
     // kiosk's own (before the new state is drawn).
     crate::i18n::set_current(state.settings.language.resolve());
-    if let Err(err) = app.emit_to("main", "l10n-changed", ()) {
-        tracing::warn!("language event not delivered: {err}");
-    }
+    crate::app::tell_page(app, crate::page_events::PageEventName::L10nChanged, ());
     let backend = state.backend().await?;
     let view = backend.enrollments.start_over().await;
     crate::app::close_bank_popups(app);

@@ -91,6 +91,8 @@ pub struct AppBoot {
     /// The verified update waiting for staff, if any (a desk shows it; the
     /// `update-available` event says when one arrives later).
     pub update: Option<String>,
+    /// The last page event before `state`: the page follows the ones after.
+    pub events: u64,
 }
 
 /// The page's first command (see [`AppBoot`]).
@@ -98,9 +100,13 @@ pub struct AppBoot {
 pub async fn app_boot(
     state: State<'_, AppState>,
     updates: State<'_, crate::app_updates::UpdateState>,
+    page_events: State<'_, crate::page_events::PageEvents>,
 ) -> Result<AppBoot, CommandError> {
     let backend = state.backend().await?;
     let info = info_of(&state, backend);
+    // Read before the state: an event sent in between comes again, which
+    // the page shows twice rather than not at all.
+    let events = page_events.last();
     let view = backend.enrollments.view().await;
     let lang = info.lang;
     let status = crate::i18n::page_format(
@@ -124,7 +130,18 @@ pub async fn app_boot(
         version,
         state: view,
         update: updates.waiting(),
+        events,
     })
+}
+
+/// The page's waiting command: the events after `after` as soon as there
+/// are any, or none after a while (see `crate::page_events`).
+#[tauri::command]
+pub async fn page_events(
+    events: State<'_, crate::page_events::PageEvents>,
+    after: u64,
+) -> Result<crate::page_events::PageEventBatch, CommandError> {
+    Ok(events.next(after, crate::page_events::WAIT).await)
 }
 
 /// Message arguments as the page sends them.
