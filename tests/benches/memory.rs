@@ -78,6 +78,10 @@ impl Settings {
 #[derive(Clone, Copy)]
 struct Sample {
     app_rss: f64,
+    /// The app process's shared memory: under the harness's Xvfb, the
+    /// images GTK sends the X server through MIT-SHM (one window's pixels
+    /// each), which depend on the display, not on what the page keeps.
+    app_shmem: f64,
     web_rss: f64,
     total_pss: f64,
     load: f64,
@@ -87,6 +91,17 @@ impl Sample {
     fn total_rss(&self) -> f64 {
         self.app_rss + self.web_rss
     }
+
+    fn total_rss_without_shmem(&self) -> f64 {
+        self.total_rss() - self.app_shmem
+    }
+}
+
+/// The bare window's medians: RSS total, and without its shared memory.
+#[derive(Clone, Copy)]
+struct Bare {
+    total: f64,
+    without_shmem: f64,
 }
 
 /// Waits for memory to settle, then reads the app's process tree twice.
@@ -109,6 +124,7 @@ async fn sample(app: &App, binary: &std::path::Path) -> (Sample, TreeMemory) {
     (
         Sample {
             app_rss: mean(first.app_rss_kib, second.app_rss_kib),
+            app_shmem: mean(first.app_shmem_kib, second.app_shmem_kib),
             web_rss: mean(first.web_rss_kib, second.web_rss_kib),
             total_pss: mean(first.total_pss_kib(), second.total_pss_kib()),
             load: load_average_1min(),
@@ -122,13 +138,14 @@ fn print_sample(what: &str, s: &Sample, reading: &TreeMemory, bare: Option<f64>)
         .map(|b| format!(" ({:.2}x bare)", s.total_rss() / b))
         .unwrap_or_default();
     println!(
-        "{what:<20} RSS app {:>6.1} + WebKit {:>6.1} = {:>6.1} MiB{ratio}; PSS {:>6.1} MiB; load {:.2}; app anon {:.1} MiB; [{}]",
+        "{what:<20} RSS app {:>6.1} + WebKit {:>6.1} = {:>6.1} MiB{ratio}; PSS {:>6.1} MiB; load {:.2}; app anon {:.1} MiB, shmem {:.1} MiB; [{}]",
         s.app_rss,
         s.web_rss,
         s.total_rss(),
         s.total_pss,
         s.load,
         mib(reading.app_anon_kib),
+        mib(reading.app_shmem_kib),
         reading.web_processes.join(", ")
     );
 }
@@ -244,9 +261,9 @@ async fn kiosk(settings: &Settings, bare: Option<f64>) -> Vec<Sample> {
 
 /// Start, after the warm-up, last, maximum, growth and slope of a series
 /// whose first sample is the start and the second the warm-up.
-fn report(what: &str, per: &str, samples: &[Sample], bare: Option<f64>) {
+fn report(what: &str, per: &str, samples: &[Sample], bare: Option<Bare>) {
     let ratio = |mib: f64| {
-        bare.map(|b| format!(" ({:.2}x)", mib / b))
+        bare.map(|b| format!(" ({:.3}x)", mib / b.total))
             .unwrap_or_default()
     };
     let totals: Vec<f64> = samples.iter().map(Sample::total_rss).collect();
@@ -269,6 +286,17 @@ fn report(what: &str, per: &str, samples: &[Sample], bare: Option<f64>) {
     println!(
         "last: app {:.1} MiB, WebKit {:.1} MiB; PSS total {:.1} MiB",
         last.app_rss, last.web_rss, last.total_pss
+    );
+    println!(
+        "last without the app process's shared memory ({:.1} MiB): {:.1} MiB{}",
+        last.app_shmem,
+        last.total_rss_without_shmem(),
+        bare.map(|b| format!(
+            " ({:.3}x the bare window's {:.1} MiB without its own)",
+            last.total_rss_without_shmem() / b.without_shmem,
+            b.without_shmem
+        ))
+        .unwrap_or_default()
     );
     let xs: Vec<f64> = (1..=after_warmup.len()).map(|n| n as f64).collect();
     let part = |f: fn(&Sample) -> f64| -> (f64, f64) {
@@ -324,7 +352,15 @@ async fn run(settings: Settings) {
             summary(&totals),
             summary(&bare_samples.iter().map(|s| s.total_pss).collect::<Vec<_>>())
         );
-        median(&totals)
+        Bare {
+            total: median(&totals),
+            without_shmem: median(
+                &bare_samples
+                    .iter()
+                    .map(Sample::total_rss_without_shmem)
+                    .collect::<Vec<_>>(),
+            ),
+        }
     });
     println!();
     report(

@@ -131,6 +131,13 @@ pub fn anonymous_rss_kib(pid: u32) -> u64 {
     kib_field(format!("/proc/{pid}/status"), "RssAnon:")
 }
 
+/// The shared-memory part of a process's RSS (System V segments, memfd and
+/// tmpfs mappings: under X11 without compositing, the images GTK's cairo
+/// uploads to the X server through MIT-SHM), in KiB.
+pub fn shared_memory_rss_kib(pid: u32) -> u64 {
+    kib_field(format!("/proc/{pid}/status"), "RssShmem:")
+}
+
 /// Memory of an app process and of its descendants (the WebKit web and
 /// network processes), in KiB.
 #[derive(Clone, Debug, Default)]
@@ -138,6 +145,8 @@ pub struct TreeMemory {
     pub app_rss_kib: u64,
     /// The app process's anonymous RSS (the rest is mapped files).
     pub app_anon_kib: u64,
+    /// The app process's shared-memory RSS (see [`shared_memory_rss_kib`]).
+    pub app_shmem_kib: u64,
     pub app_pss_kib: u64,
     pub web_rss_kib: u64,
     pub web_pss_kib: u64,
@@ -161,6 +170,7 @@ pub fn tree_memory(pid: u32) -> TreeMemory {
     let mut memory = TreeMemory {
         app_rss_kib,
         app_anon_kib: anonymous_rss_kib(pid),
+        app_shmem_kib: shared_memory_rss_kib(pid),
         app_pss_kib,
         ..TreeMemory::default()
     };
