@@ -1,5 +1,5 @@
 // The page is a view of state owned by Rust: it asks commands for actions and
-// renders the enrollment state they return (or that Rust emits while a long
+// renders the enrollment state they return (or that Rust sends as page events while a long
 // action runs). Nothing here decides anything about the enrollment.
 
 import { invoke, describeError } from "./ipc.js";
@@ -393,7 +393,7 @@ async function closeList() {
   render(await invoke("enrollment_state"));
 }
 
-// Resume or link another: the enrollment screen takes over (Rust emits its
+// Resume or link another: the enrollment screen takes over (Rust sends its
 // progress); if Rust refuses, the list comes back with the reason.
 async function continueEnrollment(command, id) {
   if (busy) return;

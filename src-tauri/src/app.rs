@@ -177,7 +177,7 @@ pub fn tell_page<R: Runtime>(
     }
 }
 
-/// Follows the enrollment for the page: emits each new state to the main
+/// Follows the enrollment for the page: sends each new state to the main
 /// window, and closes bank popups once the widget is gone.
 pub fn state_listener<R: Runtime>(app: AppHandle<R>) -> crate::enrollment::StateListener {
     Arc::new(move |view: &EnrollmentView| {
@@ -598,7 +598,7 @@ fn watch_idle<R: Runtime>(app: AppHandle<R>) {
             match idle {
                 IdleState::Quiet => {
                     if shown.take().is_some() {
-                        emit_idle(&app, None);
+                        tell_idle(&app, None);
                     }
                 }
                 IdleState::Warning { seconds_left } => {
@@ -607,7 +607,7 @@ fn watch_idle<R: Runtime>(app: AppHandle<R>) {
                     }
                     if shown != Some(seconds_left) {
                         shown = Some(seconds_left);
-                        emit_idle(&app, Some(seconds_left));
+                        tell_idle(&app, Some(seconds_left));
                     }
                 }
                 IdleState::ResetNow => {
@@ -629,7 +629,7 @@ fn watch_idle<R: Runtime>(app: AppHandle<R>) {
     });
 }
 
-fn emit_idle<R: Runtime>(app: &AppHandle<R>, seconds_left: Option<u64>) {
+fn tell_idle<R: Runtime>(app: &AppHandle<R>, seconds_left: Option<u64>) {
     let payload = serde_json::json!({ "secondsLeft": seconds_left });
     tell_page(app, PageEventName::KioskIdle, payload);
 }

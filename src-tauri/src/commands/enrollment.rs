@@ -1,5 +1,6 @@
 //! The enrollment as the page drives it: each command asks for one action and
-//! answers with the state Rust now holds (also emitted as `enrollment-state`).
+//! answers with the state Rust now holds (also sent as the page event
+//! `enrollment-state`, `crate::page_events`).
 
 use super::CommandError;
 use crate::enrollment::{CustomerDetails, EnrollmentError, EnrollmentView};
