@@ -38,7 +38,10 @@ pub enum PageEventName {
 pub struct PageEvent {
     pub seq: u64,
     pub name: PageEventName,
-    pub payload: serde_json::Value,
+    /// Serialized when sent, fields in their declared order: the page
+    /// compares a state it gets here with the same state from a command's
+    /// answer as text (a `serde_json::Value` would sort the keys).
+    pub payload: Box<serde_json::value::RawValue>,
 }
 
 /// One answer: the events after the page's `after`, in order, and the
@@ -71,7 +74,7 @@ impl PageEvents {
         name: PageEventName,
         payload: impl Serialize,
     ) -> Result<(), serde_json::Error> {
-        let payload = serde_json::to_value(payload)?;
+        let payload = serde_json::value::to_raw_value(&payload)?;
         let mut kept = self.lock();
         kept.last += 1;
         let seq = kept.last;
@@ -170,7 +173,7 @@ mod tests {
         assert_eq!(seqs(&batch), [1, 2]);
         assert_eq!(batch.next, 2);
         assert!(!batch.missed);
-        assert_eq!(batch.events[0].payload["step"], "details");
+        assert_eq!(batch.events[0].payload.get(), r#"{"step":"details"}"#);
         assert_eq!(
             serde_json::to_value(&batch.events[1]).unwrap(),
             serde_json::json!({"seq": 2, "name": "kiosk-reset", "payload": null})
@@ -208,6 +211,33 @@ mod tests {
         assert!(batch.events.is_empty());
         assert_eq!(batch.next, 1);
         assert!(!batch.missed);
+    }
+
+    #[tokio::test]
+    async fn a_payload_keeps_its_fields_in_their_declared_order() {
+        #[derive(Serialize)]
+        struct View {
+            id: u8,
+            first_name: &'static str,
+            step: &'static str,
+        }
+        let events = PageEvents::default();
+        let view = View {
+            id: 7,
+            first_name: "Ada",
+            step: "code",
+        };
+        events.send(PageEventName::EnrollmentState, &view).unwrap();
+        let batch = events.next(0, LONG).await;
+        // As a command's answer has it, so the page sees the same state.
+        assert_eq!(
+            batch.events[0].payload.get(),
+            serde_json::to_string(&view).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string(&batch.events[0]).unwrap(),
+            r#"{"seq":1,"name":"enrollment-state","payload":{"id":7,"first_name":"Ada","step":"code"}}"#
+        );
     }
 
     #[tokio::test]
