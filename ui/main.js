@@ -22,6 +22,11 @@ const notice = document.getElementById("notice");
 const stepper = document.querySelector(".stepper");
 
 let shown = null; // JSON of the view on screen
+// The newest view's number seen (Rust numbers every view it makes): a
+// command's answer and an event can arrive in either order, and an older
+// view must not replace a newer one (it would draw the screen before, then
+// this one again: a widget loaded twice).
+let newestRevision = 0;
 let busy = false;
 
 // What was typed, read from the inputs themselves: FormData leaves out
@@ -84,13 +89,17 @@ let drawn = 0;
 let drawnId; // the enrollment the screen was last drawn for (undefined: none yet)
 
 async function render(view) {
+  if (view.revision < newestRevision) return;
+  newestRevision = view.revision;
   // A reset waits for a link call under way; its outcome is recorded, not shown.
   if (kiosk && view.id !== null && (attractShown || dropped.has(view.id))) return;
   if (kiosk && view.id === null && view.step === "details" && (attractShown || currentStep === null)) {
     if (!attractShown) showAttract();
     return;
   }
-  const json = JSON.stringify(view);
+  // The state without its number: the same state viewed twice is drawn once.
+  const { revision: _revision, ...state } = view;
+  const json = JSON.stringify(state);
   // The command answer and the event carry the same state; settings and the
   // desk list sit over the enrollment, which is drawn again when they close.
   if (json === shown || settingsOpen || listOpen) return;

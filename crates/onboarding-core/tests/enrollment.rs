@@ -329,6 +329,24 @@ fn done_accounts(view: &EnrollmentView) -> Vec<(String, String)> {
     }
 }
 
+/// A page gets views from command answers and from events, in either
+/// order: each view is numbered after every one before it, so the page
+/// can keep the newest (the same state asked again included).
+#[tokio::test]
+async fn every_view_is_numbered_after_the_one_before() {
+    let rig = Rig::start(Options::default()).await;
+    let start = rig.enrollments.view().await;
+    let code = rig.enrollments.submit_details(details(&phone())).await;
+    assert!(matches!(code.step, Step::Code { .. }), "{code:?}");
+    let again = rig.enrollments.view().await;
+    let over = rig.enrollments.start_over().await;
+    let revisions = [start.revision, code.revision, again.revision, over.revision];
+    assert!(
+        revisions.windows(2).all(|pair| pair[0] < pair[1]),
+        "{revisions:?}"
+    );
+}
+
 #[tokio::test]
 async fn new_customer_with_a_code_links_through_v2_and_keeps_the_token() {
     let rig = Rig::start(Options::default()).await;

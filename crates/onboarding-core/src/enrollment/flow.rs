@@ -10,6 +10,7 @@ use crate::store::{
 use crate::vault::{Secret, SecretKey, StoredToken, TokenScope, Vault};
 use aeropay_client::{AeropayClient, BankAccount, LinkedBankAccount, MfaType, NewUser};
 use aerosync::{WidgetEvent, WidgetOptions, WidgetOrigin};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -50,6 +51,8 @@ pub struct Enrollments {
     pub(super) deps: EnrollmentDeps,
     pub(super) session: Mutex<Option<Session>>,
     listener: Option<StateListener>,
+    /// The last view's number (see [`Enrollments::view_of`]).
+    revision: AtomicU64,
 }
 
 pub(super) struct Session {
@@ -117,6 +120,7 @@ impl Enrollments {
             deps,
             session: Mutex::new(None),
             listener,
+            revision: AtomicU64::new(0),
         }
     }
 
@@ -130,7 +134,7 @@ impl Enrollments {
 
     /// The current state, for a page that (re)loads.
     pub async fn view(&self) -> EnrollmentView {
-        view_of(self.session.lock().await.as_ref())
+        self.view_of(self.session.lock().await.as_ref())
     }
 
     /// Forgets the current customer entirely: state, details and their
@@ -138,7 +142,7 @@ impl Enrollments {
     pub async fn start_over(&self) -> EnrollmentView {
         let mut guard = self.session.lock().await;
         self.close(guard.take());
-        let view = view_of(None);
+        let view = self.view_of(None);
         self.notify(&view);
         view
     }
@@ -149,7 +153,7 @@ impl Enrollments {
         let mut guard = self.session.lock().await;
         if let Some(session) = guard.as_ref() {
             if !matches!(session.step, Step::Details { .. }) {
-                return view_of(Some(session));
+                return self.view_of(Some(session));
             }
         }
         let details = match details.validated() {
@@ -168,7 +172,7 @@ impl Enrollments {
                     field_errors,
                     error: None,
                 };
-                return view_of(Some(session));
+                return self.view_of(Some(session));
             }
         };
         let retry_of = guard.take().map(|s| s.record);
@@ -237,10 +241,10 @@ impl Enrollments {
         }
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return Ok(view_of(None));
+            return Ok(self.view_of(None));
         };
         if !matches!(session.step, Step::IdCheck { .. }) {
-            return Ok(view_of(Some(session)));
+            return Ok(self.view_of(Some(session)));
         }
         if !id_checked {
             return Err(EnrollmentError::IdCheckRequired);
@@ -282,10 +286,10 @@ impl Enrollments {
     pub async fn send_code_instead(&self) -> EnrollmentView {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return view_of(None);
+            return self.view_of(None);
         };
         if !matches!(session.step, Step::IdCheck { .. }) || session.details.phone.is_empty() {
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         }
         self.create_user(session, false).await
     }
@@ -473,10 +477,10 @@ impl Enrollments {
     pub async fn submit_code(&self, code: &str) -> EnrollmentView {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return view_of(None);
+            return self.view_of(None);
         };
         if !matches!(session.step, Step::Code { .. }) {
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         }
         let code = code.trim();
         if code.is_empty() || code.len() > 10 || !code.chars().all(|c| c.is_ascii_digit()) {
@@ -488,7 +492,7 @@ impl Enrollments {
                     retry: true,
                 },
             );
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         }
         let user_id = session.user_id.clone().unwrap_or_default();
         // The same code again (its answer lost) is the same request.
@@ -524,7 +528,7 @@ impl Enrollments {
     pub async fn resend_code(&self) -> EnrollmentView {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return view_of(None);
+            return self.view_of(None);
         };
         if !matches!(
             session.step,
@@ -534,7 +538,7 @@ impl Enrollments {
             }
         ) || session.details.phone.is_empty()
         {
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         }
         self.create_user(session, true).await
     }
@@ -585,19 +589,19 @@ impl Enrollments {
     pub async fn use_account(&self, bank_account_id: i64) -> EnrollmentView {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return view_of(None);
+            return self.view_of(None);
         };
         let Step::ExistingAccounts { accounts } = &session.step else {
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         };
         if !session.verified {
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         }
         if !accounts
             .iter()
             .any(|a| a.bank_account_id == bank_account_id)
         {
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         }
         let user_id = session.user_id.clone().unwrap_or_default();
         match self
@@ -620,7 +624,7 @@ impl Enrollments {
     pub async fn open_widget_again(&self) -> EnrollmentView {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return view_of(None);
+            return self.view_of(None);
         };
         let may_open = match &session.step {
             Step::ExistingAccounts { .. } | Step::WidgetClosed => true,
@@ -628,7 +632,7 @@ impl Enrollments {
             _ => false,
         };
         if !may_open {
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         }
         if matches!(session.step, Step::Failed { .. }) {
             // The failure may have come before the account list was read.
@@ -733,7 +737,7 @@ impl Enrollments {
                 let open = matches!(session.step, Step::Linking { .. } | Step::WidgetClosed);
                 if handled || !open {
                     tracing::info!(enrollment = %session.record.id, "repeated pageSuccess ignored");
-                    view_of(Some(session))
+                    self.view_of(Some(session))
                 } else {
                     if let Some(widget) = session.widget.as_mut() {
                         widget.success_handled = true;
@@ -749,14 +753,14 @@ impl Enrollments {
                     tracing::info!(enrollment = %session.record.id, "widget closed before linking");
                     self.publish(session)
                 } else {
-                    view_of(Some(session))
+                    self.view_of(Some(session))
                 }
             }
             WidgetEvent::Error { description } => {
                 if matches!(session.step, Step::Linking { .. }) {
                     self.fail(session, EnrollmentError::WidgetReported { description })
                 } else {
-                    view_of(Some(session))
+                    self.view_of(Some(session))
                 }
             }
             // Only while the widget is open: a late or stray message must
@@ -767,15 +771,15 @@ impl Enrollments {
                 } else {
                     tracing::info!(enrollment = %session.record.id, "bank window asked for while the widget is not open; ignored");
                 }
-                view_of(Some(session))
+                self.view_of(Some(session))
             }
             WidgetEvent::PageLoaded { page_title } => {
                 tracing::debug!(enrollment = %session.record.id, page = %page_title, "widget page");
-                view_of(Some(session))
+                self.view_of(Some(session))
             }
             WidgetEvent::Unknown { message_type } => {
                 tracing::info!(enrollment = %session.record.id, %message_type, "unknown widget message ignored");
-                view_of(Some(session))
+                self.view_of(Some(session))
             }
         };
         Ok(WidgetOutcome { view, open_popup })
@@ -912,14 +916,14 @@ impl Enrollments {
     pub async fn cancel(&self) -> EnrollmentView {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return view_of(None);
+            return self.view_of(None);
         };
         // A link that may have gone through is not "cancelled".
         if matches!(
             session.step,
             Step::Done { .. } | Step::Finishing { .. } | Step::NeedsReview { .. }
         ) {
-            return view_of(Some(session));
+            return self.view_of(Some(session));
         }
         session.step = Step::Cancelled;
         session.widget = None;
@@ -1020,9 +1024,30 @@ impl Enrollments {
     }
 
     pub(super) fn publish(&self, session: &Session) -> EnrollmentView {
-        let view = view_of(Some(session));
+        let view = self.view_of(Some(session));
         self.notify(&view);
         view
+    }
+
+    /// The page's picture of `session` (the current one: callers hold the
+    /// session's lock), numbered after every view before it, so a page that
+    /// gets views by two roads (command answers, events) keeps the newest.
+    pub(super) fn view_of(&self, session: Option<&Session>) -> EnrollmentView {
+        let revision = self.revision.fetch_add(1, Ordering::Relaxed) + 1;
+        match session {
+            Some(session) => EnrollmentView {
+                id: Some(session.record.id.clone()),
+                first_name: Some(session.details.first_name.clone()).filter(|n| !n.is_empty()),
+                step: session.step.clone(),
+                revision,
+            },
+            None => EnrollmentView {
+                id: None,
+                first_name: None,
+                step: empty_details(),
+                revision,
+            },
+        }
     }
 
     fn notify(&self, view: &EnrollmentView) {
@@ -1041,21 +1066,6 @@ fn set_code_error(session: &mut Session, error: ViewError) {
     {
         *slot = Some(error);
         *attempts_left = session.code_attempts_left;
-    }
-}
-
-pub(super) fn view_of(session: Option<&Session>) -> EnrollmentView {
-    match session {
-        Some(session) => EnrollmentView {
-            id: Some(session.record.id.clone()),
-            first_name: Some(session.details.first_name.clone()).filter(|n| !n.is_empty()),
-            step: session.step.clone(),
-        },
-        None => EnrollmentView {
-            id: None,
-            first_name: None,
-            step: empty_details(),
-        },
     }
 }
 

@@ -117,6 +117,9 @@ pub struct EnrollmentView {
     pub first_name: Option<String>,
     #[serde(flatten)]
     pub step: Step,
+    /// Grows with every view the app makes: a page keeps the newest it has
+    /// seen (a command's answer and an event may arrive in either order).
+    pub revision: u64,
 }
 
 #[cfg(test)]
@@ -133,6 +136,7 @@ mod tests {
                 widget_origin: "https://sync.aero.inc".into(),
                 simulated: false,
             },
+            revision: 1,
         };
         let page = serde_json::to_string(&view).unwrap();
         assert!(page.contains("widget-token-123"), "{page}");
