@@ -27,6 +27,11 @@ pub use fantoccini;
 /// How long a `wait_*` call waits before failing the test.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(20);
 
+/// How long one app session may last before the test run is stopped: far
+/// above the longest test's own waits (an update check's 90 s), far below
+/// the CI's limit. A WebDriver command has no timeout of its own.
+const STALLED_AFTER: Duration = Duration::from_secs(600);
+
 /// The workspace's `target/` directory.
 pub fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
@@ -186,6 +191,39 @@ pub struct App {
     _driver: GroupChild,
     home: tempfile::TempDir,
     shots: PathBuf,
+    _watchdog: Watchdog,
+}
+
+/// Stops the whole test run if an app session outlives [`STALLED_AFTER`]
+/// (a stalled WebDriver command would otherwise hold it until the CI's
+/// limit), after saving the screen and printing the session's log.
+/// Dropped with the session: its channel closes and the thread ends.
+struct Watchdog {
+    _alive: std::sync::mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    fn start(test: String, display: String, log: PathBuf, shot: PathBuf) -> Self {
+        let (alive, ended) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                ended.recv_timeout(STALLED_AFTER)
+            {
+                capture_screen(&display, &shot);
+                // Straight to stderr: the test harness's capture of
+                // `eprintln!` would be lost with the process.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{test}: the app session did not end within {STALLED_AFTER:?}; stopping the test run\nscreenshot: {}\n--- driver and app log ---\n{}",
+                    shot.display(),
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+                std::process::abort();
+            }
+        });
+        Self { _alive: alive }
+    }
 }
 
 impl App {
@@ -259,6 +297,20 @@ impl App {
             ));
         let driver = GroupChild::spawn(&mut driver).expect("WebKitWebDriver starts");
 
+        // From here on a stalled session (its creation included) stops the run.
+        let test_name = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .replace("::", "-");
+        let shots = target_dir().join("e2e").join(&test_name);
+        std::fs::create_dir_all(&shots).expect("screenshot dir");
+        let watchdog = Watchdog::start(
+            test_name,
+            xvfb.display.clone(),
+            home.path().join("driver-and-app.log"),
+            shots.join("stalled.png"),
+        );
+
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "webkitgtk:browserOptions".into(),
@@ -290,12 +342,6 @@ impl App {
             }
         };
 
-        let test_name = std::thread::current()
-            .name()
-            .unwrap_or("unnamed")
-            .replace("::", "-");
-        let shots = target_dir().join("e2e").join(test_name);
-        std::fs::create_dir_all(&shots).expect("screenshot dir");
         Self {
             client: Some(client),
             binary,
@@ -303,6 +349,7 @@ impl App {
             _driver: driver,
             home,
             shots,
+            _watchdog: watchdog,
         }
     }
 
