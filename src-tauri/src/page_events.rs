@@ -34,7 +34,9 @@ pub enum PageEventName {
     UpdateAvailable,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// No `Debug`: the payload is JSON already, where the widget's address (and
+/// its token) is plain text; the view's own `Debug` hides it.
+#[derive(Clone, Serialize)]
 pub struct PageEvent {
     pub seq: u64,
     pub name: PageEventName,
@@ -47,7 +49,7 @@ pub struct PageEvent {
 /// One answer: the events after the page's `after`, in order, and the
 /// number to ask after next. `missed`: some were dropped before the page
 /// asked (it then reads the current state again).
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct PageEventBatch {
     pub events: Vec<PageEvent>,
     pub next: u64,
