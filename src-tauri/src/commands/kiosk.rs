@@ -31,10 +31,6 @@ pub async fn reset_session<R: Runtime>(
     reason: ResetReason,
 ) -> Result<EnrollmentView, CommandError> {
     state.idle.lock().unwrap_or_else(|e| e.into_inner()).reset();
-    // The last customer's states, kept for the page, go with them.
-    if let Some(events) = app.try_state::<crate::page_events::PageEvents>() {
-        events.forget();
-    }
     // The customer's language goes with them: the next one starts in the
     // kiosk's own (before the new state is drawn).
     crate::i18n::set_current(state.settings.language.resolve());
