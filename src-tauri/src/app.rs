@@ -612,8 +612,7 @@ fn watch_idle<R: Runtime>(app: AppHandle<R>) {
                 }
                 IdleState::ResetNow => {
                     shown = None;
-                    // The customer's screen goes first; then Rust resets.
-                    tell_page(&app, PageEventName::KioskReset, ());
+                    // Tells the page (`kiosk-reset`) first, then resets.
                     let reset = crate::commands::reset_session(
                         &app,
                         &state,

@@ -89,6 +89,13 @@ impl PageEvents {
         Ok(())
     }
 
+    /// Drops the kept events (a kiosk reset: the last customer's states
+    /// and name stay nowhere to be asked for again). A page that had not
+    /// read them yet is told it missed some and reads the state afresh.
+    pub fn forget(&self) {
+        self.lock().events.clear();
+    }
+
     /// The last event's number: a page that reads the state now follows
     /// the events after it.
     pub fn last(&self) -> u64 {
@@ -255,6 +262,24 @@ mod tests {
         assert_eq!(batch.next, (KEPT + 3) as u64);
         // Exactly the oldest kept one's predecessor: nothing missed.
         assert!(!events.next(3, LONG).await.missed);
+    }
+
+    #[tokio::test]
+    async fn forgotten_events_are_not_given_again() {
+        let events = PageEvents::default();
+        events
+            .send(
+                PageEventName::EnrollmentState,
+                serde_json::json!({"firstName": "Ada"}),
+            )
+            .unwrap();
+        events.forget();
+        let batch = events.next(0, LONG).await;
+        assert!(batch.missed);
+        assert!(batch.events.is_empty());
+        assert_eq!(batch.next, 1);
+        events.send(PageEventName::KioskReset, ()).unwrap();
+        assert_eq!(seqs(&events.next(1, LONG).await), [2]);
     }
 
     #[tokio::test]

@@ -365,6 +365,22 @@ async fn a_reset_forgets_the_customers_tokens() {
         state["id"].is_null() && state["firstName"].is_null(),
         "{state}"
     );
+    // Nor in the events Rust keeps for its page: asked for everything from
+    // the first, it has only the reset's own.
+    let kept = app
+        .execute("return window.__TAURI__.core.invoke('page_events', { after: 0 })")
+        .await;
+    assert!(
+        kept["events"].as_array().is_some_and(|e| !e.is_empty()),
+        "{kept}"
+    );
+    let kept = kept.to_string();
+    for trace in [
+        customer.first_name,
+        frame_src.as_str().unwrap_or("widget url"),
+    ] {
+        assert!(!kept.contains(trace), "{trace} kept for the page");
+    }
 
     // From here on a token mint uses up this fault, which is otherwise
     // harmless: the next mint waits 1 ms.

@@ -31,6 +31,16 @@ pub async fn reset_session<R: Runtime>(
     reason: ResetReason,
 ) -> Result<EnrollmentView, CommandError> {
     state.idle.lock().unwrap_or_else(|e| e.into_inner()).reset();
+    // The last customer's states (name, widget address) kept for the page
+    // go with them, before this reset's own events are queued.
+    if let Some(events) = app.try_state::<crate::page_events::PageEvents>() {
+        events.forget();
+    }
+    if reason == ResetReason::Idle {
+        // The page did not ask for this one: the customer's screen goes
+        // first, then the slower clearing below.
+        crate::app::tell_page(app, crate::page_events::PageEventName::KioskReset, ());
+    }
     // The customer's language goes with them: the next one starts in the
     // kiosk's own (before the new state is drawn).
     crate::i18n::set_current(state.settings.language.resolve());
