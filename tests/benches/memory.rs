@@ -164,12 +164,34 @@ fn launch(
     }
 }
 
-/// The bare window at rest, "Ready." at once.
-async fn bare_window(binary: &std::path::Path) -> Sample {
+/// A window's place and size: x, y, width, height.
+type WindowRect = (u64, u64, u64, u64);
+
+/// The bare window at rest, "Ready." at once; at its own size, or moved and
+/// resized to `rect` (the kiosk's: pixels cost memory in both processes,
+/// so a window covering the screen is compared with one of the same size).
+async fn bare_window(binary: &std::path::Path, rect: Option<WindowRect>) -> Sample {
     let app = App::launch_with(launch(binary, None, &[], &[])).await;
     wait_ready(&app).await;
+    let what = match rect {
+        None => "bare window".to_owned(),
+        Some(wanted) => {
+            let [x, y, width, height] = [wanted.0, wanted.1, wanted.2, wanted.3].map(|n| n as u32);
+            app.client()
+                .set_window_rect(x, y, width, height)
+                .await
+                .expect("the bare window moved and resized");
+            app.wait_for(
+                "the bare window to take the kiosk's size",
+                Duration::from_secs(5),
+                || async { app.client().get_window_rect().await.ok() == Some(wanted) },
+            )
+            .await;
+            format!("bare window at {width}x{height}")
+        }
+    };
     let (s, reading) = sample(&app, binary).await;
-    print_sample("bare window", &s, &reading, None);
+    print_sample(&what, &s, &reading, None);
     app.quit().await;
     s
 }
@@ -228,8 +250,9 @@ fn simulator_state(app: &App) {
 }
 
 /// Kiosk: `--resets` customers reach the widget and are reset with "Start
-/// over" on the idle warning, in one session.
-async fn kiosk(settings: &Settings, bare: Option<f64>) -> Vec<Sample> {
+/// over" on the idle warning, in one session. Also returns the kiosk
+/// window's place and size.
+async fn kiosk(settings: &Settings, bare: Option<f64>) -> (Vec<Sample>, WindowRect) {
     let binary = settings.app.as_path();
     // The warning comes after two quiet seconds.
     let json = r#"{"kiosk": {"idleSeconds": 2, "warningSeconds": 20, "widgetIdleSeconds": 2}}"#;
@@ -242,6 +265,11 @@ async fn kiosk(settings: &Settings, bare: Option<f64>) -> Vec<Sample> {
     .await;
     wait_ready(&app).await;
     app.wait_for_text("#attract-start", "Tap to start").await;
+    let rect = app.client().get_window_rect().await.expect("window rect");
+    println!(
+        "kiosk window: {}x{} at {},{}",
+        rect.2, rect.3, rect.0, rect.1
+    );
     let (s, reading) = sample(&app, binary).await;
     print_sample("kiosk, start", &s, &reading, bare);
     let mut samples = vec![s];
@@ -256,7 +284,7 @@ async fn kiosk(settings: &Settings, bare: Option<f64>) -> Vec<Sample> {
         samples.push(s);
     }
     app.quit().await;
-    samples
+    (samples, rect)
 }
 
 /// Start, after the warm-up, last, maximum, growth and slope of a series
@@ -333,35 +361,30 @@ async fn run(settings: Settings) {
     println!("load average at start: {}", load_average());
 
     let mut bare_samples = Vec::new();
+    let mut bare_kiosk_samples = Vec::new();
     if let Some(bare) = &settings.bare {
-        bare_samples.push(bare_window(bare).await);
+        bare_samples.push(bare_window(bare, None).await);
     }
     let bare_now = bare_samples.first().map(Sample::total_rss);
     let desk = desk(&settings, bare_now).await;
-    let kiosk = kiosk(&settings, bare_now).await;
+    let (kiosk, kiosk_rect) = kiosk(&settings, bare_now).await;
     if let Some(bare) = &settings.bare {
-        bare_samples.push(bare_window(bare).await);
+        bare_kiosk_samples.push(bare_window(bare, Some(kiosk_rect)).await);
+        bare_samples.push(bare_window(bare, None).await);
+        bare_kiosk_samples.push(bare_window(bare, Some(kiosk_rect)).await);
     }
     println!("load average at end: {}", load_average());
 
     println!();
-    let bare = (!bare_samples.is_empty()).then(|| {
-        let totals: Vec<f64> = bare_samples.iter().map(Sample::total_rss).collect();
-        println!(
-            "== bare window at rest (before and after) ==\nRSS total {}\nPSS total {}",
-            summary(&totals),
-            summary(&bare_samples.iter().map(|s| s.total_pss).collect::<Vec<_>>())
-        );
-        Bare {
-            total: median(&totals),
-            without_shmem: median(
-                &bare_samples
-                    .iter()
-                    .map(Sample::total_rss_without_shmem)
-                    .collect::<Vec<_>>(),
-            ),
-        }
-    });
+    let bare = bare_summary("bare window at rest (before and after)", &bare_samples);
+    println!();
+    let bare_kiosk = bare_summary(
+        &format!(
+            "bare window at rest at the kiosk window's size, {}x{} (twice, after)",
+            kiosk_rect.2, kiosk_rect.3
+        ),
+        &bare_kiosk_samples,
+    );
     println!();
     report(
         "desk: new customers in one session",
@@ -371,9 +394,40 @@ async fn run(settings: Settings) {
     );
     println!();
     report("kiosk: resets in one session", "reset", &kiosk, bare);
+    if bare_kiosk.is_some() {
+        println!();
+        report(
+            "kiosk, against the bare window of the same size",
+            "reset",
+            &kiosk,
+            bare_kiosk,
+        );
+    }
     let loads: Vec<f64> = desk.iter().chain(&kiosk).map(|s| s.load).collect();
     println!();
     println!("1-min load average at each sample: {}", summary(&loads));
+}
+
+/// Prints a series of bare-window samples; their medians, if any.
+fn bare_summary(what: &str, samples: &[Sample]) -> Option<Bare> {
+    if samples.is_empty() {
+        return None;
+    }
+    let totals: Vec<f64> = samples.iter().map(Sample::total_rss).collect();
+    println!(
+        "== {what} ==\nRSS total {}\nPSS total {}",
+        summary(&totals),
+        summary(&samples.iter().map(|s| s.total_pss).collect::<Vec<_>>())
+    );
+    Some(Bare {
+        total: median(&totals),
+        without_shmem: median(
+            &samples
+                .iter()
+                .map(Sample::total_rss_without_shmem)
+                .collect::<Vec<_>>(),
+        ),
+    })
 }
 
 fn main() {
