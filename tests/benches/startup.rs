@@ -29,7 +29,9 @@
 //!   in ms since its process started, written to a file the bench names in
 //!   `AEROPAY_ONBOARDING_STARTUP_TRACE`), as medians per step;
 //! - the page's own timings on the same clock: when `index.html` arrived,
-//!   DOMContentLoaded and load ended (Navigation Timing), and the app
+//!   DOMContentLoaded and load ended (Navigation Timing), its first
+//!   contentful paint (Paint Timing: the first frame with text or an image),
+//!   and the app
 //!   page's marks (its boot command sent, "Ready." written, the first
 //!   screen drawn), so WebDriver's
 //!   lag can be told from the page's;
@@ -93,7 +95,7 @@ impl Settings {
 // ---- the page's own clock ---------------------------------------------------
 
 /// The page's timings, in ms since the app process started: its load
-/// events (Navigation Timing), the app page's marks (`app-boot`: its first
+/// events (Navigation Timing), its first contentful paint, the app page's marks (`app-boot`: its first
 /// command sent; `app-boot-answered`: the answer in the page; `app-ready`:
 /// "Ready." written; …) and the bench's own "Ready" script's (when it
 /// started in the page, saw a frame, answered), from
@@ -105,6 +107,7 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
         const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
         return [performance.timeOrigin, nav?.requestStart ?? null, nav?.responseEnd ?? null,
           nav?.domInteractive ?? null, nav?.domContentLoadedEventEnd ?? null, nav?.loadEventEnd ?? null,
+          performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
           mark('app-modules'), mark('app-boot'), mark('app-boot-answered'), mark('app-bundle-used'),
           mark('app-ready'), mark('app-screen-built'), mark('app-screen'),
           mark('bench-wait'), mark('bench-frame'), mark('bench-answer')];";
@@ -133,12 +136,13 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
 }
 
 /// The page-side marks `page_marks` reports, in its script's order.
-const PAGE_MARKS: [&str; 15] = [
+const PAGE_MARKS: [&str; 16] = [
     "page: index.html requested",
     "page: index.html received",
     "page: parsed (domInteractive)",
     "page: DOMContentLoaded done",
     "page: load done",
+    "page: first contentful paint",
     "page: its modules fetched, first runs",
     "page: boot() asks app_boot",
     "page: app_boot's answer in the page",
