@@ -105,7 +105,8 @@ impl Settings {
 async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
     let script = "const nav = performance.getEntriesByType('navigation')[0];
         const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
-        return [performance.timeOrigin, nav?.requestStart ?? null, nav?.responseEnd ?? null,
+        return [performance.timeOrigin, nav?.requestStart ?? null,
+          mark('app-init-scripts'), nav?.responseEnd ?? null,
           nav?.domInteractive ?? null, nav?.domContentLoadedEventEnd ?? null, nav?.loadEventEnd ?? null,
           performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
           mark('app-modules'), mark('app-boot'), mark('app-boot-answered'), mark('app-bundle-used'),
@@ -136,8 +137,9 @@ async fn page_marks(app: &App, started_at_uptime: f64) -> Vec<(String, f64)> {
 }
 
 /// The page-side marks `page_marks` reports, in its script's order.
-const PAGE_MARKS: [&str; 16] = [
+const PAGE_MARKS: [&str; 17] = [
     "page: index.html requested",
+    "page: its initialization scripts run (Tauri's, then the app's)",
     "page: index.html received",
     "page: parsed (domInteractive)",
     "page: DOMContentLoaded done",
