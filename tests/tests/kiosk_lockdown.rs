@@ -23,7 +23,7 @@ fn launch(mode: &str) -> Launch {
 const GESTURES: &str = r##"
     const title = document.querySelector("#screen-title") || document.querySelector(".attract-title");
     const input = document.querySelector("input");
-    const logo = document.querySelector("img");
+    const logo = document.querySelector(".brand-mark");
     const refused = (target, event) => { target.dispatchEvent(event); return event.defaultPrevented; };
     const key = (k, code, extra) => new KeyboardEvent("keydown", { key: k, code, bubbles: true, cancelable: true, ...extra });
     return {
