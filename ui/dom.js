@@ -72,6 +72,16 @@ export function spinner(id) {
   );
 }
 
+// The product's mark as the header draws it (inline SVG in index.html: an
+// SVG <img> costs WebKit a document of its own), `size` px square.
+export function logo(size) {
+  const mark = document.querySelector(".brand-mark").cloneNode(true);
+  mark.removeAttribute("class");
+  mark.setAttribute("width", String(size));
+  mark.setAttribute("height", String(size));
+  return mark;
+}
+
 // What Tab can reach inside `container`, in order.
 const FOCUSABLE = "button, input, select, textarea, a[href], iframe, [tabindex]";
 export function focusables(container) {

@@ -2,7 +2,7 @@
 // idle watch that warns, then asks Rust to reset the session, and the
 // lockdown of the page (no context menu, selection, zoom or dragging out).
 
-import { el, button, trapFocus } from "./dom.js";
+import { el, button, logo, trapFocus } from "./dom.js";
 import { invoke } from "./ipc.js";
 import { onPageEvent } from "./page-events.js";
 import { loc, currentLang, setL10n } from "./l10n.js";
@@ -13,7 +13,7 @@ export function attractScreen(onStart, onLanguage) {
   const start = el(
     "button",
     { type: "button", class: "attract", id: "attract-start", onclick: onStart },
-    el("img", { src: "logo.svg", alt: "", width: "96", height: "96" }),
+    logo(96),
     el("span", { class: "attract-title", ...loc("ui-attract-title") }),
     el("span", { class: "attract-cta", ...loc("ui-attract-cta") }),
   );
