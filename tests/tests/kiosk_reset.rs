@@ -353,12 +353,15 @@ async fn a_reset_forgets_the_customers_tokens() {
         Some(""),
         "what was said to the last customer is left in the live region"
     );
-    for trace in [
-        customer.first_name,
-        customer.last_name,
-        frame_src.as_str().unwrap_or("widget url"),
+    // Failures name what was left, never the value: the widget's address
+    // holds its token.
+    let widget_url = frame_src.as_str().unwrap_or("widget url");
+    for (what, trace) in [
+        ("the first name", customer.first_name),
+        ("the last name", customer.last_name),
+        ("the widget's address", widget_url),
     ] {
-        assert!(!page.contains(trace), "{trace} left on the page");
+        assert!(!page.contains(trace), "{what} left on the page");
     }
     let state = rust_state(&app).await;
     assert!(
@@ -370,16 +373,20 @@ async fn a_reset_forgets_the_customers_tokens() {
     let kept = app
         .execute("return window.__TAURI__.core.invoke('page_events', { after: 0 })")
         .await;
-    assert!(
-        kept["events"].as_array().is_some_and(|e| !e.is_empty()),
-        "{kept}"
-    );
+    let names: Vec<&str> = kept["events"]
+        .as_array()
+        .map(|events| events.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(!names.is_empty(), "no events kept after the reset");
     let kept = kept.to_string();
-    for trace in [
-        customer.first_name,
-        frame_src.as_str().unwrap_or("widget url"),
+    for (what, trace) in [
+        ("the first name", customer.first_name),
+        ("the widget's address", widget_url),
     ] {
-        assert!(!kept.contains(trace), "{trace} kept for the page");
+        assert!(
+            !kept.contains(trace),
+            "{what} kept for the page (events: {names:?})"
+        );
     }
 
     // From here on a token mint uses up this fault, which is otherwise
