@@ -126,7 +126,14 @@ pub struct EnrollmentView {
 /// orders them (the page compares states the same way).
 impl PartialEq for EnrollmentView {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id && self.first_name == other.first_name && self.step == other.step
+        // Destructured so that a field added later must be placed here.
+        let EnrollmentView {
+            id,
+            first_name,
+            step,
+            revision: _,
+        } = self;
+        *id == other.id && *first_name == other.first_name && *step == other.step
     }
 }
 
