@@ -8,6 +8,12 @@
 #   scripts/bench-memory.sh                       # 20 enrollments, 20 resets
 #   ENROLLMENTS=5 RESETS=5 scripts/bench-memory.sh
 #   RELEASE_TARGET_DIR=/path/to/target scripts/bench-memory.sh   # release builds kept elsewhere
+#   KIOSK_DISPLAY=cage scripts/bench-memory.sh    # the kiosk (and its bare window) in cage
+# KIOSK_DISPLAY=cage shows the kiosk series and the bare window it is
+# compared with on a headless output of cage, the Wayland compositor of the
+# shipped kiosk session, instead of Xvfb (the desk stays on Xvfb). cage
+# refuses to run as root, so as root the bench itself runs as `nobody`: the
+# checkout must be readable by it.
 # Measures the release app if $RELEASE_TARGET_DIR/release/aeropay-onboarding
 # exists (default: the workspace's target/; built as the packages build it,
 # the release profile with tauri's `custom-protocol` feature), else the
@@ -19,6 +25,11 @@ resets="${RESETS:-20}"
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 release_target="${RELEASE_TARGET_DIR:-$target}"
 packages=(-p aeropay-onboarding -p aeropay-onboarding-bare-window)
+kiosk_display="${KIOSK_DISPLAY:-xvfb}"
+case "$kiosk_display" in
+  xvfb|cage) ;;
+  *) echo "error: KIOSK_DISPLAY is xvfb or cage, not '$kiosk_display'" >&2; exit 2 ;;
+esac
 
 if [ -z "${AEROPAY_KEYRING_SESSION:-}" ]; then
   # One cargo call per profile: the app and the bare window get the same tauri.
@@ -28,7 +39,24 @@ if [ -z "${AEROPAY_KEYRING_SESSION:-}" ]; then
     cargo build --locked "${packages[@]}"
   fi
   # The harness itself is built unoptimized: it only drives the window.
-  cargo bench --locked --profile dev -p aeropay-onboarding-e2e --bench memory --no-run
+  # It is then run directly, not through cargo, which may run as another user.
+  MEMORY_BENCH="$(cargo bench --locked --profile dev -p aeropay-onboarding-e2e --bench memory --no-run \
+    --message-format=json | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+  [ -x "$MEMORY_BENCH" ] || { echo "error: the memory bench was not built" >&2; exit 1; }
+  MEMORY_BENCH_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+  export MEMORY_BENCH MEMORY_BENCH_COMMIT
+  if [ "$kiosk_display" = cage ]; then
+    scripts/install-deps.sh cage xwayland
+    if [ "$(id -u)" -eq 0 ]; then
+      runuser -u nobody -- test -x "$MEMORY_BENCH" \
+        || { echo "error: user nobody cannot run $MEMORY_BENCH (cage refuses root): make the checkout readable" >&2; exit 1; }
+      # Where the harness saves a screenshot when a step stalls.
+      mkdir -p "$target/e2e/main" && chown nobody "$target/e2e/main"
+      exec runuser -u nobody -- env PATH="$PATH" MEMORY_BENCH="$MEMORY_BENCH" \
+        MEMORY_BENCH_COMMIT="$MEMORY_BENCH_COMMIT" KIOSK_DISPLAY=cage ENROLLMENTS="$enrollments" RESETS="$resets" \
+        RELEASE_TARGET_DIR="$release_target" CARGO_TARGET_DIR="$target" scripts/with-keyring.sh "$0" "$@"
+    fi
+  fi
   exec scripts/with-keyring.sh "$0" "$@"
 fi
 
@@ -40,9 +68,8 @@ else
   echo "No release build at $release_target/release: debug builds (app and bare window)"
 fi
 
-cargo bench --locked --profile dev -p aeropay-onboarding-e2e --bench memory -- \
-  --enrollments "$enrollments" --resets "$resets" \
+"$MEMORY_BENCH" --enrollments "$enrollments" --resets "$resets" --kiosk-display "$kiosk_display" \
   --bare "$dir/aeropay-onboarding-bare-window" --app "$dir/aeropay-onboarding"
 echo
-echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+echo "commit $MEMORY_BENCH_COMMIT"
 echo "machine: $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, WebKitGTK $(dpkg-query -W -f '${Version}' libwebkit2gtk-4.1-0 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d)"

@@ -19,6 +19,12 @@
 //!   resets in one app session: the customer reaches the widget's bank list,
 //!   waits, and presses "Start over" on the idle warning.
 //!
+//! `--kiosk-display cage` runs the kiosk, and the bare window it is compared
+//! with, inside cage's headless Wayland output (the compositor of the shipped
+//! kiosk session) instead of the harness's Xvfb; the desk stays on Xvfb.
+//! cage refuses to run as root: `scripts/bench-memory.sh` runs the bench as
+//! `nobody` then.
+//!
 //! Paths are best given absolute: cargo runs the bench in `tests/`.
 //!
 //! Growth: last reading minus the first one after the warm-up (the first
@@ -34,7 +40,7 @@ use aeropay_onboarding_e2e::procmem::{
     app_process, load_average, load_average_1min, median, mib, slope, summary, tree_memory,
     TreeMemory, SETTLE,
 };
-use aeropay_onboarding_e2e::{App, Launch};
+use aeropay_onboarding_e2e::{App, Display, Launch};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -49,6 +55,8 @@ struct Settings {
     /// Extra environment of the app (not of the bare window), to try a
     /// setting without a rebuild, e.g. `--app-env MALLOC_ARENA_MAX=2`.
     app_env: Vec<(String, String)>,
+    /// Where the kiosk and its bare window are shown (`--kiosk-display`).
+    kiosk_display: Display,
 }
 
 impl Settings {
@@ -70,6 +78,11 @@ impl Settings {
                     (name.to_owned(), value.to_owned())
                 })
                 .collect(),
+            kiosk_display: match args.value("kiosk-display") {
+                None | Some("xvfb") => Display::Xvfb,
+                Some("cage") => Display::Cage,
+                Some(other) => panic!("--kiosk-display takes xvfb or cage, not {other:?}"),
+            },
         }
     }
 }
@@ -79,8 +92,9 @@ impl Settings {
 struct Sample {
     app_rss: f64,
     /// The app process's shared memory: under the harness's Xvfb, the
-    /// images GTK sends the X server through MIT-SHM (one window's pixels
-    /// each), which depend on the display, not on what the page keeps.
+    /// images GTK sends the X server through MIT-SHM; under cage, the
+    /// Wayland buffers (wl_shm) GTK draws the window into. One window's
+    /// pixels each; they depend on the display, not on what the page keeps.
     app_shmem: f64,
     web_rss: f64,
     total_pss: f64,
@@ -155,12 +169,14 @@ fn launch(
     settings_json: Option<&str>,
     args: &[&str],
     env: &[(String, String)],
+    display: Display,
 ) -> Launch {
     Launch {
         binary: Some(binary.to_owned()),
         settings_json: settings_json.map(str::to_owned),
         args: args.iter().map(|a| (*a).to_owned()).collect(),
         env: env.to_vec(),
+        display,
     }
 }
 
@@ -170,10 +186,16 @@ type WindowRect = (u64, u64, u64, u64);
 /// The bare window at rest, "Ready." at once; at its own size, or moved and
 /// resized to `rect` (the kiosk's: pixels cost memory in both processes,
 /// so a window covering the screen is compared with one of the same size).
-async fn bare_window(binary: &std::path::Path, rect: Option<WindowRect>) -> Sample {
-    let app = App::launch_with(launch(binary, None, &[], &[])).await;
+/// Under cage it has the output, as the kiosk does.
+async fn bare_window(
+    binary: &std::path::Path,
+    rect: Option<WindowRect>,
+    display: Display,
+) -> Sample {
+    let app = App::launch_with(launch(binary, None, &[], &[], display)).await;
     wait_ready(&app).await;
     let what = match rect {
+        None if display == Display::Cage => "bare window in cage".to_owned(),
         None => "bare window".to_owned(),
         Some(wanted) => {
             let [x, y, width, height] = [wanted.0, wanted.1, wanted.2, wanted.3].map(|n| n as u32);
@@ -199,7 +221,7 @@ async fn bare_window(binary: &std::path::Path, rect: Option<WindowRect>) -> Samp
 /// Desk: `--enrollments` new customers, one after another in one session.
 async fn desk(settings: &Settings, bare: Option<f64>) -> Vec<Sample> {
     let binary = settings.app.as_path();
-    let app = App::launch_with(launch(binary, None, &[], &settings.app_env)).await;
+    let app = App::launch_with(launch(binary, None, &[], &settings.app_env, Display::Xvfb)).await;
     wait_ready(&app).await;
     let (s, reading) = sample(&app, binary).await;
     print_sample("desk, start", &s, &reading, bare);
@@ -261,6 +283,7 @@ async fn kiosk(settings: &Settings, bare: Option<f64>) -> (Vec<Sample>, WindowRe
         Some(json),
         &["--mode", "kiosk"],
         &settings.app_env,
+        settings.kiosk_display,
     ))
     .await;
     wait_ready(&app).await;
@@ -360,31 +383,52 @@ async fn run(settings: Settings) {
     }
     println!("load average at start: {}", load_average());
 
+    let cage = settings.kiosk_display == Display::Cage;
     let mut bare_samples = Vec::new();
     let mut bare_kiosk_samples = Vec::new();
     if let Some(bare) = &settings.bare {
-        bare_samples.push(bare_window(bare, None).await);
+        bare_samples.push(bare_window(bare, None, Display::Xvfb).await);
+        if cage {
+            bare_kiosk_samples.push(bare_window(bare, None, Display::Cage).await);
+        }
     }
     let bare_now = bare_samples.first().map(Sample::total_rss);
     let desk = desk(&settings, bare_now).await;
-    let (kiosk, kiosk_rect) = kiosk(&settings, bare_now).await;
+    let bare_for_kiosk = if cage {
+        bare_kiosk_samples.first().map(Sample::total_rss)
+    } else {
+        bare_now
+    };
+    let (kiosk, kiosk_rect) = kiosk(&settings, bare_for_kiosk).await;
     if let Some(bare) = &settings.bare {
-        bare_kiosk_samples.push(bare_window(bare, Some(kiosk_rect)).await);
-        bare_samples.push(bare_window(bare, None).await);
-        bare_kiosk_samples.push(bare_window(bare, Some(kiosk_rect)).await);
+        if cage {
+            bare_kiosk_samples.push(bare_window(bare, None, Display::Cage).await);
+            bare_samples.push(bare_window(bare, None, Display::Xvfb).await);
+        } else {
+            bare_kiosk_samples.push(bare_window(bare, Some(kiosk_rect), Display::Xvfb).await);
+            bare_samples.push(bare_window(bare, None, Display::Xvfb).await);
+            bare_kiosk_samples.push(bare_window(bare, Some(kiosk_rect), Display::Xvfb).await);
+        }
     }
     println!("load average at end: {}", load_average());
 
     println!();
     let bare = bare_summary("bare window at rest (before and after)", &bare_samples);
     println!();
-    let bare_kiosk = bare_summary(
-        &format!(
-            "bare window at rest at the kiosk window's size, {}x{} (twice, after)",
-            kiosk_rect.2, kiosk_rect.3
-        ),
-        &bare_kiosk_samples,
-    );
+    let bare_kiosk = if cage {
+        bare_summary(
+            "bare window at rest in cage (before and after the kiosk)",
+            &bare_kiosk_samples,
+        )
+    } else {
+        bare_summary(
+            &format!(
+                "bare window at rest at the kiosk window's size, {}x{} (twice, after)",
+                kiosk_rect.2, kiosk_rect.3
+            ),
+            &bare_kiosk_samples,
+        )
+    };
     println!();
     report(
         "desk: new customers in one session",
@@ -392,16 +436,18 @@ async fn run(settings: Settings) {
         &desk,
         bare,
     );
-    println!();
-    report("kiosk: resets in one session", "reset", &kiosk, bare);
+    if !cage {
+        println!();
+        report("kiosk: resets in one session", "reset", &kiosk, bare);
+    }
     if bare_kiosk.is_some() {
         println!();
-        report(
-            "kiosk, against the bare window of the same size",
-            "reset",
-            &kiosk,
-            bare_kiosk,
-        );
+        let what = if cage {
+            "kiosk in cage: resets in one session, against the bare window in cage"
+        } else {
+            "kiosk, against the bare window of the same size"
+        };
+        report(what, "reset", &kiosk, bare_kiosk);
     }
     let loads: Vec<f64> = desk.iter().chain(&kiosk).map(|s| s.load).collect();
     println!();

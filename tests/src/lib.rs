@@ -170,6 +170,31 @@ impl Xvfb {
     }
 }
 
+/// `program` inside cage on a headless output (software rendering, no input
+/// devices), with a runtime directory of its own under `home` for cage's
+/// Wayland socket. cage also starts Xwayland (Debian package `xwayland`),
+/// which the app does not use: GTK picks the Wayland display cage gives it.
+fn cage_command(program: &Path, home: &Path) -> Command {
+    let cage = require_tool("cage", "cage");
+    require_tool("Xwayland", "xwayland");
+    let runtime = home.join("cage-runtime");
+    std::fs::create_dir_all(&runtime).expect("cage's runtime directory");
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .expect("cage's runtime directory is private");
+    let mut command = Command::new(cage);
+    command
+        .arg("--")
+        .arg(program)
+        .env("WLR_BACKENDS", "headless")
+        .env("WLR_LIBINPUT_NO_DEVICES", "1")
+        .env("WLR_RENDERER", "pixman")
+        .env("XDG_RUNTIME_DIR", runtime);
+    command
+}
+
 /// What to launch the app with.
 #[derive(Default)]
 pub struct Launch {
@@ -181,6 +206,21 @@ pub struct Launch {
     pub env: Vec<(String, String)>,
     /// The binary to start; `None`: [`app_binary`].
     pub binary: Option<PathBuf>,
+    /// Where the window is shown.
+    pub display: Display,
+}
+
+/// The display the app's window is shown on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Display {
+    /// The private Xvfb every test uses: X11 without a compositor.
+    #[default]
+    Xvfb,
+    /// A headless output of cage, the Wayland compositor the shipped kiosk
+    /// session runs the app in (README, "Linux kiosk"): WebKitWebDriver, and
+    /// so the app, run inside it and get its one output, as a kiosk does.
+    /// For the benchmarks; cage refuses to run as root.
+    Cage,
 }
 
 /// The running app: its window, its display and its throwaway home.
@@ -273,7 +313,10 @@ impl App {
         }
 
         let port = free_port();
-        let mut driver = Command::new(driver_program);
+        let mut driver = match launch.display {
+            Display::Xvfb => Command::new(driver_program),
+            Display::Cage => cage_command(&driver_program, home.path()),
+        };
         driver
             .arg(format!("--port={port}"))
             .arg("--host=127.0.0.1")
