@@ -411,12 +411,11 @@ pub(crate) fn is_app_url(url: &Url) -> bool {
 /// (`data-mode`, which the style sheet reads) as the document starts.
 /// The last of the page's initialization scripts (after Tauri's own): the
 /// mark tells the start-up bench when they have all run.
-fn mode_script(kiosk: bool) -> &'static str {
-    if kiosk {
-        "document.documentElement.dataset.mode = \"kiosk\"; performance.mark(\"app-init-scripts\");"
-    } else {
-        "document.documentElement.dataset.mode = \"desk\"; performance.mark(\"app-init-scripts\");"
-    }
+fn mode_script(kiosk: bool) -> String {
+    let mode = if kiosk { "kiosk" } else { "desk" };
+    format!(
+        "document.documentElement.dataset.mode = \"{mode}\"; performance.mark(\"app-init-scripts\");"
+    )
 }
 
 fn main_window<R: Runtime>(
