@@ -31,6 +31,16 @@ case "$kiosk_display" in
   *) echo "error: KIOSK_DISPLAY is xvfb or cage, not '$kiosk_display'" >&2; exit 2 ;;
 esac
 
+# The bench's executable (built unoptimized: it only drives the window), run
+# directly rather than through cargo, which may run as another user.
+build_bench() {
+  cargo bench --locked --profile dev -p aeropay-onboarding-e2e --bench memory --no-run \
+    --message-format=json | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1
+}
+describe_commit() {
+  echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+}
+
 if [ -z "${AEROPAY_KEYRING_SESSION:-}" ]; then
   # One cargo call per profile: the app and the bare window get the same tauri.
   if [ -x "$release_target/release/aeropay-onboarding" ]; then
@@ -38,12 +48,9 @@ if [ -z "${AEROPAY_KEYRING_SESSION:-}" ]; then
   else
     cargo build --locked "${packages[@]}"
   fi
-  # The harness itself is built unoptimized: it only drives the window.
-  # It is then run directly, not through cargo, which may run as another user.
-  MEMORY_BENCH="$(cargo bench --locked --profile dev -p aeropay-onboarding-e2e --bench memory --no-run \
-    --message-format=json | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+  MEMORY_BENCH="$(build_bench)"
   [ -x "$MEMORY_BENCH" ] || { echo "error: the memory bench was not built" >&2; exit 1; }
-  MEMORY_BENCH_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+  MEMORY_BENCH_COMMIT="$(describe_commit)"
   export MEMORY_BENCH MEMORY_BENCH_COMMIT
   if [ "$kiosk_display" = cage ]; then
     scripts/install-deps.sh cage xwayland
@@ -59,6 +66,11 @@ if [ -z "${AEROPAY_KEYRING_SESSION:-}" ]; then
   fi
   exec scripts/with-keyring.sh "$0" "$@"
 fi
+
+# Already inside a keyring session (scripts/with-keyring.sh scripts/bench-memory.sh):
+# the bench is found here.
+MEMORY_BENCH="${MEMORY_BENCH:-$(build_bench)}"
+MEMORY_BENCH_COMMIT="${MEMORY_BENCH_COMMIT:-$(describe_commit)}"
 
 if [ -x "$release_target/release/aeropay-onboarding" ]; then
   dir="$release_target/release"
