@@ -49,14 +49,15 @@ await build({
   logLevel: "warning",
 });
 
-// Every file index.html names must be in the page as served: the app's
-// protocol answers a missing one with index.html itself (the single-page
-// fallback), so a reference to a module the bundle folded into main.js
-// would cost a request at start-up and fail only in the web inspector.
+// Every file index.html names (in an attribute, or in its loader's
+// `import()`) must be in the page as served: the app's protocol answers a
+// missing one with index.html itself (the single-page fallback), so a
+// reference to a module the bundle folded into main.js would cost a request
+// at start-up and fail only in the web inspector.
 const html = readFileSync(join(out, "index.html"), "utf8");
 const served = new Set(readdirSync(out));
-const missing = [...html.matchAll(/\b(?:src|href)="([^"#:?]+)"/g)]
-  .map((match) => match[1])
+const missing = [...html.matchAll(/\b(?:src|href)="([^"#:?]+)"|\bimport\("\.\/([^"#:?]+)"\)/g)]
+  .map((match) => match[1] ?? match[2])
   .filter((name) => !served.has(name));
 if (missing.length > 0) {
   console.error(`tools/page/bundle.mjs: ui/index.html names files the page does not have: ${missing.join(", ")}`);
