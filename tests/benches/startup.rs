@@ -287,6 +287,14 @@ struct Series {
 }
 
 impl Series {
+    /// The median of one trace mark's times, if this binary has the mark.
+    fn mark_median(&self, name: &str) -> Option<f64> {
+        self.marks
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, samples)| median(samples))
+    }
+
     fn add_trace(&mut self, trace: &[(String, f64)]) {
         for (name, ms) in trace {
             match self.marks.iter_mut().find(|(n, _)| n == name) {
@@ -417,13 +425,10 @@ async fn run(settings: Settings) {
             // The page's own clock: its first contentful paint, the first
             // frame with text, which WebDriver's answers above lag by a few
             // tens of ms (not the same for both windows).
-            let paint = |s: &Series| {
-                s.marks
-                    .iter()
-                    .find(|(name, _)| name == FIRST_PAINT_MARK)
-                    .map(|(_, samples)| median(samples))
-            };
-            if let (Some(mine), Some(reference)) = (paint(s), paint(&series[0])) {
+            if let (Some(mine), Some(reference)) = (
+                s.mark_median(FIRST_PAINT_MARK),
+                series[0].mark_median(FIRST_PAINT_MARK),
+            ) {
                 println!(
                     "  process start -> first contentful paint (page clock): {mine:.1} vs {reference:.1} ms ({:.3}x)",
                     mine / reference
