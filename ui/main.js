@@ -556,6 +556,9 @@ const SCREEN_BUILT_MARK = "app-screen-built"; // the first state's screen is in 
 const SCREEN_MARK = "app-screen"; // the first state's screen is drawn
 
 async function boot() {
+  // The header's buttons, the steps and the footer: hidden by index.html
+  // until this script runs (their texts say "Starting…" until Rust answers).
+  document.documentElement.removeAttribute("data-starting");
   observe();
   // One round trip once Rust's backend has started: the texts, the app's
   // info, the status line and version already formatted, the first state.

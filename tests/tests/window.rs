@@ -12,6 +12,15 @@ async fn first_screen_shows_the_product_and_the_simulator() {
     app.wait_for_text("#environment", "Simulator — no real bank data")
         .await;
     app.wait_for_text("#app-status", "Ready").await;
+    // index.html shows only the product's name and "Starting…" until the
+    // page's script runs; then the header's end, the steps and the footer.
+    let displays = app
+        .execute(
+            r#"return [".header-end", ".stepper", ".app-footer"]
+                .map((selector) => getComputedStyle(document.querySelector(selector)).display);"#,
+        )
+        .await;
+    assert_eq!(displays, serde_json::json!(["flex", "flex", "flex"]));
     app.screenshot("first-screen");
     app.quit().await;
 }
