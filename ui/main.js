@@ -556,8 +556,9 @@ const SCREEN_BUILT_MARK = "app-screen-built"; // the first state's screen is in 
 const SCREEN_MARK = "app-screen"; // the first state's screen is drawn
 
 async function boot() {
-  // The header's buttons, the steps and the footer: hidden by index.html
-  // until this script runs (their texts say "Starting…" until Rust answers).
+  // The header's badge and Settings, the steps and the footer: hidden by
+  // index.html until this script runs (their texts say "Starting…" or
+  // "Connecting…" until Rust answers).
   document.documentElement.removeAttribute("data-starting");
   observe();
   // One round trip once Rust's backend has started: the texts, the app's
